@@ -1,0 +1,143 @@
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import type { Logger } from 'pino';
+import type { RolloutControl } from '../control/rollout-control.js';
+import type { FlagSource } from '../flags/source.js';
+import { emptyState } from '../flags/document.js';
+import type { FlagState } from '../routing/types.js';
+import { adminAuth } from './auth.js';
+import { AdminError, notFound } from './errors.js';
+import { stateView } from './state-view.js';
+import { emptyBody, overrideBody, parseOr400, percentBody, rollbackBody, userIdParam } from './validate.js';
+
+export interface AdminDeps {
+  control: RolloutControl;
+  source: FlagSource;
+  log: Logger;
+  adminToken: string;
+  readToken: string | undefined;
+  maxBodyBytes: number;
+  flagNames: { rollout: string; shadow: string };
+  /** Extra read-only views that later parts plug in (summary, divergences, guard). */
+  views?: Record<string, (req: Request) => unknown>;
+}
+
+/** `/admin/*`: JSON in, JSON out, bearer auth, an audit line for every change. */
+export function createAdminRouter(deps: AdminDeps): Router {
+  const { control, source, log } = deps;
+  const router = express.Router();
+  router.use(adminAuth(deps.adminToken, deps.readToken));
+  router.use(express.json({ limit: deps.maxBodyBytes, strict: true }));
+
+  const current = (): FlagState => control.flags() ?? emptyState(deps.flagNames);
+  const state = () => stateView(current(), source.status());
+
+  /** Runs a change and writes the audit line: who, what, before, after. */
+  const change =
+    (action: string, apply: (req: Request) => Promise<unknown>) =>
+    async (req: Request, res: Response): Promise<void> => {
+      const before = state();
+      await apply(req);
+      const after = state();
+      log.info(
+        {
+          audit: {
+            action,
+            role: res.locals.role as string,
+            actor: actorOf(req),
+            address: req.socket.remoteAddress,
+            before: summary(before),
+            after: summary(after),
+            ...(typeof (req.body as { reason?: unknown } | undefined)?.reason === 'string' && {
+              reason: (req.body as { reason: string }).reason,
+            }),
+          },
+        },
+        `admin ${action}`,
+      );
+      res.json(after);
+    };
+
+  router.get('/state', (_req, res) => {
+    res.json(state());
+  });
+  router.put(
+    '/rollout',
+    change('rollout', (req) => control.setRollout(parseOr400(percentBody, req.body).percent)),
+  );
+  router.put(
+    '/shadow',
+    change('shadow', (req) => control.setShadow(parseOr400(percentBody, req.body).percent)),
+  );
+  router.post(
+    '/rollback',
+    change('rollback', (req) => control.rollback('manual', parseOr400(rollbackBody, req.body).reason ?? null)),
+  );
+  router.post(
+    '/resume',
+    change('resume', (req) => {
+      parseOr400(emptyBody, req.body);
+      return control.resume();
+    }),
+  );
+  router.get('/assignments/:userId', (req, res) => {
+    const userId = parseOr400(userIdParam, req.params.userId);
+    res.json({ userId, ...control.decide(userId) });
+  });
+  router.put(
+    '/overrides/:userId',
+    change('override', (req) => {
+      const userId = parseOr400(userIdParam, req.params.userId);
+      const body = parseOr400(overrideBody, req.body);
+      return control.setOverride(userId, body.note === undefined ? { serve: body.serve } : { serve: body.serve, note: body.note });
+    }),
+  );
+  router.delete(
+    '/overrides/:userId',
+    change('override-clear', (req) => control.setOverride(parseOr400(userIdParam, req.params.userId), null)),
+  );
+  for (const [name, view] of Object.entries(deps.views ?? {})) {
+    router.get(`/${name}`, (req, res) => {
+      res.json(view(req));
+    });
+  }
+  router.use((req) => {
+    throw notFound(`no admin route ${req.method} ${req.path}`);
+  });
+  router.use(handleErrors(log));
+  return router;
+}
+
+function actorOf(req: Request): string | null {
+  const actor = req.headers['x-switchyard-actor'];
+  return typeof actor === 'string' ? actor.replace(/[^\w@.:-]/g, '').slice(0, 64) : null;
+}
+
+function summary(s: ReturnType<typeof stateView>) {
+  return {
+    stage: s.stage,
+    rollout: s.rollout.percent,
+    shadow: s.shadow.percent,
+    rollback: s.rollback.engaged,
+    overrides: s.overrides.count,
+  };
+}
+
+export function handleErrors(log: Logger) {
+  return (err: unknown, _req: Request, res: Response, _next: NextFunction): void => {
+    if (err instanceof AdminError) {
+      res.status(err.status).json(err.toJSON());
+      return;
+    }
+    const e = err as { type?: string; status?: number };
+    if (e.type === 'entity.too.large') {
+      res.status(400).json({ error: { code: 'body_too_large', message: 'request body is too large' } });
+      return;
+    }
+    if (e.type === 'entity.parse.failed') {
+      res.status(400).json({ error: { code: 'bad_json', message: 'request body is not valid JSON' } });
+      return;
+    }
+    log.error({ err: (err as Error).message }, 'admin request failed');
+    res.status(500).json({ error: { code: 'internal', message: 'the change could not be completed' } });
+  };
+}

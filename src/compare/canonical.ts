@@ -1,0 +1,139 @@
+/**
+ * One server frame in one form, whatever envelope it came in (PROTOCOL.md, "three envelopes"):
+ * A, the bridge (top-level `run_id`, `agent_name`, `payload.tool_name|status|error_message`);
+ * B, the emitter (`data.run_id|thread_id|user_id|tool|status|agent_name`); C, the system frames
+ * (`pong`, `system_message`, `connect`, `error_message` with top-level `error_message`).
+ * Each field is looked up in every place any envelope puts it, so a variant that mixes envelopes
+ * still normalises. Pure and total: never throws on any JSON value.
+ */
+export interface CanonicalEvent {
+  readonly type: string;
+  readonly runId: string | null;
+  readonly threadId: string | null;
+  readonly agent: string | null;
+  readonly tool: string | null;
+  /** Lower-cased; on a terminal event, the run's outcome (`completed` or `failed`). */
+  readonly status: string | null;
+  readonly error: string | null;
+  readonly userId: string | null;
+  /** Arrival time in milliseconds, as the caller's clock gave it. */
+  readonly at: number;
+}
+
+/** The canonical fields that carry a value (everything but `type` and `at`). */
+export type CanonicalField = 'runId' | 'threadId' | 'agent' | 'tool' | 'status' | 'error' | 'userId';
+export const CANONICAL_FIELDS: readonly CanonicalField[] = [
+  'runId',
+  'threadId',
+  'agent',
+  'tool',
+  'status',
+  'error',
+  'userId',
+];
+
+export type Outcome = 'completed' | 'failed';
+
+const TERMINAL_TYPES: ReadonlySet<string> = new Set(['agent_completed', 'agent_error']);
+
+/** `agent_completed` with one of these statuses is the same outcome as `agent_error`. */
+const FAILED_STATUSES: ReadonlySet<string> = new Set([
+  'failed',
+  'failure',
+  'error',
+  'errored',
+  'timeout',
+  'timed_out',
+  'cancelled',
+  'canceled',
+]);
+
+export function isTerminal(type: string): boolean {
+  return TERMINAL_TYPES.has(type);
+}
+
+/** The outcome a terminal event announces; null for any other event. */
+export function outcomeOf(event: Pick<CanonicalEvent, 'type' | 'status'>): Outcome | null {
+  return isTerminal(event.type) ? (event.status === 'failed' ? 'failed' : 'completed') : null;
+}
+
+type Obj = Readonly<Record<string, unknown>>;
+
+function obj(value: unknown): Obj | null {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Obj) : null;
+}
+
+function text(value: unknown): string | null {
+  if (typeof value === 'string') return value.length > 0 ? value : null;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return null;
+}
+
+const MAX_ERROR_CHARS = 1000;
+
+/** An error may be a string or `{message}`; any other object becomes its JSON. Bounded. */
+function errorText(value: unknown): string | null {
+  const asObj = obj(value);
+  const found =
+    asObj === null ? text(value) : (text(asObj['message']) ?? text(asObj['error_message']) ?? json(asObj));
+  return found === null ? null : found.slice(0, MAX_ERROR_CHARS);
+}
+
+function json(value: Obj): string {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return '[unserialisable error]';
+  }
+}
+
+/** The first present value of `keys`, looked up in `sources` in order, key by key. */
+function pick(sources: readonly Obj[], keys: readonly string[], read = text): string | null {
+  for (const key of keys) {
+    for (const source of sources) {
+      const value = read(source[key]);
+      if (value !== null) return value;
+    }
+  }
+  return null;
+}
+
+export function normalise(frame: unknown, at: number): CanonicalEvent | null {
+  const top = obj(frame);
+  if (top === null) return null;
+  const type = text(top['type']);
+  if (type === null) return null;
+  const payload = obj(top['payload']);
+  const data = obj(top['data']);
+  const sources = [top, payload, data].filter((s): s is Obj => s !== null);
+  const error = pick(sources, ['error_message', 'error', 'error_code'], errorText);
+  const rawStatus = pick(sources, ['status'])?.toLowerCase() ?? null;
+  return {
+    type,
+    runId: pick(sources, ['run_id']),
+    threadId: pick(sources, ['thread_id']),
+    agent: pick(sources, ['agent_name', 'agent']),
+    tool: pick(sources, ['tool_name', 'tool']),
+    status: isTerminal(type) ? terminalStatus(type, rawStatus, error) : rawStatus,
+    error,
+    userId: pick(sources, ['user_id']),
+    at,
+  };
+}
+
+function terminalStatus(type: string, status: string | null, error: string | null): Outcome {
+  if (type === 'agent_error') return 'failed';
+  if (status !== null) return FAILED_STATUSES.has(status) ? 'failed' : 'completed';
+  return error !== null ? 'failed' : 'completed';
+}
+
+/** A frame as it came off the socket: parsed once; null when it is not a JSON object frame. */
+export function normaliseText(raw: string, at: number): CanonicalEvent | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  return normalise(parsed, at);
+}

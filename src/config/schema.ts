@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { DEFAULT_ROUTES } from './routes.js';
+
+const port = z.coerce.number({ error: 'not a port' }).int('not a port').min(0, 'not a port').max(65535, 'not a port');
+const url = z.url({ error: 'not a URL' });
+const positiveInt = z.coerce.number({ error: 'not a number' }).int('not an integer').min(1, 'must be at least 1');
+const bool = z.preprocess(
+  (v) => (v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : v),
+  z.boolean({ error: 'not a boolean (true|false)' }),
+);
+const ranged = (min: number, max: number) =>
+  z.coerce.number({ error: 'not a number' }).min(min, `must be in ${min}..${max}`).max(max, `must be in ${min}..${max}`);
+
+const route = z.strictObject({
+  name: z.string().regex(/^[a-z0-9_]+$/, 'route names are metric labels: [a-z0-9_]+'),
+  method: z.string().transform((m) => m.toUpperCase()),
+  path: z.string().startsWith('/', 'must start with /'),
+  shadowSafe: z.boolean().default(false),
+  userIdIn: z.enum(['none', 'query', 'body', 'query+body']).default('query'),
+});
+
+export const configSchema = z.strictObject({
+  port: port.default(8080),
+  host: z.string().default('0.0.0.0'),
+  admin: z
+    .strictObject({
+      host: z.string().default('127.0.0.1'),
+      port: port.default(9901),
+      token: z.string().min(32, 'admin tokens must be at least 32 characters').optional(),
+      readToken: z.string().min(32, 'admin tokens must be at least 32 characters').optional(),
+      tokenFile: z.string().default('.switchyard/admin-token'),
+      maxBodyBytes: positiveInt.default(16 * 1024),
+    })
+    .prefault({}),
+  engines: z
+    .strictObject({
+      legacy: z.strictObject({ url }),
+      user: z.strictObject({ url }),
+      timeoutMs: positiveInt.default(60_000),
+      idleSocketMs: positiveInt.default(4_000),
+    }),
+  jwt: z
+    .strictObject({
+      secret: z.string().optional(),
+      jwksUrl: url.optional(),
+      issuer: z.string().optional(),
+      audience: z.string().optional(),
+      clockSkewSeconds: ranged(0, 300).default(30),
+      cacheSize: positiveInt.default(10_000),
+    })
+    .prefault({})
+    .superRefine((jwt, ctx) => {
+      if (jwt.jwksUrl === undefined && jwt.secret === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['secret'], message: 'required (HS256 secret) unless jwt.jwksUrl is set' });
+      }
+      if (jwt.secret !== undefined && Buffer.byteLength(jwt.secret) < 32) {
+        ctx.addIssue({ code: 'custom', path: ['secret'], message: 'HS256 secrets must be at least 32 bytes (RFC 7518 3.2)' });
+      }
+    }),
+  identity: z
+    .strictObject({
+      allowAnonymous: bool.default(false),
+      stripHeaders: z
+        .array(z.string().transform((h) => h.toLowerCase()))
+        .default(['x-user-id', 'x-user', 'x-auth-user', 'x-forwarded-user', 'x-authenticated-user', 'x-switchyard-shadow']),
+      maxUserIdBodyBytes: positiveInt.default(256 * 1024),
+    })
+    .prefault({}),
+  flags: z
+    .strictObject({
+      source: z.enum(['file', 'unleash'], { error: 'must be file or unleash' }).default('file'),
+      file: z.string().default('config/flags.json'),
+      rolloutFlag: z.string().min(1).default('switchyard-rollout'),
+      shadowFlag: z.string().min(1).default('switchyard-shadow'),
+    })
+    .prefault({}),
+  routes: z.array(route).default(() => DEFAULT_ROUTES.map((r) => ({ ...r }))),
+  log: z
+    .strictObject({
+      level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+      requests: bool.default(true),
+    })
+    .prefault({}),
+});
+
+export type Config = z.infer<typeof configSchema>;

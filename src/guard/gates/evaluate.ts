@@ -1,0 +1,21 @@
+import { errorRateGate } from './error-rate.js';
+import { isolationGate } from './isolation.js';
+import { latencyGate } from './latency.js';
+import type { GuardLimits } from './limits.js';
+import { mismatchRateGate } from './mismatch.js';
+import type { GateReport } from './types.js';
+import type { SampleWindow } from './window.js';
+
+/**
+ * Every gate's verdict over the window ending at `nowMs`, in a fixed order: error_rate,
+ * latency, mismatch_rate, isolation. Pure: the window is only read. Meant to run on a timer
+ * (every second), off the request path; its cost is a pass over the ring per figure.
+ */
+export function evaluateGates(window: SampleWindow, limits: GuardLimits, nowMs: number): GateReport[] {
+  return [
+    errorRateGate(window, limits, nowMs),
+    latencyGate(window, limits, nowMs),
+    mismatchRateGate(window, limits, nowMs),
+    isolationGate(window, limits, nowMs),
+  ];
+}

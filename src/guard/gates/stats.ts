@@ -1,0 +1,83 @@
+/**
+ * The significance tests behind the rate gates. A difference past a limit is acted on only when
+ * it is also unlikely to be noise: 2 errors in 100 against 0 in 100 is +2 points, but z = 1.42.
+ */
+
+// Acklam's rational approximation of the inverse normal CDF (relative error < 1.15e-9).
+const A = [
+  -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,
+  2.506628277459239,
+] as const;
+const B = [
+  -54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572,
+] as const;
+const C = [
+  -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+  2.938163982698783,
+] as const;
+const D = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416] as const;
+const P_LOW = 0.02425;
+
+function tail(q: number): number {
+  return (
+    (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5]) /
+    ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1)
+  );
+}
+
+/** The standard normal quantile: z such that P(Z <= z) = p. */
+export function normalQuantile(p: number): number {
+  if (!(p > 0 && p < 1)) {
+    if (p === 0) return -Infinity;
+    if (p === 1) return Infinity;
+    throw new RangeError(`normalQuantile: p must be in [0, 1], got ${p}`);
+  }
+  if (p < P_LOW) return tail(Math.sqrt(-2 * Math.log(p)));
+  if (p > 1 - P_LOW) return -tail(Math.sqrt(-2 * Math.log(1 - p)));
+  const q = p - 0.5;
+  const r = q * q;
+  return (
+    ((((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q) /
+    (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1)
+  );
+}
+
+/**
+ * Pooled two-proportion z statistic for "x1/n1 is higher than x2/n2". 0 when it cannot be
+ * computed (an empty side, or no variance: all or none failed on both sides).
+ */
+export function twoProportionZ(x1: number, n1: number, x2: number, n2: number): number {
+  if (n1 <= 0 || n2 <= 0) return 0;
+  const pooled = (x1 + x2) / (n1 + n2);
+  const se = Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
+  if (!(se > 0)) return 0;
+  return (x1 / n1 - x2 / n2) / se;
+}
+
+/** One-sided pooled two-proportion test: is x1/n1 significantly higher than x2/n2? */
+export function significantlyHigher(
+  x1: number,
+  n1: number,
+  x2: number,
+  n2: number,
+  confidence: number,
+): boolean {
+  return twoProportionZ(x1, n1, x2, n2) > normalQuantile(confidence);
+}
+
+/**
+ * One-proportion score z statistic for "x/n is higher than p0". With p0 = 0 any success is
+ * infinitely significant (and none is not).
+ */
+export function oneProportionZ(x: number, n: number, p0: number): number {
+  if (n <= 0) return 0;
+  const diff = x / n - p0;
+  const se = Math.sqrt((p0 * (1 - p0)) / n);
+  if (!(se > 0)) return diff > 0 ? Infinity : diff < 0 ? -Infinity : 0;
+  return diff / se;
+}
+
+/** One-sided one-proportion test: is x/n significantly higher than p0? */
+export function significantlyAbove(x: number, n: number, p0: number, confidence: number): boolean {
+  return oneProportionZ(x, n, p0) > normalQuantile(confidence);
+}

@@ -1,0 +1,47 @@
+import type { Engine } from '../../routing/types.js';
+
+export type { Engine };
+
+/** The four gates, in the order `evaluateGates` reports them. */
+export type GateName = 'error_rate' | 'latency' | 'mismatch_rate' | 'isolation';
+export const GATE_NAMES: readonly GateName[] = ['error_rate', 'latency', 'mismatch_rate', 'isolation'];
+
+/**
+ * `insufficient`: too few samples, or a breach-shaped result from too few distinct users;
+ * reported, never acted on.
+ */
+export type Verdict = 'ok' | 'breach' | 'insufficient';
+
+/** How the comparer judged one shadowed run (src/compare). Only match/mismatch feed the rate. */
+export type ComparisonResult = 'match' | 'mismatch' | 'incomplete' | 'isolation';
+
+/**
+ * What an isolation violation rests on: `user_id` = a frame carried another user's `user_id`
+ * (proof, acts at once); `ownership` = inferred from run or thread ownership (a client can fake
+ * it by sending someone else's thread id, so it needs several distinct sessions).
+ */
+export type IsolationEvidence = 'user_id' | 'ownership';
+
+/** Which traffic a gate's figures come from (`null` for gates that are not per channel). */
+export type Channel = 'http' | 'ws';
+
+export interface GateReport {
+  readonly name: GateName;
+  /** The configured limit the value is held against (isolation: 0). */
+  readonly limit: number;
+  /**
+   * error_rate: user minus legacy, percentage points; latency: user p95 / legacy p95;
+   * mismatch_rate: mismatch / (match + mismatch); isolation: user-engine violations.
+   * `null` when it cannot be computed (no samples on a side).
+   */
+  readonly value: number | null;
+  /** Requests (or sessions, or judged comparisons) per engine in the window. */
+  readonly samples: { readonly legacy: number; readonly user: number };
+  /** Distinct users (isolation: sessions) behind the user engine's bad samples; a lower bound. */
+  readonly users: number;
+  readonly verdict: Verdict;
+  /** A human sentence naming the gate and its figures; set only when `verdict` is `breach`. */
+  readonly reason: string | null;
+  /** error_rate: the channel the figures come from; latency: `http`; others `null`. */
+  readonly channel: Channel | null;
+}

@@ -1,0 +1,198 @@
+import { SecondBucket, type EngineSecond } from './bucket.js';
+import { LATENCY_BUCKET_COUNT, histogramQuantile, latencyBucketIndex } from './histogram.js';
+import { DistinctCounter } from './sketch.js';
+import type { ComparisonResult, Engine, IsolationEvidence } from './types.js';
+
+export interface ChannelTotals {
+  readonly requests: number;
+  readonly failed: number;
+  /** Distinct users behind the failures (lower bound). */
+  readonly failedUsers: number;
+}
+
+export interface ComparisonTotals {
+  readonly match: number;
+  readonly mismatch: number;
+  readonly incomplete: number;
+  readonly isolation: number;
+  /** Distinct users behind the mismatches (lower bound). */
+  readonly mismatchUsers: number;
+}
+
+export interface IsolationTotals {
+  readonly userId: number;
+  readonly ownership: number;
+  /** Distinct sessions behind the violations (lower bound). */
+  readonly sessions: number;
+}
+
+/**
+ * The guard's sliding window: a ring of `windowSeconds` per-second buckets, allocated once.
+ * Recording finds the slot of `nowMs`'s second, clears it in place if it still holds an older
+ * second, and bumps counters: O(1), no allocation. Reading sums the slots whose second lies in
+ * (now - windowSeconds, now]; older samples fall out as the clock moves, without a sweep.
+ * The caller passes the clock (`nowMs`); it should not run backwards (a sample whose slot
+ * already holds a later second is dropped).
+ */
+export class SampleWindow {
+  private readonly ring: readonly SecondBucket[];
+  private readonly union = new DistinctCounter();
+  private readonly summed = new Float64Array(LATENCY_BUCKET_COUNT);
+
+  constructor(readonly windowSeconds = 60) {
+    if (!Number.isInteger(windowSeconds) || windowSeconds < 1) {
+      throw new RangeError(`windowSeconds must be a positive integer, got ${windowSeconds}`);
+    }
+    this.ring = Array.from({ length: windowSeconds }, () => new SecondBucket());
+  }
+
+  /** One HTTP request served (or failed) by `engine`; `failed` per the guard's definition. */
+  recordHttp(engine: Engine, nowMs: number, durationMs: number, failed: boolean, userHash: number): void {
+    const b = this.slot(nowMs);
+    if (b === null) return;
+    const e = b[engine];
+    e.httpRequests += 1;
+    e.latency[latencyBucketIndex(durationMs)]! += 1;
+    if (failed) {
+      e.httpFailed += 1;
+      e.httpFailedUsers.add(userHash);
+    }
+    if (engine === 'user') e.slowest.add(userHash, durationMs);
+  }
+
+  /** One WebSocket session that ended (or a connect the engine refused), counted apart from HTTP. */
+  recordWsSession(engine: Engine, nowMs: number, failed: boolean, userHash: number): void {
+    const b = this.slot(nowMs);
+    if (b === null) return;
+    const e = b[engine];
+    e.wsSessions += 1;
+    if (failed) {
+      e.wsFailed += 1;
+      e.wsFailedUsers.add(userHash);
+    }
+  }
+
+  /**
+   * One shadow comparison as the comparer judged it. `isolation` is counted for display only:
+   * the violation itself must be reported through `recordIsolation`, with its engine and evidence.
+   */
+  recordComparison(nowMs: number, result: ComparisonResult, userHash: number): void {
+    const b = this.slot(nowMs);
+    if (b === null) return;
+    b[result] += 1;
+    if (result === 'mismatch') b.mismatchUsers.add(userHash);
+  }
+
+  /**
+   * One isolation violation. Returns true when this event alone is a breach (the user engine,
+   * `user_id` evidence): the caller should evaluate at once rather than wait for the timer.
+   */
+  recordIsolation(engine: Engine, nowMs: number, evidence: IsolationEvidence, sessionHash: number): boolean {
+    const b = this.slot(nowMs);
+    if (b !== null) {
+      const e = b[engine];
+      if (evidence === 'user_id') e.isolationUserId += 1;
+      else e.isolationOwnership += 1;
+      e.isolationSessions.add(sessionHash);
+    }
+    return engine === 'user' && evidence === 'user_id';
+  }
+
+  /** Empties the window (after a resume the guard starts from nothing). */
+  reset(): void {
+    for (const b of this.ring) b.clear(-Infinity);
+  }
+
+  http(engine: Engine, nowMs: number): ChannelTotals {
+    let requests = 0;
+    let failed = 0;
+    this.union.reset();
+    this.each(nowMs, (b) => {
+      const e = b[engine];
+      requests += e.httpRequests;
+      failed += e.httpFailed;
+      e.httpFailedUsers.addTo(this.union);
+    });
+    return { requests, failed, failedUsers: this.union.size };
+  }
+
+  ws(engine: Engine, nowMs: number): ChannelTotals {
+    let requests = 0;
+    let failed = 0;
+    this.union.reset();
+    this.each(nowMs, (b) => {
+      const e = b[engine];
+      requests += e.wsSessions;
+      failed += e.wsFailed;
+      e.wsFailedUsers.addTo(this.union);
+    });
+    return { requests, failed, failedUsers: this.union.size };
+  }
+
+  /** The q-quantile of `engine`'s HTTP latency over the window, in ms; null with no requests. */
+  latencyQuantile(engine: Engine, nowMs: number, q: number): number | null {
+    const summed = this.summed.fill(0);
+    this.each(nowMs, (b) => {
+      const e: EngineSecond = b[engine];
+      if (e.httpRequests === 0) return;
+      for (let k = 0; k < LATENCY_BUCKET_COUNT; k++) summed[k]! += e.latency[k]!;
+    });
+    return histogramQuantile(summed, q);
+  }
+
+  /** Distinct users with a user-engine HTTP request slower than `thresholdMs` (lower bound). */
+  slowUsers(nowMs: number, thresholdMs: number): number {
+    this.union.reset();
+    this.each(nowMs, (b) => b.user.slowest.addSlowerThan(thresholdMs, this.union));
+    return this.union.size;
+  }
+
+  comparisons(nowMs: number): ComparisonTotals {
+    const t = { match: 0, mismatch: 0, incomplete: 0, isolation: 0 };
+    this.union.reset();
+    this.each(nowMs, (b) => {
+      t.match += b.match;
+      t.mismatch += b.mismatch;
+      t.incomplete += b.incomplete;
+      t.isolation += b.isolation;
+      b.mismatchUsers.addTo(this.union);
+    });
+    return { ...t, mismatchUsers: this.union.size };
+  }
+
+  isolation(engine: Engine, nowMs: number): IsolationTotals {
+    let userId = 0;
+    let ownership = 0;
+    this.union.reset();
+    this.each(nowMs, (b) => {
+      const e = b[engine];
+      userId += e.isolationUserId;
+      ownership += e.isolationOwnership;
+      e.isolationSessions.addTo(this.union);
+    });
+    return { userId, ownership, sessions: this.union.size };
+  }
+
+  /** The ring's slots, for structural tests (the same objects for the window's whole life). */
+  get slots(): readonly SecondBucket[] {
+    return this.ring;
+  }
+
+  private slot(nowMs: number): SecondBucket | null {
+    if (!Number.isFinite(nowMs)) return null;
+    const second = Math.floor(nowMs / 1000);
+    const w = this.windowSeconds;
+    const b = this.ring[((second % w) + w) % w]!;
+    if (b.second === second) return b;
+    if (b.second > second) return null;
+    b.clear(second);
+    return b;
+  }
+
+  private each(nowMs: number, visit: (b: SecondBucket) => void): void {
+    const now = Math.floor(nowMs / 1000);
+    for (const b of this.ring) {
+      if (b.second > now - this.windowSeconds && b.second <= now) visit(b);
+    }
+  }
+}

@@ -1,0 +1,21 @@
+import type { IncomingMessage } from 'node:http';
+import type { Assignment, Engine } from '../routing/types.js';
+
+/** What the traffic handler learnt about a request, carried on it for the forwarder's events. */
+export interface RequestContext {
+  engine: Engine;
+  assignment: Assignment;
+  routeName: string;
+  startedAt: number;
+  requestId: string;
+  /** Set when the upstream took longer than the configured timeout. */
+  timedOut: boolean;
+  /** Retried once already on a fresh socket. */
+  retried: boolean;
+  /** Body already read by the proxy (user id check), re-sent upstream. */
+  body: Buffer | null;
+}
+
+export interface RoutedRequest extends IncomingMessage {
+  switchyard?: RequestContext;
+}
