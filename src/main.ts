@@ -20,7 +20,10 @@ async function main(): Promise<void> {
   let adminToken = config.admin.token;
   if (adminToken === undefined) {
     adminToken = await generateTokenFile(config.admin.tokenFile);
-    log.info({ tokenFile: config.admin.tokenFile }, 'no ADMIN_TOKEN configured: generated one (mode 0600) for the CLI');
+    log.info(
+      { tokenFile: config.admin.tokenFile },
+      'no ADMIN_TOKEN configured: generated one (mode 0600) for the CLI',
+    );
   }
   const app = createSwitchyard({ config, log, adminToken });
   try {

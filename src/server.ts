@@ -41,7 +41,8 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
   const registry = deps.registry ?? new Registry();
   const metrics = createMetrics(registry);
   const flagNames = { rollout: config.flags.rolloutFlag, shadow: config.flags.shadowFlag };
-  const source = deps.flagSource ?? new FileFlagSource(config.flags.file, flagNames, log.child({ part: 'flags' }));
+  const source =
+    deps.flagSource ?? new FileFlagSource(config.flags.file, flagNames, log.child({ part: 'flags' }));
   const control = new RolloutControl(source, metrics, log.child({ part: 'control' }));
   const catalogue = new RouteCatalogue(config.routes);
   initRouteSeries(metrics, catalogue.names());

@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { bearerToken, type TokenVerifier } from '../access-token.js';
-import { pushBounded } from '../bounded.js';
 import type { EngineFaults, EngineKind, RecordedRequest } from '../types.js';
 import { BodyTooLarge, parseJsonObject, readBody } from './body.js';
 import { errorReply, sendJson, type Reply } from './respond.js';
@@ -11,13 +10,12 @@ export interface HttpContext {
   routes: Route[];
   verify: TokenVerifier;
   faults: () => EngineFaults;
-  requests: RecordedRequest[];
+  record: (request: RecordedRequest) => void;
   /** Fallback for the ticket's `websocket_url` when a request has no Host header. */
   hostname: () => string;
 }
 
 const BODY_LIMIT = 1024 * 1024;
-const RECORD_LIMIT = 500;
 
 /**
  * One request, in order: read and record it, route it, inject a failure if asked, check the
@@ -41,7 +39,7 @@ async function handle(ctx: HttpContext, req: IncomingMessage): Promise<Reply> {
   const method = req.method ?? 'GET';
   const target = req.url ?? '/';
   const text = await readBody(req, BODY_LIMIT);
-  pushBounded(ctx.requests, { method, path: target, headers: { ...req.headers }, body: text }, RECORD_LIMIT);
+  ctx.record({ method, path: target, headers: { ...req.headers }, body: text });
 
   const match = matchRoute(ctx.routes, method, new URL(target, 'http://engine').pathname);
   if (match === null) return errorReply(404, 'Not Found', 'NOT_FOUND');

@@ -1,4 +1,4 @@
-import type { EngineKind, TicketStore } from '../types.js';
+import type { TicketStore } from '../types.js';
 import { isoUtc, newId, shortHex } from '../stamps.js';
 import { stringField } from './body.js';
 import type { JsonObject, Reply } from './respond.js';
@@ -22,7 +22,6 @@ export interface Route {
 }
 
 export interface RouteDeps {
-  kind: EngineKind;
   tickets: TicketStore;
   threads: ThreadStore;
 }
@@ -32,7 +31,7 @@ const MIN_TICKET_TTL = 30;
 const MAX_TICKET_TTL = 3600;
 
 /** The backend's HTTP routes (PROTOCOL.md), answered with fixed content plus fresh volatile fields. */
-export function createRoutes({ kind, tickets, threads }: RouteDeps): Route[] {
+export function createRoutes({ tickets, threads }: RouteDeps): Route[] {
   const runId = (threadId: string): string => `run_${threadId}_${Date.now()}_${shortHex()}`;
   return [
     {

@@ -14,7 +14,8 @@ export class AdminError extends Error {
 }
 
 export const badRequest = (message: string) => new AdminError(400, 'bad_request', message);
-export const unauthorized = () => new AdminError(401, 'unauthorized', 'a valid admin bearer token is required');
+export const unauthorized = () =>
+  new AdminError(401, 'unauthorized', 'a valid admin bearer token is required');
 export const forbidden = () => new AdminError(403, 'read_only', 'the read-only token cannot change anything');
 export const notFound = (message: string) => new AdminError(404, 'not_found', message);
 export const conflict = (message: string) => new AdminError(409, 'conflict', message);

@@ -70,7 +70,9 @@ export function createAdminRouter(deps: AdminDeps): Router {
   );
   router.post(
     '/rollback',
-    change('rollback', (req) => control.rollback('manual', parseOr400(rollbackBody, req.body).reason ?? null)),
+    change('rollback', (req) =>
+      control.rollback('manual', parseOr400(rollbackBody, req.body).reason ?? null),
+    ),
   );
   router.post(
     '/resume',
@@ -88,7 +90,10 @@ export function createAdminRouter(deps: AdminDeps): Router {
     change('override', (req) => {
       const userId = parseOr400(userIdParam, req.params.userId);
       const body = parseOr400(overrideBody, req.body);
-      return control.setOverride(userId, body.note === undefined ? { serve: body.serve } : { serve: body.serve, note: body.note });
+      return control.setOverride(
+        userId,
+        body.note === undefined ? { serve: body.serve } : { serve: body.serve, note: body.note },
+      );
     }),
   );
   router.delete(

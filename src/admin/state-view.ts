@@ -20,7 +20,9 @@ export function stateView(flags: FlagState, source: FlagSourceStatus): StateView
     rollback: { ...flags.rollback },
     overrides: {
       count: flags.overrides.size,
-      users: [...flags.overrides].slice(0, 100).map(([userId, o]) => ({ userId, serve: o.serve, note: o.note ?? null })),
+      users: [...flags.overrides]
+        .slice(0, 100)
+        .map(([userId, o]) => ({ userId, serve: o.serve, note: o.note ?? null })),
     },
     flagSource: source,
   };

@@ -2,9 +2,15 @@ import { z } from 'zod';
 import { badRequest } from './errors.js';
 
 export const percentBody = z.strictObject({
-  percent: z.number({ error: 'percent must be a number' }).int('percent must be a whole number').min(0, 'percent must be 0..100').max(100, 'percent must be 0..100'),
+  percent: z
+    .number({ error: 'percent must be a number' })
+    .int('percent must be a whole number')
+    .min(0, 'percent must be 0..100')
+    .max(100, 'percent must be 0..100'),
 });
-export const rollbackBody = z.strictObject({ reason: z.string().max(500, 'reason is at most 500 characters').optional() });
+export const rollbackBody = z.strictObject({
+  reason: z.string().max(500, 'reason is at most 500 characters').optional(),
+});
 export const emptyBody = z.strictObject({});
 export const overrideBody = z.strictObject({
   serve: z.enum(['legacy', 'user'], { error: 'serve must be legacy or user' }),

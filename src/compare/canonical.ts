@@ -101,8 +101,8 @@ function pick(sources: readonly Obj[], keys: readonly string[], read = text): st
 export function normalise(frame: unknown, at: number): CanonicalEvent | null {
   const top = obj(frame);
   if (top === null) return null;
-  const type = text(top['type']);
-  if (type === null) return null;
+  const type = top['type'];
+  if (typeof type !== 'string' || type.length === 0) return null;
   const payload = obj(top['payload']);
   const data = obj(top['data']);
   const sources = [top, payload, data].filter((s): s is Obj => s !== null);

@@ -92,7 +92,8 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
 /** An error frame or an error on any event, except the failed terminal event (that is `status`). */
 function hasError(events: readonly CanonicalEvent[]): boolean {
   return events.some(
-    (e) => (e.type === 'error_message' || e.error !== null) && !(isTerminal(e.type) && outcomeOf(e) === 'failed'),
+    (e) =>
+      (e.type === 'error_message' || e.error !== null) && !(isTerminal(e.type) && outcomeOf(e) === 'failed'),
   );
 }
 

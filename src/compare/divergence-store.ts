@@ -1,7 +1,13 @@
 import type { Engine } from '../routing/types.js';
 import type { CanonicalEvent } from './canonical.js';
 import type { HttpDiff } from './http-diff.js';
-import type { ComparisonResult, IncompleteReason, Judgement, MismatchDetails, MismatchKind } from './judgement.js';
+import type {
+  ComparisonResult,
+  IncompleteReason,
+  Judgement,
+  MismatchDetails,
+  MismatchKind,
+} from './judgement.js';
 
 export interface StoredSide {
   readonly engine: Engine;
@@ -113,7 +119,12 @@ export class DivergenceStore {
 
   private header(at: number, result: Divergence['result'], kinds: readonly MismatchKind[]) {
     this.sequence += 1;
-    return { id: String(this.sequence), at: new Date(Number.isFinite(at) ? at : 0).toISOString(), result, kinds: [...kinds] };
+    return {
+      id: String(this.sequence),
+      at: new Date(Number.isFinite(at) ? at : 0).toISOString(),
+      result,
+      kinds: [...kinds],
+    };
   }
 
   private push(entry: Divergence): Divergence {
@@ -124,7 +135,9 @@ export class DivergenceStore {
 
   private side(engine: Engine, events: readonly CanonicalEvent[]): StoredSide {
     const kept =
-      events.length <= this.maxEvents ? events : [...events.slice(0, this.maxEvents - 1), ...events.slice(-1)];
+      events.length <= this.maxEvents
+        ? events
+        : [...events.slice(0, this.maxEvents - 1), ...events.slice(-1)];
     return { engine, events: kept.map((e) => this.scrub(e)), omittedEvents: events.length - kept.length };
   }
 

@@ -55,7 +55,10 @@ export function diffHttp(
   const jsonA = maybeJson(typeA) ? parse(control.body) : NOT_JSON;
   const jsonB = maybeJson(typeB) ? parse(candidate.body) : NOT_JSON;
   if (jsonA !== NOT_JSON && jsonB !== NOT_JSON) {
-    const ignore = compileIgnore([...(options.ignore ?? DEFAULT_HTTP_IGNORE), ...(options.ignorePaths ?? [])]);
+    const ignore = compileIgnore([
+      ...(options.ignore ?? DEFAULT_HTTP_IGNORE),
+      ...(options.ignorePaths ?? []),
+    ]);
     fields.push(...diffJson(jsonA, jsonB, ignore));
   } else if (!sameBytes(control.body, candidate.body)) fields.push('body');
   if (fields.length > 0) kinds.push('field');

@@ -24,4 +24,10 @@ export type { SessionComparatorOptions } from './session-comparator.js';
 export { diffHttp, DEFAULT_HTTP_IGNORE } from './http-diff.js';
 export type { HttpDiff, HttpDiffOptions, HttpMismatchKind, HttpResponseSample } from './http-diff.js';
 export { DivergenceStore, REDACTED } from './divergence-store.js';
-export type { Divergence, DivergenceStoreOptions, HttpContext, RunContext, StoredSide } from './divergence-store.js';
+export type {
+  Divergence,
+  DivergenceStoreOptions,
+  HttpContext,
+  RunContext,
+  StoredSide,
+} from './divergence-store.js';

@@ -38,7 +38,8 @@ function walk(a: unknown, b: unknown, path: string[], ignore: readonly JsonPath[
   if (path.length > 0 && isIgnored(path, ignore)) return;
   if (Array.isArray(a) && Array.isArray(b)) {
     const n = Math.max(a.length, b.length);
-    for (let i = 0; i < n; i++) child(i < a.length, a[i], i < b.length, b[i], [...path, String(i)], ignore, out);
+    for (let i = 0; i < n; i++)
+      child(i < a.length, a[i], i < b.length, b[i], [...path, String(i)], ignore, out);
     return;
   }
   if (isObject(a) && isObject(b)) {

@@ -3,7 +3,12 @@ import type { CanonicalEvent, CanonicalField, Outcome } from './canonical.js';
 
 /** The four results of comparing one run; a fixed set, used as a metric label. */
 export type ComparisonResult = 'match' | 'mismatch' | 'incomplete' | 'isolation';
-export const COMPARISON_RESULTS: readonly ComparisonResult[] = ['match', 'mismatch', 'incomplete', 'isolation'];
+export const COMPARISON_RESULTS: readonly ComparisonResult[] = [
+  'match',
+  'mismatch',
+  'incomplete',
+  'isolation',
+];
 
 /** What differs in a mismatch; a fixed set, used as a metric label. */
 export type MismatchKind = 'missing_event' | 'extra_event' | 'order' | 'tool' | 'status' | 'error' | 'field';

@@ -68,7 +68,13 @@ export class SessionComparator {
       this.giveUp(oldest, 'evicted', at);
     }
     const index = this.nextIndex++;
-    this.pending.set(index, { index, startedAt: at, control: null, candidate: null, leaked: { control: false, candidate: false } });
+    this.pending.set(index, {
+      index,
+      startedAt: at,
+      control: null,
+      candidate: null,
+      leaked: { control: false, candidate: false },
+    });
     for (const side of SIDES) this.splitters[side].start(index, at);
     return true;
   }
@@ -152,5 +158,14 @@ export class SessionComparator {
 
 /** A side whose splitter no longer holds the run (cannot happen; judged empty rather than lost). */
 function lost(pending: PendingRun, end: RunEnd, at: number): Run {
-  return { startedAt: pending.startedAt, events: [], firstEventAt: null, endedAt: at, terminal: null, complete: false, end, droppedEvents: 0 };
+  return {
+    startedAt: pending.startedAt,
+    events: [],
+    firstEventAt: null,
+    endedAt: at,
+    terminal: null,
+    complete: false,
+    end,
+    droppedEvents: 0,
+  };
 }

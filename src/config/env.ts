@@ -23,8 +23,4 @@ export const ENV_PATHS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** Values that must never be printed. */
-export const SECRET_PATHS: readonly string[] = [
-  'admin.token',
-  'admin.readToken',
-  'jwt.secret',
-];
+export const SECRET_PATHS: readonly string[] = ['admin.token', 'admin.readToken', 'jwt.secret'];

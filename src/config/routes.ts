@@ -12,10 +12,34 @@ export interface RouteSpec {
 
 /** The backend's routes (PROTOCOL.md, "HTTP routes"). */
 export const DEFAULT_ROUTES: readonly RouteSpec[] = [
-  { name: 'agent_v2_execute', method: 'POST', path: '/api/agent/v2/execute', shadowSafe: false, userIdIn: 'query+body' },
-  { name: 'agent_run', method: 'POST', path: '/api/agent/run_agent', shadowSafe: false, userIdIn: 'query+body' },
-  { name: 'agent_message', method: 'POST', path: '/api/agent/message', shadowSafe: false, userIdIn: 'query+body' },
-  { name: 'agents_execute', method: 'POST', path: '/api/agents/execute', shadowSafe: false, userIdIn: 'query' },
+  {
+    name: 'agent_v2_execute',
+    method: 'POST',
+    path: '/api/agent/v2/execute',
+    shadowSafe: false,
+    userIdIn: 'query+body',
+  },
+  {
+    name: 'agent_run',
+    method: 'POST',
+    path: '/api/agent/run_agent',
+    shadowSafe: false,
+    userIdIn: 'query+body',
+  },
+  {
+    name: 'agent_message',
+    method: 'POST',
+    path: '/api/agent/message',
+    shadowSafe: false,
+    userIdIn: 'query+body',
+  },
+  {
+    name: 'agents_execute',
+    method: 'POST',
+    path: '/api/agents/execute',
+    shadowSafe: false,
+    userIdIn: 'query',
+  },
   { name: 'threads_create', method: 'POST', path: '/api/threads', shadowSafe: false, userIdIn: 'query' },
   { name: 'threads_read', method: 'GET', path: '/api/threads/*', shadowSafe: true, userIdIn: 'query' },
   { name: 'ws_ticket', method: 'POST', path: '/api/websocket/ticket', shadowSafe: false, userIdIn: 'query' },

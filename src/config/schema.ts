@@ -1,15 +1,25 @@
 import { z } from 'zod';
 import { DEFAULT_ROUTES } from './routes.js';
 
-const port = z.coerce.number({ error: 'not a port' }).int('not a port').min(0, 'not a port').max(65535, 'not a port');
+const port = z.coerce
+  .number({ error: 'not a port' })
+  .int('not a port')
+  .min(0, 'not a port')
+  .max(65535, 'not a port');
 const url = z.url({ error: 'not a URL' });
-const positiveInt = z.coerce.number({ error: 'not a number' }).int('not an integer').min(1, 'must be at least 1');
+const positiveInt = z.coerce
+  .number({ error: 'not a number' })
+  .int('not an integer')
+  .min(1, 'must be at least 1');
 const bool = z.preprocess(
   (v) => (v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : v),
   z.boolean({ error: 'not a boolean (true|false)' }),
 );
 const ranged = (min: number, max: number) =>
-  z.coerce.number({ error: 'not a number' }).min(min, `must be in ${min}..${max}`).max(max, `must be in ${min}..${max}`);
+  z.coerce
+    .number({ error: 'not a number' })
+    .min(min, `must be in ${min}..${max}`)
+    .max(max, `must be in ${min}..${max}`);
 
 const route = z.strictObject({
   name: z.string().regex(/^[a-z0-9_]+$/, 'route names are metric labels: [a-z0-9_]+'),
@@ -32,13 +42,12 @@ export const configSchema = z.strictObject({
       maxBodyBytes: positiveInt.default(16 * 1024),
     })
     .prefault({}),
-  engines: z
-    .strictObject({
-      legacy: z.strictObject({ url }),
-      user: z.strictObject({ url }),
-      timeoutMs: positiveInt.default(60_000),
-      idleSocketMs: positiveInt.default(4_000),
-    }),
+  engines: z.strictObject({
+    legacy: z.strictObject({ url }),
+    user: z.strictObject({ url }),
+    timeoutMs: positiveInt.default(60_000),
+    idleSocketMs: positiveInt.default(4_000),
+  }),
   jwt: z
     .strictObject({
       secret: z.string().optional(),
@@ -51,10 +60,18 @@ export const configSchema = z.strictObject({
     .prefault({})
     .superRefine((jwt, ctx) => {
       if (jwt.jwksUrl === undefined && jwt.secret === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['secret'], message: 'required (HS256 secret) unless jwt.jwksUrl is set' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['secret'],
+          message: 'required (HS256 secret) unless jwt.jwksUrl is set',
+        });
       }
       if (jwt.secret !== undefined && Buffer.byteLength(jwt.secret) < 32) {
-        ctx.addIssue({ code: 'custom', path: ['secret'], message: 'HS256 secrets must be at least 32 bytes (RFC 7518 3.2)' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['secret'],
+          message: 'HS256 secrets must be at least 32 bytes (RFC 7518 3.2)',
+        });
       }
     }),
   identity: z
@@ -62,7 +79,14 @@ export const configSchema = z.strictObject({
       allowAnonymous: bool.default(false),
       stripHeaders: z
         .array(z.string().transform((h) => h.toLowerCase()))
-        .default(['x-user-id', 'x-user', 'x-auth-user', 'x-forwarded-user', 'x-authenticated-user', 'x-switchyard-shadow']),
+        .default([
+          'x-user-id',
+          'x-user',
+          'x-auth-user',
+          'x-forwarded-user',
+          'x-authenticated-user',
+          'x-switchyard-shadow',
+        ]),
       maxUserIdBodyBytes: positiveInt.default(256 * 1024),
     })
     .prefault({}),

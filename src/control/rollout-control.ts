@@ -4,7 +4,13 @@ import type { Metrics } from '../metrics/catalog.js';
 import { STAGES } from '../metrics/catalog.js';
 import { decide } from '../routing/decide.js';
 import { stageOf } from '../routing/stage.js';
-import { ROLLBACK_TRIGGERS, type Assignment, type FlagState, type Override, type RollbackTrigger } from '../routing/types.js';
+import {
+  ROLLBACK_TRIGGERS,
+  type Assignment,
+  type FlagState,
+  type Override,
+  type RollbackTrigger,
+} from '../routing/types.js';
 
 export interface RollbackEvent {
   trigger: RollbackTrigger;
@@ -75,14 +81,19 @@ export class RolloutControl {
     const current = this.source.current();
     if (current?.rollback.engaged === true) return current;
     return this.source.update((s) =>
-      s.rollback.engaged ? s : { ...s, rollback: { engaged: true, trigger, reason, at: this.now().toISOString() } },
+      s.rollback.engaged
+        ? s
+        : { ...s, rollback: { engaged: true, trigger, reason, at: this.now().toISOString() } },
     );
   }
 
   async resume(): Promise<FlagState> {
     const current = this.source.current();
     if (current !== null && !current.rollback.engaged) return current;
-    return this.source.update((s) => ({ ...s, rollback: { engaged: false, trigger: null, reason: null, at: null } }));
+    return this.source.update((s) => ({
+      ...s,
+      rollback: { engaged: false, trigger: null, reason: null, at: null },
+    }));
   }
 
   refreshSourceMetrics(): void {
@@ -106,7 +117,10 @@ export class RolloutControl {
     if (!wasEngaged && state.rollback.engaged) {
       const trigger = state.rollback.trigger ?? 'external';
       m.rollbacks.labels(trigger).inc();
-      this.log.warn({ trigger, reason: state.rollback.reason }, 'rollback switch engaged: every user now goes to legacy');
+      this.log.warn(
+        { trigger, reason: state.rollback.reason },
+        'rollback switch engaged: every user now goes to legacy',
+      );
       for (const l of this.rollbackListeners) l({ trigger, reason: state.rollback.reason });
     } else if (wasEngaged && !state.rollback.engaged) {
       this.log.warn('rollback switch released: routing follows the rollout flag again');

@@ -14,10 +14,20 @@ const strategy = z.looseObject({
   name: z.string(),
   parameters: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
   constraints: z
-    .array(z.looseObject({ contextName: z.string(), operator: z.string(), values: z.array(z.string()).optional() }))
+    .array(
+      z.looseObject({
+        contextName: z.string(),
+        operator: z.string(),
+        values: z.array(z.string()).optional(),
+      }),
+    )
     .optional(),
 });
-const feature = z.looseObject({ name: z.string(), enabled: z.boolean(), strategies: z.array(strategy).default([]) });
+const feature = z.looseObject({
+  name: z.string(),
+  enabled: z.boolean(),
+  strategies: z.array(strategy).default([]),
+});
 const rollbackMeta = z.strictObject({
   trigger: z.enum(['manual', 'guard', 'external']).nullable(),
   reason: z.string().nullable(),
@@ -62,7 +72,12 @@ export function documentToState(input: unknown, names: FlagNames): FlagState {
   const meta = doc.switchyard?.rollback;
   const rollback: RollbackState = rolloutFeature.enabled
     ? base.rollback
-    : { engaged: true, trigger: meta?.trigger ?? 'external', reason: meta?.reason ?? null, at: meta?.at ?? null };
+    : {
+        engaged: true,
+        trigger: meta?.trigger ?? 'external',
+        reason: meta?.reason ?? null,
+        at: meta?.at ?? null,
+      };
   const overrides = new Map<string, Override>();
   const notes = doc.switchyard?.overrideNotes ?? {};
   const pin = (id: string, serve: Engine): void => {
@@ -71,7 +86,8 @@ export function documentToState(input: unknown, names: FlagNames): FlagState {
   };
   rollout.legacyPinned.forEach((id) => pin(id, 'legacy'));
   rollout.userPinned.forEach((id) => pin(id, 'user'));
-  const shadow = shadowFeature === undefined || !shadowFeature.enabled ? null : readRollout(shadowFeature, names.shadow);
+  const shadow =
+    shadowFeature === undefined || !shadowFeature.enabled ? null : readRollout(shadowFeature, names.shadow);
   return {
     rollout: { percent: rollout.percent, groupId: rollout.groupId },
     shadow: { percent: shadow?.percent ?? 0, groupId: shadow?.groupId ?? names.shadow },
@@ -88,12 +104,20 @@ export function stateToDocument(state: FlagState, names: FlagNames): FlagDocumen
     (o.serve === 'user' ? userPinned : legacyPinned).push(id);
     if (o.note !== undefined) overrideNotes[id] = o.note;
   }
-  const rolloutStrategies: Strategy[] = [flexibleRollout(state.rollout.percent, state.rollout.groupId, legacyPinned)];
-  if (userPinned.length > 0) rolloutStrategies.push({ name: 'userWithId', parameters: { userIds: userPinned.join(',') } });
+  const rolloutStrategies: Strategy[] = [
+    flexibleRollout(state.rollout.percent, state.rollout.groupId, legacyPinned),
+  ];
+  if (userPinned.length > 0)
+    rolloutStrategies.push({ name: 'userWithId', parameters: { userIds: userPinned.join(',') } });
   return {
     version: 2,
     features: [
-      { name: names.rollout, type: 'release', enabled: !state.rollback.engaged, strategies: rolloutStrategies },
+      {
+        name: names.rollout,
+        type: 'release',
+        enabled: !state.rollback.engaged,
+        strategies: rolloutStrategies,
+      },
       {
         name: names.shadow,
         type: 'experiment',
@@ -130,12 +154,17 @@ function readRollout(f: Feature, flagName: string) {
   if (flexible !== undefined && stickiness !== 'userId' && stickiness !== 'default') {
     throw new Error(`${flagName}: flexibleRollout stickiness must be userId`);
   }
-  const notIn = (flexible?.constraints ?? []).find((c) => c.contextName === 'userId' && c.operator === 'NOT_IN');
+  const notIn = (flexible?.constraints ?? []).find(
+    (c) => c.contextName === 'userId' && c.operator === 'NOT_IN',
+  );
   const userIds = String(withId?.parameters?.userIds ?? '');
   return {
     percent,
     groupId: String(params.groupId ?? flagName),
     legacyPinned: notIn?.values ?? [],
-    userPinned: userIds.split(',').map((s) => s.trim()).filter(Boolean),
+    userPinned: userIds
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
   };
 }

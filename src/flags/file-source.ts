@@ -49,7 +49,13 @@ export class FileFlagSource implements FlagSource {
   }
 
   status(): FlagSourceStatus {
-    return { kind: 'file', ready: true, up: this.problem === null, lastSync: this.lastSync, problem: this.problem };
+    return {
+      kind: 'file',
+      ready: true,
+      up: this.problem === null,
+      lastSync: this.lastSync,
+      problem: this.problem,
+    };
   }
 
   onChange(listener: (state: FlagState) => void): void {
@@ -81,7 +87,8 @@ export class FileFlagSource implements FlagSource {
       text = await readFile(this.path, 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-        if (this.lastText !== null) this.log.warn({ path: this.path }, 'flag file removed; keeping the last state');
+        if (this.lastText !== null)
+          this.log.warn({ path: this.path }, 'flag file removed; keeping the last state');
         this.markSynced();
         return;
       }
@@ -122,6 +129,7 @@ export class FileFlagSource implements FlagSource {
 function summarise(err: unknown): string {
   if (err instanceof SyntaxError) return 'not valid JSON';
   const issues = (err as { issues?: Array<{ path: PropertyKey[]; message: string }> }).issues;
-  if (issues !== undefined) return issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`).join('; ');
+  if (issues !== undefined)
+    return issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`).join('; ');
   return (err as Error).message;
 }

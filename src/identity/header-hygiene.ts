@@ -5,7 +5,9 @@ import type { IncomingHttpHeaders } from 'node:http';
  * any name containing `test` or `e2e` (PROTOCOL.md: outside production these switch on a bypass
  * that reads `sub` unverified) and the configured list. Returns how many were removed.
  */
-export function createHeaderStripper(configured: readonly string[]): (headers: IncomingHttpHeaders) => number {
+export function createHeaderStripper(
+  configured: readonly string[],
+): (headers: IncomingHttpHeaders) => number {
   const exact = new Set(configured.map((h) => h.toLowerCase()));
   return (headers) => {
     let removed = 0;

@@ -9,7 +9,14 @@ export function createLogger(level: string): Logger {
     level,
     base: { service: 'switchyard' },
     redact: {
-      paths: ['*.authorization', '*.cookie', '*.token', 'headers.authorization', 'headers.cookie', '*.adminToken'],
+      paths: [
+        '*.authorization',
+        '*.cookie',
+        '*.token',
+        'headers.authorization',
+        'headers.cookie',
+        '*.adminToken',
+      ],
       censor: '***',
     },
     timestamp: pino.stdTimeFunctions.isoTime,

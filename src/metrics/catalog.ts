@@ -11,21 +11,45 @@ export type StatusClass = (typeof STATUS_CLASSES)[number];
 export const KINDS = ['http', 'ws'] as const;
 export const UPSTREAM_ERRORS = ['refused', 'reset', 'timeout', 'other'] as const;
 export type UpstreamErrorReason = (typeof UPSTREAM_ERRORS)[number];
-export const AUTH_FAILURES = ['missing', 'invalid', 'expired', 'no_subject', 'user_id_mismatch', 'bad_body'] as const;
+export const AUTH_FAILURES = [
+  'missing',
+  'invalid',
+  'expired',
+  'no_subject',
+  'user_id_mismatch',
+  'bad_body',
+] as const;
 export type AuthFailure = (typeof AUTH_FAILURES)[number];
 export const STAGES = ['legacy', 'shadow', 'canary', 'complete', 'rolled-back'] as const;
 export const WS_DIRECTIONS = ['client_to_engine', 'engine_to_client', 'shadow_to_proxy'] as const;
 export type WsDirection = (typeof WS_DIRECTIONS)[number];
 export const CLOSE_CODES = ['1000', '1001', '1006', '1008', '1009', '1011', '1012', '1013', 'other'] as const;
 export const COMPARISON_RESULTS = ['match', 'mismatch', 'incomplete', 'isolation'] as const;
-export const MISMATCH_KINDS = ['missing_event', 'extra_event', 'order', 'tool', 'status', 'error', 'field'] as const;
+export const MISMATCH_KINDS = [
+  'missing_event',
+  'extra_event',
+  'order',
+  'tool',
+  'status',
+  'error',
+  'field',
+] as const;
 export const VIOLATION_ACTIONS = ['block', 'report', 'refuse'] as const;
-export const SHADOW_DROP_REASONS = ['capacity', 'buffer_full', 'no_credential', 'connect_failed', 'timeout', 'body_too_large'] as const;
+export const SHADOW_DROP_REASONS = [
+  'capacity',
+  'buffer_full',
+  'no_credential',
+  'connect_failed',
+  'timeout',
+  'body_too_large',
+] as const;
 export const GUARD_GATES = ['error_rate', 'latency', 'mismatch_rate', 'isolation'] as const;
 export const GUARD_MODES = ['enforce', 'dry-run', 'off'] as const;
 
 /** Seconds: sub-millisecond proxy hops up to minute-long agent runs. */
-const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+const LATENCY_BUCKETS = [
+  0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
+];
 const RUN_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120];
 
 export function createMetrics(registry: Registry) {
@@ -64,8 +88,16 @@ export function createMetrics(registry: Registry) {
       labelNames: ['engine', 'reason'] as const,
       registers,
     }),
-    rolloutPercent: new Gauge({ name: 'switchyard_rollout_percent', help: 'Rollout flag percentage.', registers }),
-    shadowPercent: new Gauge({ name: 'switchyard_shadow_percent', help: 'Shadow flag percentage.', registers }),
+    rolloutPercent: new Gauge({
+      name: 'switchyard_rollout_percent',
+      help: 'Rollout flag percentage.',
+      registers,
+    }),
+    shadowPercent: new Gauge({
+      name: 'switchyard_shadow_percent',
+      help: 'Shadow flag percentage.',
+      registers,
+    }),
     rollbackEngaged: new Gauge({
       name: 'switchyard_rollback_engaged',
       help: '1 while the rollback switch is engaged.',
@@ -202,7 +234,8 @@ export type Metrics = ReturnType<typeof createMetrics>;
 
 function initialise(m: Metrics): void {
   for (const engine of ENGINES) {
-    for (const kind of KINDS) for (const sc of STATUS_CLASSES) m.requests.labels(engine, kind, 'other', sc).inc(0);
+    for (const kind of KINDS)
+      for (const sc of STATUS_CLASSES) m.requests.labels(engine, kind, 'other', sc).inc(0);
     for (const reason of REASONS) m.decisions.labels(engine, reason).inc(0);
     for (const reason of UPSTREAM_ERRORS) m.upstreamErrors.labels(engine, reason).inc(0);
     m.wsConnections.labels(engine).set(0);
@@ -247,6 +280,7 @@ export function closeCodeLabel(code: number): (typeof CLOSE_CODES)[number] {
 /** Creates the per-route request series at zero once the route catalogue is known. */
 export function initRouteSeries(m: Metrics, routeNames: readonly string[]): void {
   for (const engine of ENGINES) {
-    for (const route of routeNames) for (const sc of STATUS_CLASSES) m.requests.labels(engine, 'http', route, sc).inc(0);
+    for (const route of routeNames)
+      for (const sc of STATUS_CLASSES) m.requests.labels(engine, 'http', route, sc).inc(0);
   }
 }

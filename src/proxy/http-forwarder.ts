@@ -9,7 +9,12 @@ export interface ForwarderOptions {
   timeoutMs: number;
   /** Idle keep-alive sockets are dropped sooner than the engine drops them (Node's default is 5 s). */
   idleSocketMs: number;
-  onError: (err: NodeJS.ErrnoException, req: RoutedRequest, res: ServerResponse, proxyReq: ClientRequest | null) => void;
+  onError: (
+    err: NodeJS.ErrnoException,
+    req: RoutedRequest,
+    res: ServerResponse,
+    proxyReq: ClientRequest | null,
+  ) => void;
 }
 
 export interface Forwarder {
@@ -24,7 +29,12 @@ export interface Forwarder {
  * text and would log through their own logger).
  */
 export function createForwarder(options: ForwarderOptions): Forwarder {
-  const agent = new Agent({ keepAlive: true, maxSockets: 1024, maxFreeSockets: 256, timeout: options.idleSocketMs });
+  const agent = new Agent({
+    keepAlive: true,
+    maxSockets: 1024,
+    maxFreeSockets: 256,
+    timeout: options.idleSocketMs,
+  });
   const proxyReqs = new WeakMap<IncomingMessage, ClientRequest>();
   const middleware: RequestHandler = createProxyMiddleware({
     target: options.target,
@@ -49,7 +59,12 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
         });
         proxy.on('error', (err, req, res) => {
           if (req === undefined || res === undefined || !('writeHead' in res)) return;
-          options.onError(err as NodeJS.ErrnoException, req as RoutedRequest, res, proxyReqs.get(req) ?? null);
+          options.onError(
+            err,
+            req,
+            res,
+            proxyReqs.get(req) ?? null,
+          );
         });
       },
     ],

@@ -1,6 +1,12 @@
 import type { RouteSpec } from '../config/routes.js';
 
-export const OTHER_ROUTE: RouteSpec = { name: 'other', method: '*', path: '*', shadowSafe: false, userIdIn: 'query' };
+export const OTHER_ROUTE: RouteSpec = {
+  name: 'other',
+  method: '*',
+  path: '*',
+  shadowSafe: false,
+  userIdIn: 'query',
+};
 
 /** Finds a request's catalogue entry: exact paths by map lookup, then prefixes (`/x/*`) in order. */
 export class RouteCatalogue {

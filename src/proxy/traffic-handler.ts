@@ -26,7 +26,13 @@ export interface TrafficDeps {
   allowAnonymous: boolean;
   maxUserIdBodyBytes: number;
   /** Called after the primary response has finished (shadowing, guard samples). */
-  onFinished?: (req: RoutedRequest, res: ServerResponse, ctx: RequestContext, route: RouteSpec, userId: string | null) => void;
+  onFinished?: (
+    req: RoutedRequest,
+    res: ServerResponse,
+    ctx: RequestContext,
+    route: RouteSpec,
+    userId: string | null,
+  ) => void;
 }
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
@@ -39,7 +45,13 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 export function createTrafficHandler(deps: TrafficDeps) {
   const { catalogue, verifier, control, forwarders, metrics } = deps;
 
-  const refuse = (res: ServerResponse, route: RouteSpec, status: number, reason: AuthFailure, message: string): void => {
+  const refuse = (
+    res: ServerResponse,
+    route: RouteSpec,
+    status: number,
+    reason: AuthFailure,
+    message: string,
+  ): void => {
     metrics.authFailures.labels('http', reason).inc();
     sendJsonError(res, status, reason, message);
     deps.requestLog?.info({ route: route.name, status, refused: reason }, 'request refused');
@@ -82,8 +94,10 @@ export function createTrafficHandler(deps: TrafficDeps) {
           return refuse(res, route, 400, 'bad_body', 'the request body could not be read');
         }
         const check = bodyUserIdCheck(body, req.headers['content-type'], userId);
-        if (check === 'mismatch') return refuse(res, route, 403, 'user_id_mismatch', 'user_id does not match the token');
-        if (check === 'malformed') return refuse(res, route, 400, 'bad_body', 'the request body is not valid JSON');
+        if (check === 'mismatch')
+          return refuse(res, route, 403, 'user_id_mismatch', 'user_id does not match the token');
+        if (check === 'malformed')
+          return refuse(res, route, 400, 'bad_body', 'the request body is not valid JSON');
       }
     }
 

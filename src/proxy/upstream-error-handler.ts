@@ -7,7 +7,12 @@ import { sendJsonError } from './json-error.js';
 import type { RoutedRequest } from './request-context.js';
 import { classifyUpstreamError } from './upstream-error.js';
 
-const WORDS = { refused: 'refused the connection', reset: 'reset the connection', timeout: 'did not answer in time', other: 'could not be reached' };
+const WORDS = {
+  refused: 'refused the connection',
+  reset: 'reset the connection',
+  timeout: 'did not answer in time',
+  other: 'could not be reached',
+};
 
 /**
  * Answers an engine failure with 502/504 JSON naming the engine. A request that failed on a
@@ -19,21 +24,38 @@ export function createUpstreamErrorHandler(deps: {
   metrics: Metrics;
   log: Logger;
 }) {
-  return (err: NodeJS.ErrnoException, req: RoutedRequest, res: ServerResponse, proxyReq: ClientRequest | null): void => {
+  return (
+    err: NodeJS.ErrnoException,
+    req: RoutedRequest,
+    res: ServerResponse,
+    proxyReq: ClientRequest | null,
+  ): void => {
     const ctx = req.switchyard;
     if (ctx === undefined) {
       sendJsonError(res, 502, 'upstream_other', 'the engine could not be reached');
       return;
     }
-    const replayable = ctx.body !== null || (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined);
-    if (!ctx.retried && !ctx.timedOut && proxyReq?.reusedSocket === true && err.code === 'ECONNRESET' && !res.headersSent && replayable) {
+    const replayable =
+      ctx.body !== null ||
+      (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined);
+    if (
+      !ctx.retried &&
+      !ctx.timedOut &&
+      proxyReq?.reusedSocket === true &&
+      err.code === 'ECONNRESET' &&
+      !res.headersSent &&
+      replayable
+    ) {
       ctx.retried = true;
       deps.forwarders[ctx.engine].forward(req, res);
       return;
     }
     const { status, reason } = classifyUpstreamError(err.code, ctx.timedOut);
     deps.metrics.upstreamErrors.labels(ctx.engine, reason).inc();
-    deps.log.warn({ engine: ctx.engine, reason, code: err.code, reqId: ctx.requestId }, 'engine request failed');
+    deps.log.warn(
+      { engine: ctx.engine, reason, code: err.code, reqId: ctx.requestId },
+      'engine request failed',
+    );
     sendJsonError(res, status, `upstream_${reason}`, `the ${ctx.engine} engine ${WORDS[reason]}`);
   };
 }

@@ -1,12 +1,17 @@
 import type { UpstreamErrorReason } from '../metrics/catalog.js';
 
 /** Socket errors to the status a client should see (after http-proxy-middleware's status-code.ts). */
-export function classifyUpstreamError(code: string | undefined, timedOut: boolean): {
+export function classifyUpstreamError(
+  code: string | undefined,
+  timedOut: boolean,
+): {
   status: 502 | 504;
   reason: UpstreamErrorReason;
 } {
-  if (timedOut || code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT') return { status: 504, reason: 'timeout' };
-  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH') return { status: 502, reason: 'refused' };
+  if (timedOut || code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT')
+    return { status: 504, reason: 'timeout' };
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH')
+    return { status: 502, reason: 'refused' };
   if (code === 'ECONNRESET' || code === 'EPIPE') return { status: 502, reason: 'reset' };
   return { status: 502, reason: 'other' };
 }

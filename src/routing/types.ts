@@ -6,13 +6,7 @@ export type ShadowTarget = 'none' | Engine;
 
 /** Why a user got their assignment; a fixed set, used as a metric label. */
 export type Reason =
-  | 'rollback'
-  | 'override'
-  | 'rollout'
-  | 'not-in-rollout'
-  | 'anonymous'
-  | 'flags-unavailable'
-  | 'fallback';
+  'rollback' | 'override' | 'rollout' | 'not-in-rollout' | 'anonymous' | 'flags-unavailable' | 'fallback';
 export const REASONS: readonly Reason[] = [
   'rollback',
   'override',

@@ -24,14 +24,18 @@ async function get(path: string, token: string | null, headers: Record<string, s
   const res = await fetch(`${proxy.url}${path}`, {
     headers: { ...(token !== null && { authorization: `Bearer ${token}` }), ...headers },
   });
-  return { status: res.status, engine: res.headers.get('x-switchyard-engine'), body: (await res.json()) as any };
+  return {
+    status: res.status,
+    engine: res.headers.get('x-switchyard-engine'),
+    body: (await res.json()),
+  };
 }
 
 /** A user id whose rollout bucket is at most (in) or above (out) the given percent. */
 function userIn(percent: number, inside: boolean): string {
   for (let i = 0; ; i++) {
     const id = `u-${i}`;
-    if ((bucket('switchyard-rollout', id) <= percent) === inside) return id;
+    if (bucket('switchyard-rollout', id) <= percent === inside) return id;
   }
 }
 
@@ -56,7 +60,11 @@ describe('HTTP routing through the traffic listener', () => {
     const token = await signToken('bob');
     expect((await get('/api/threads/1', token)).engine).toBe('user');
     const rolled = await proxy.admin('POST', '/admin/rollback', { reason: 'errors on user engine' });
-    expect(rolled.body.rollback).toMatchObject({ engaged: true, trigger: 'manual', reason: 'errors on user engine' });
+    expect(rolled.body.rollback).toMatchObject({
+      engaged: true,
+      trigger: 'manual',
+      reason: 'errors on user engine',
+    });
     expect((await get('/api/threads/1', token)).engine).toBe('legacy');
     const resumed = await proxy.admin('POST', '/admin/resume', {});
     expect(resumed.body.rollout.percent).toBe(100);
@@ -72,7 +80,7 @@ describe('HTTP routing through the traffic listener', () => {
       body: big,
     });
     expect(res.status).toBe(200);
-    expect(((await res.json()) as any).bodyBytes).toBe(big.length);
+    expect(((await res.json())).bodyBytes).toBe(big.length);
     const seen = legacy.received.at(-1)!;
     expect(seen.url).toBe('/api/threads?x=1&y=2');
     expect(seen.headers['x-forwarded-for']).toBe('127.0.0.1');
@@ -139,7 +147,10 @@ describe('HTTP routing through the traffic listener', () => {
     await user.close();
     const down = await get('/api/threads/1', await signToken(userIn(30, true)));
     expect(down.status).toBe(502);
-    expect(down.body.error).toMatchObject({ code: 'upstream_refused', message: expect.stringContaining('user engine') });
+    expect(down.body.error).toMatchObject({
+      code: 'upstream_refused',
+      message: expect.stringContaining('user engine'),
+    });
     expect((await get('/api/threads/1', await signToken(userIn(30, false)))).status).toBe(200);
     user = await startEchoUpstream('user');
   });
@@ -178,7 +189,8 @@ describe('HTTP routing through the traffic listener', () => {
       userUrl: user.url,
     });
     const token = await signToken('jack');
-    const call = () => fetch(`${dropProxy.url}/api/threads/1`, { headers: { authorization: `Bearer ${token}` } });
+    const call = () =>
+      fetch(`${dropProxy.url}/api/threads/1`, { headers: { authorization: `Bearer ${token}` } });
     try {
       for (let i = 0; i < 4; i++) expect((await call()).status).toBe(200);
     } finally {

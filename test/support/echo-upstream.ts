@@ -19,7 +19,7 @@ export interface EchoUpstream {
 /** A real HTTP server that answers with what it received, stamped with its name. */
 export async function startEchoUpstream(name: string): Promise<EchoUpstream> {
   const received: Received[] = [];
-  const upstream: EchoUpstream = { url: '', received, mode: 'echo', close: async () => undefined };
+  const upstream: EchoUpstream = { url: '', received, mode: 'echo', close: () => Promise.resolve() };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -29,7 +29,12 @@ export async function startEchoUpstream(name: string): Promise<EchoUpstream> {
       if (received.length > 1000) received.shift();
       if (upstream.mode === 'hang') return;
       const status = upstream.mode === 'fail' ? 500 : 200;
-      const payload = JSON.stringify({ engine: name, method: req.method, url: req.url, bodyBytes: Buffer.byteLength(body) });
+      const payload = JSON.stringify({
+        engine: name,
+        method: req.method,
+        url: req.url,
+        bodyBytes: Buffer.byteLength(body),
+      });
       res.writeHead(status, { 'content-type': 'application/json', 'x-engine': name });
       res.end(payload);
     });

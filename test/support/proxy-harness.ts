@@ -68,7 +68,11 @@ export async function startProxy(options: HarnessOptions): Promise<ProxyUnderTes
     async admin(method, path, body, token = ADMIN_TOKEN) {
       const res = await fetch(`${opsUrl}${path}`, {
         method,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'x-switchyard-actor': 'jest' },
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          'x-switchyard-actor': 'jest',
+        },
         ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
       });
       const text = await res.text();

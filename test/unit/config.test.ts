@@ -1,0 +1,71 @@
+import { buildConfig, ConfigError, maskSecrets } from '../../src/config/load.js';
+
+const base = {
+  engines: { legacy: { url: 'http://127.0.0.1:1' }, user: { url: 'http://127.0.0.1:2' } },
+  jwt: { secret: 'x'.repeat(32) },
+};
+
+function problems(file: unknown, env: Record<string, string>): string[] {
+  try {
+    buildConfig(file, env);
+  } catch (err) {
+    if (err instanceof ConfigError) return [...err.problems];
+    throw err;
+  }
+  return [];
+}
+
+describe('configuration', () => {
+  it('applies the documented defaults', () => {
+    const c = buildConfig(base, {});
+    expect(c.port).toBe(8080);
+    expect(c.admin).toMatchObject({ host: '127.0.0.1', port: 9901 });
+    expect(c.flags).toMatchObject({
+      source: 'file',
+      rolloutFlag: 'switchyard-rollout',
+      shadowFlag: 'switchyard-shadow',
+    });
+    expect(c.routes.map((r) => r.name)).toContain('agent_run');
+  });
+
+  it('lets the environment override the file', () => {
+    const c = buildConfig(base, { PORT: '9000', ADMIN_PORT: '9999', USER_ENGINE_URL: 'http://10.0.0.1:80' });
+    expect(c.port).toBe(9000);
+    expect(c.admin.port).toBe(9999);
+    expect(c.engines.user.url).toBe('http://10.0.0.1:80');
+  });
+
+  it('lists every problem at once, each named by its environment variable or config path', () => {
+    const found = problems(
+      { ...base, admin: { token: 'short' } },
+      { ADMIN_PORT: 'abc', JWT_SECRET: 'too-short', LEGACY_ENGINE_URL: 'not a url', FLAG_SOURCE: 'redis' },
+    );
+    expect(found).toEqual(
+      expect.arrayContaining([
+        'ADMIN_PORT: not a port',
+        'JWT_SECRET: HS256 secrets must be at least 32 bytes (RFC 7518 3.2)',
+        'LEGACY_ENGINE_URL: not a URL',
+        'FLAG_SOURCE: must be file or unleash',
+        'admin.token: admin tokens must be at least 32 characters',
+      ]),
+    );
+  });
+
+  it('requires a JWT secret or a JWKS URL and refuses unknown keys', () => {
+    expect(problems({ engines: base.engines, bogus: 1 }, {})).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^jwt.secret: required/),
+        expect.stringMatching(/bogus/),
+      ]),
+    );
+  });
+
+  it('masks secrets in the config it logs', () => {
+    const masked = JSON.stringify(
+      maskSecrets(buildConfig({ ...base, admin: { token: 'a'.repeat(40) } }, {})),
+    );
+    expect(masked).not.toContain('a'.repeat(40));
+    expect(masked).not.toContain('x'.repeat(32));
+    expect(masked).toContain('***');
+  });
+});
