@@ -1,8 +1,8 @@
 import { above, count, limit, percent, signed } from './format.js';
 import type { GuardLimits } from './limits.js';
 import { significantlyHigher } from './stats.js';
-import type { Channel, GateReport, Verdict } from './types.js';
-import type { ChannelTotals, SampleWindow } from './window.js';
+import type { Channel, ChannelTotals, GateReport, Verdict } from './types.js';
+import type { SampleWindow } from './window.js';
 
 /**
  * The `error_rate` gate. HTTP requests and WebSocket sessions are counted apart and judged

@@ -1,5 +1,5 @@
 /** The guard's pure core: samples in, verdicts out. The proxy records, a timer evaluates. */
-export { SampleWindow, type ChannelTotals, type ComparisonTotals, type IsolationTotals } from './window.js';
+export { SampleWindow } from './window.js';
 export { evaluateGates } from './evaluate.js';
 export { DEFAULT_GUARD_LIMITS, checkGuardLimits, type GuardLimits } from './limits.js';
 export { BreachTracker, GUARD_MODES, type GuardMode, type GuardTrip, type TrackerStep } from './tracker.js';
@@ -7,6 +7,9 @@ export { USER_SKETCH_CAPACITY } from './sketch.js';
 export {
   GATE_NAMES,
   type Channel,
+  type ChannelTotals,
+  type ComparisonTotals,
+  type IsolationTotals,
   type ComparisonResult,
   type GateName,
   type GateReport,

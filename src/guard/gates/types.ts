@@ -45,3 +45,27 @@ export interface GateReport {
   /** error_rate: the channel the figures come from; latency: `http`; others `null`. */
   readonly channel: Channel | null;
 }
+
+/** What the window holds, summed over its seconds (read by the gates). */
+export interface ChannelTotals {
+  readonly requests: number;
+  readonly failed: number;
+  /** Distinct users behind the failures (lower bound). */
+  readonly failedUsers: number;
+}
+
+export interface ComparisonTotals {
+  readonly match: number;
+  readonly mismatch: number;
+  readonly incomplete: number;
+  readonly isolation: number;
+  /** Distinct users behind the mismatches (lower bound). */
+  readonly mismatchUsers: number;
+}
+
+export interface IsolationTotals {
+  readonly userId: number;
+  readonly ownership: number;
+  /** Distinct sessions behind the violations (lower bound). */
+  readonly sessions: number;
+}

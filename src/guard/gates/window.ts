@@ -1,30 +1,14 @@
 import { SecondBucket, type EngineSecond } from './bucket.js';
 import { LATENCY_BUCKET_COUNT, histogramQuantile, latencyBucketIndex } from './histogram.js';
 import { DistinctCounter } from './sketch.js';
-import type { ComparisonResult, Engine, IsolationEvidence } from './types.js';
-
-export interface ChannelTotals {
-  readonly requests: number;
-  readonly failed: number;
-  /** Distinct users behind the failures (lower bound). */
-  readonly failedUsers: number;
-}
-
-export interface ComparisonTotals {
-  readonly match: number;
-  readonly mismatch: number;
-  readonly incomplete: number;
-  readonly isolation: number;
-  /** Distinct users behind the mismatches (lower bound). */
-  readonly mismatchUsers: number;
-}
-
-export interface IsolationTotals {
-  readonly userId: number;
-  readonly ownership: number;
-  /** Distinct sessions behind the violations (lower bound). */
-  readonly sessions: number;
-}
+import type {
+  ChannelTotals,
+  ComparisonResult,
+  ComparisonTotals,
+  Engine,
+  IsolationEvidence,
+  IsolationTotals,
+} from './types.js';
 
 /**
  * The guard's sliding window: a ring of `windowSeconds` per-second buckets, allocated once.
@@ -46,7 +30,12 @@ export class SampleWindow {
     this.ring = Array.from({ length: windowSeconds }, () => new SecondBucket());
   }
 
-  /** One HTTP request served (or failed) by `engine`; `failed` per the guard's definition. */
+  /**
+   * One HTTP request served (or failed) by `engine`; `failed` per the guard's definition (5xx
+   * from the engine, or the proxy's 502/504 on its behalf). Every request enters the latency
+   * histogram, failed or not: a timeout is slow as well as failed. `userHash` is a 32-bit hash
+   * of the user id (anonymous traffic: of anything stable per client, or a constant).
+   */
   recordHttp(engine: Engine, nowMs: number, durationMs: number, failed: boolean, userHash: number): void {
     const b = this.slot(nowMs);
     if (b === null) return;
@@ -60,7 +49,11 @@ export class SampleWindow {
     if (engine === 'user') e.slowest.add(userHash, durationMs);
   }
 
-  /** One WebSocket session that ended (or a connect the engine refused), counted apart from HTTP. */
+  /**
+   * One WebSocket session, counted apart from HTTP when it ends. Failed: the engine refused the
+   * connect, or its socket closed with 1011 or dropped (1006); never 1000/1001, nor the
+   * proxy's own 1012 drain.
+   */
   recordWsSession(engine: Engine, nowMs: number, failed: boolean, userHash: number): void {
     const b = this.slot(nowMs);
     if (b === null) return;

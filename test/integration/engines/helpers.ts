@@ -86,9 +86,9 @@ export interface Connect {
   awaitFirstFrame?: boolean;
 }
 
-/** Starts engines and clients, and closes them all after each test. */
+/** Starts engines and clients, and closes them all after each test; each test gets a fresh ticket store. */
 export class Harness {
-  readonly tickets = createTicketStore();
+  tickets = createTicketStore();
   private readonly engines: RunningEngine[] = [];
   private readonly sockets: WebSocket[] = [];
 
@@ -123,8 +123,9 @@ export class Harness {
   }
 
   async close(): Promise<void> {
-    for (const ws of this.sockets) ws.terminate();
-    await Promise.all(this.engines.map((engine) => engine.close()));
+    for (const ws of this.sockets.splice(0)) ws.terminate();
+    await Promise.all(this.engines.splice(0).map((engine) => engine.close()));
+    this.tickets = createTicketStore();
   }
 }
 

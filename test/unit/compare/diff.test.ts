@@ -33,13 +33,19 @@ describe('diffRuns', () => {
   });
 
   it('reports missing_event when the candidate never thinks at all', () => {
-    const j = judge(HAPPY, HAPPY.filter((s) => s.type !== 'agent_thinking'));
+    const j = judge(
+      HAPPY,
+      HAPPY.filter((s) => s.type !== 'agent_thinking'),
+    );
     expect(j.kinds).toEqual(['missing_event']);
     expect(j.details.missing).toEqual(['agent_thinking']);
   });
 
   it('reports missing_event when the candidate lacks an event control has', () => {
-    const j = judge(HAPPY, HAPPY.filter((s) => s.type !== 'agent_started'));
+    const j = judge(
+      HAPPY,
+      HAPPY.filter((s) => s.type !== 'agent_started'),
+    );
     expect(j).toMatchObject({ result: 'mismatch', kinds: ['missing_event'] });
     expect(j.details.missing).toEqual(['agent_started']);
   });
@@ -59,7 +65,10 @@ describe('diffRuns', () => {
   });
 
   it('reports tool when the candidate calls another tool', () => {
-    const other = replace(replace(HAPPY, 2, { ...HAPPY[2]!, tool: 'usage_query' }), 3, { ...HAPPY[3]!, tool: 'usage_query' });
+    const other = replace(replace(HAPPY, 2, { ...HAPPY[2]!, tool: 'usage_query' }), 3, {
+      ...HAPPY[3]!,
+      tool: 'usage_query',
+    });
     expect(judge(HAPPY, other).kinds).toEqual(['tool']);
   });
 
@@ -114,34 +123,50 @@ describe('diffRuns', () => {
 
   it('judges a run incomplete when one side did not reach its terminal event', () => {
     const timedOut: Run = run(events(HAPPY.slice(0, 3), emitter, IDS_B), 0, { endedAt: 30_000 });
-    const j = diffRuns({ engine: 'legacy', run: run(events(HAPPY, bridge, IDS_A)) }, { engine: 'user', run: timedOut });
+    const j = diffRuns(
+      { engine: 'legacy', run: run(events(HAPPY, bridge, IDS_A)) },
+      { engine: 'user', run: timedOut },
+    );
     expect(j).toMatchObject({ result: 'incomplete', kinds: [], incompleteReason: 'timeout' });
     expect(j.timings.candidate.durationMs).toBeNull();
   });
 
   it('judges a run incomplete when a side overran the event cap', () => {
     const full = run(events(HAPPY, bridge, IDS_A), 0, { droppedEvents: 3 });
-    const j = diffRuns({ engine: 'legacy', run: full }, { engine: 'user', run: run(events(HAPPY, emitter, IDS_B)) });
+    const j = diffRuns(
+      { engine: 'legacy', run: full },
+      { engine: 'user', run: run(events(HAPPY, emitter, IDS_B)) },
+    );
     expect(j).toMatchObject({ result: 'incomplete', incompleteReason: 'overflow' });
   });
 
   it('judges a leak as isolation, attributed to the engine that leaked, before anything else', () => {
     const control = { engine: 'legacy' as const, run: run(events(HAPPY, bridge, IDS_A)), leaked: true };
     const candidate = { engine: 'user' as const, run: run([], 0, { end: 'timeout' }) };
-    expect(diffRuns(control, candidate)).toMatchObject({ result: 'isolation', leakedBy: ['legacy'], kinds: [] });
+    expect(diffRuns(control, candidate)).toMatchObject({
+      result: 'isolation',
+      leakedBy: ['legacy'],
+      kinds: [],
+    });
     expect(diffRuns(control, { ...candidate, leaked: true }).leakedBy).toEqual(['legacy', 'user']);
-    expect(diffRuns({ ...control, leaked: false }, { ...candidate, leaked: true }).leakedBy).toEqual(['user']);
+    expect(diffRuns({ ...control, leaked: false }, { ...candidate, leaked: true }).leakedBy).toEqual([
+      'user',
+    ]);
   });
 
   it('matches any run against itself in the other envelope, with any extra thinking', () => {
     const step = fc.constantFrom<Step>(...HAPPY.slice(1, 4), THINK, { type: 'agent_thinking' });
     fc.assert(
-      fc.property(fc.array(step, { maxLength: 30 }), fc.array(fc.nat(30), { maxLength: 10 }), (middle, at) => {
-        const steps = [HAPPY[0]!, THINK, ...middle, HAPPY[4]!];
-        const more = [...steps];
-        for (const i of at) more.splice(1 + Math.min(i, more.length - 2), 0, THINK);
-        expect(judge(steps, more).result).toBe('match');
-      }),
+      fc.property(
+        fc.array(step, { maxLength: 30 }),
+        fc.array(fc.nat(30), { maxLength: 10 }),
+        (middle, at) => {
+          const steps = [HAPPY[0]!, THINK, ...middle, HAPPY[4]!];
+          const more = [...steps];
+          for (const i of at) more.splice(1 + Math.min(i, more.length - 2), 0, THINK);
+          expect(judge(steps, more).result).toBe('match');
+        },
+      ),
     );
   });
 
@@ -153,7 +178,10 @@ describe('diffRuns', () => {
         const candidates = steps.map((s, i) => [s, i] as const).filter(([s]) => s.type !== 'agent_thinking');
         const [, drop] = candidates[pick % candidates.length]!;
         if (steps[drop]!.type === 'agent_completed') return;
-        const j = judge(steps, steps.filter((_, i) => i !== drop));
+        const j = judge(
+          steps,
+          steps.filter((_, i) => i !== drop),
+        );
         expect(j.kinds).toContain('missing_event');
       }),
     );

@@ -2,12 +2,15 @@ import { diffRuns } from '../../../src/compare/diff.js';
 import { DivergenceStore, REDACTED } from '../../../src/compare/divergence-store.js';
 import { diffHttp } from '../../../src/compare/http-diff.js';
 import type { Judgement } from '../../../src/compare/judgement.js';
-import { bridge, emitter, events, HAPPY, IDS_A, IDS_B, replace, run } from './frames.js';
+import { bridge, emitter, events, HAPPY, IDS_A, IDS_B, replace, run, type Step } from './frames.js';
 
 const hash = (s: string): string => `h(${s.length})`;
 const failing = replace(HAPPY, 4, { type: 'agent_error', error: 'secret customer text' });
 
-function judgement(controlSteps = HAPPY, candidateSteps = failing): Judgement {
+function judgement(
+  controlSteps: readonly Step[] = HAPPY,
+  candidateSteps: readonly Step[] = failing,
+): Judgement {
   return diffRuns(
     { engine: 'legacy', run: run(events(controlSteps, bridge, IDS_A)) },
     { engine: 'user', run: run(events(candidateSteps, emitter, IDS_B)) },
@@ -66,7 +69,11 @@ describe('DivergenceStore', () => {
   it('bounds the events kept per side, keeping the terminal one', () => {
     const store = new DivergenceStore({ hash, maxEventsPerSide: 3 });
     const stored = store.addRun(judgement(), { at: 0 })!;
-    expect(stored.candidate.events.map((e) => e.type)).toEqual(['agent_started', 'agent_thinking', 'agent_error']);
+    expect(stored.candidate.events.map((e) => e.type)).toEqual([
+      'agent_started',
+      'agent_thinking',
+      'agent_error',
+    ]);
     expect(stored.candidate.omittedEvents).toBe(2);
   });
 
@@ -82,7 +89,11 @@ describe('DivergenceStore', () => {
       control: { engine: 'legacy', status: 200 },
       candidate: { engine: 'user', status: 500 },
     })!;
-    expect(stored).toMatchObject({ route: 'agent-execute', kinds: ['status', 'field'], details: { fields: ['answer'] } });
+    expect(stored).toMatchObject({
+      route: 'agent-execute',
+      kinds: ['status', 'field'],
+      details: { fields: ['answer'] },
+    });
     expect([stored.control.status, stored.candidate.status]).toEqual([200, 500]);
     expect(JSON.stringify(stored)).not.toContain('private');
   });

@@ -66,7 +66,13 @@ export const IDS_A: Ids = { runId: 'run_thread_abc_1_a1', threadId: 'thread_abc'
 export const IDS_B: Ids = { runId: 'e5b6c1d0-9f', threadId: 'thread_xyz', userId: 'alice' };
 
 /** Canonical events of `steps` in an envelope, one every `gap` ms from `start`. */
-export function events(steps: readonly Step[], envelope: Envelope, ids: Ids, start = 0, gap = 10): CanonicalEvent[] {
+export function events(
+  steps: readonly Step[],
+  envelope: Envelope,
+  ids: Ids,
+  start = 0,
+  gap = 10,
+): CanonicalEvent[] {
   return steps.map((step, i) => {
     const at = start + (i + 1) * gap;
     const event = normalise(envelope(step, ids, at), at);

@@ -16,8 +16,10 @@ function setup(options: Partial<SessionComparatorOptions> = {}) {
 }
 
 const ids = (n: number): Ids => ({ runId: `run-${n}`, threadId: 't', userId: 'alice' });
-const controlRun = (start: number, runIds: Ids = IDS_A): CanonicalEvent[] => events(HAPPY, bridge, runIds, start);
-const candidateRun = (start: number, runIds: Ids = IDS_B): CanonicalEvent[] => events(HAPPY, emitter, runIds, start, 12);
+const controlRun = (start: number, runIds: Ids = IDS_A): CanonicalEvent[] =>
+  events(HAPPY, bridge, runIds, start);
+const candidateRun = (start: number, runIds: Ids = IDS_B): CanonicalEvent[] =>
+  events(HAPPY, emitter, runIds, start, 12);
 
 describe('SessionComparator', () => {
   it('pairs the nth control run with the nth candidate run and releases each once judged', () => {
@@ -39,7 +41,8 @@ describe('SessionComparator', () => {
 
   it('starts no run on pings, stop_agent or unknown client frames', () => {
     const { comparator } = setup();
-    for (const type of ['ping', 'stop_agent', 'session_restore']) expect(comparator.onClientFrame(type, 0)).toBe(false);
+    for (const type of ['ping', 'stop_agent', 'session_restore'])
+      expect(comparator.onClientFrame(type, 0)).toBe(false);
     expect(comparator.pendingRuns()).toBe(0);
   });
 
@@ -134,10 +137,15 @@ describe('SessionComparator', () => {
   });
 
   it('judges every run exactly once and holds nothing after close, for any interleaving', () => {
-    type Op = { kind: 'start' } | { kind: 'control' | 'candidate'; step: number; run: number } | { kind: 'leak' };
+    type Op =
+      { kind: 'start' } | { kind: 'control' | 'candidate'; step: number; run: number } | { kind: 'leak' };
     const op: fc.Arbitrary<Op> = fc.oneof(
       fc.constant<Op>({ kind: 'start' }),
-      fc.record({ kind: fc.constantFrom('control' as const, 'candidate' as const), step: fc.nat(HAPPY.length - 1), run: fc.nat(4) }),
+      fc.record({
+        kind: fc.constantFrom('control' as const, 'candidate' as const),
+        step: fc.nat(HAPPY.length - 1),
+        run: fc.nat(4),
+      }),
       fc.constant<Op>({ kind: 'leak' }),
     );
     fc.assert(

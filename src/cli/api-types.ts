@@ -1,0 +1,82 @@
+/**
+ * The admin API's answers as the CLI reads them (ARCHITECTURE.md, "Admin API"). The CLI is a
+ * client over HTTP, possibly of another version of the proxy, so it keeps its own copy of the
+ * shapes rather than importing the server's types.
+ */
+export type Engine = 'legacy' | 'user';
+
+export interface StateView {
+  stage: string;
+  rollout: { percent: number; flag?: string };
+  shadow: { percent: number; flag?: string };
+  rollback: { engaged: boolean; trigger: string | null; reason: string | null; at: string | null };
+  overrides: { count: number; users?: Array<{ userId: string; serve: string; note: string | null }> };
+  flagSource: { kind: string; ready: boolean; up?: boolean; lastSync: string | null; problem?: string | null };
+}
+
+export interface AssignmentView {
+  userId: string;
+  serve: Engine;
+  shadow: 'none' | Engine;
+  reason: string;
+}
+
+export interface EngineFigures {
+  requests: number;
+  errors: number;
+  p95Ms: number | null;
+  sessions: number;
+  violations: number;
+}
+
+export interface SummaryView {
+  windowSeconds: number;
+  legacy: EngineFigures;
+  user: EngineFigures;
+  comparisons: { match: number; mismatch: number; incomplete: number; isolation: number };
+}
+
+export interface CanonicalEventView {
+  type: string;
+  tool?: string | null;
+  status?: string | null;
+}
+
+export interface DivergenceSide {
+  engine: Engine;
+  events: CanonicalEventView[];
+  omittedEvents?: number;
+  status?: number;
+}
+
+export interface DivergenceView {
+  id: string;
+  at: string;
+  result: string;
+  kinds: string[];
+  session?: string;
+  route?: string;
+  control: DivergenceSide;
+  candidate: DivergenceSide;
+}
+
+export interface DivergencesView {
+  items: DivergenceView[];
+}
+
+export interface GateView {
+  name: string;
+  limit: number;
+  value: number | null;
+  samples: { legacy: number; user: number };
+  users: number;
+  verdict: string;
+  reason?: string | null;
+}
+
+export interface GuardView {
+  mode: string;
+  windowSeconds: number;
+  gates: GateView[];
+  lastTrip: { at?: string; reason?: string; gate?: string } | null;
+}
