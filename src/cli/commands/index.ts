@@ -1,0 +1,12 @@
+import type { Command } from '../command.js';
+import { assign } from './assign.js';
+import { consoleCommand } from './console.js';
+import { divergences } from './divergences.js';
+import { guard } from './guard.js';
+import { override } from './override.js';
+import { rollout, shadow } from './percent.js';
+import { resume, rollback } from './rollback.js';
+import { status } from './status.js';
+
+/** The dispatch table, in the order `help` lists it. A new command is one file and one line here. */
+export const COMMANDS: readonly Command[] = [status, rollout, shadow, rollback, resume, assign, override, divergences, guard, consoleCommand];

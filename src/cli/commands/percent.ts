@@ -1,0 +1,24 @@
+import type { StateView } from '../api-types.js';
+import { parsePercent } from '../args.js';
+import type { Command } from '../command.js';
+import { percentChange } from '../format/changes.js';
+
+/** `rollout <percent>` and `shadow <percent>`: the same call on two flags. */
+function percentCommand(which: 'rollout' | 'shadow', summary: string): Command {
+  return {
+    name: which,
+    usage: `${which} <percent>`,
+    summary,
+    args: { min: 1, max: 1 },
+    async run(ctx) {
+      const percent = parsePercent(ctx.args[0] ?? '');
+      const client = await ctx.client();
+      const before = await client.get<StateView>('/admin/state');
+      const after = await client.put<StateView>(`/admin/${which}`, { percent });
+      return { data: after, text: percentChange(which, before, after) };
+    },
+  };
+}
+
+export const rollout = percentCommand('rollout', 'set the share of users served by the user engine (0..100, sticky per user)');
+export const shadow = percentCommand('shadow', "set the share of users whose traffic is copied to the other engine and compared");
