@@ -5,7 +5,9 @@ import { existsSync } from 'node:fs';
 
 const compiled = new URL('../dist/src/cli/main.js', import.meta.url);
 if (!existsSync(compiled)) {
-  process.stderr.write(`switchyard: the CLI is not built (no ${compiled.pathname}): run \`npm run build\` in the project folder\n`);
+  process.stderr.write(
+    `switchyard: the CLI is not built (no ${compiled.pathname}): run \`npm run build\` in the project folder\n`,
+  );
   process.exit(69);
 }
 

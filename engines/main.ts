@@ -22,7 +22,10 @@ async function main(): Promise<void> {
   const tickets = createTicketStore();
 
   const engines: RunningEngine[] = [];
-  for (const [kind, port] of [['legacy', legacyPort], ['user', userPort]] as const) {
+  for (const [kind, port] of [
+    ['legacy', legacyPort],
+    ['user', userPort],
+  ] as const) {
     const engine = await startEngine({ kind, jwtSecret, tickets, host, port });
     engines.push(engine);
     logger.info({ engine: kind, url: engine.url }, `${kind} engine listening on ${engine.url}`);

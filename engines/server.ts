@@ -64,7 +64,13 @@ export async function startEngine(opts: EngineOptions): Promise<RunningEngine> {
       pending,
       isClosing: () => closing !== null,
       onSignedIn: (socket, userId) => {
-        const deps = { kind, runner, serverId, heartbeatMs: opts.heartbeatMs ?? DEFAULT_HEARTBEAT_MS, connectionId: newId('conn') };
+        const deps = {
+          kind,
+          runner,
+          serverId,
+          heartbeatMs: opts.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
+          connectionId: newId('conn'),
+        };
         sessions.add(new Session(socket, userId, deps, (s) => sessions.delete(s)));
       },
     }),

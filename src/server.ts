@@ -16,6 +16,11 @@ import { createUpstreamErrorHandler } from './proxy/upstream-error-handler.js';
 import { RouteCatalogue } from './proxy/route-catalogue.js';
 import { createTrafficHandler } from './proxy/traffic-handler.js';
 import type { Engine } from './routing/types.js';
+import { randomBytes } from 'node:crypto';
+import { TtlMap } from './identity/ttl-map.js';
+import { createTicketRelay } from './proxy/ticket-relay.js';
+import { SessionDrainer } from './ws/drain.js';
+import { createWsGateway, type WsGateway } from './ws/ws-gateway.js';
 
 export interface SwitchyardDeps {
   config: Config;
@@ -31,6 +36,7 @@ export interface Switchyard {
   readonly control: RolloutControl;
   readonly metrics: Metrics;
   readonly registry: Registry;
+  readonly gateway: WsGateway;
   start(): Promise<{ trafficPort: number; opsPort: number }>;
   stop(graceMs?: number): Promise<void>;
 }
@@ -60,18 +66,57 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     });
   }
 
+  const stripHeaders = createHeaderStripper(config.identity.stripHeaders);
+  let ticketSecret = config.tickets.secret;
+  if (ticketSecret === undefined) {
+    ticketSecret = randomBytes(32).toString('base64url');
+    log.warn('no TICKET_SECRET configured: tickets issued through this replica only work at this replica');
+  }
+  /** The JWT each ticket was issued for, so a shadow socket of a ticket session can sign in. */
+  const ticketJwts = new TtlMap<string>(10_000);
+  const ticketRelay = createTicketRelay({
+    engines: {
+      legacy: { url: config.engines.legacy.url, agent: forwarders.legacy.agent },
+      user: { url: config.engines.user.url, agent: forwarders.user.agent },
+    },
+    secret: ticketSecret,
+    maxResponseBytes: config.tickets.maxResponseBytes,
+    timeoutMs: config.engines.timeoutMs,
+    remember: (ticketId, jwt, expiresAt) => ticketJwts.set(ticketId, jwt, expiresAt * 1000),
+    onUpstreamError: (engine, reason) => metrics.upstreamErrors.labels(engine, reason).inc(),
+  });
+
   const handle = createTrafficHandler({
     catalogue,
     verifier,
     control,
     forwarders,
-    stripHeaders: createHeaderStripper(config.identity.stripHeaders),
+    stripHeaders,
+    ticketRelay,
     metrics,
     requestLog: config.log.requests ? log.child({ part: 'request' }) : null,
     allowAnonymous: config.identity.allowAnonymous,
     maxUserIdBodyBytes: config.identity.maxUserIdBodyBytes,
   });
   const traffic: Server = createServer((req, res) => void handle(req, res));
+  const gateway = createWsGateway({
+    config,
+    ticketSecret,
+    verifier,
+    control,
+    metrics,
+    log,
+    stripHeaders,
+  });
+  traffic.on('upgrade', (req, socket, head) => gateway.upgrade(req, socket, head));
+  const drainer = new SessionDrainer(
+    gateway.registry,
+    config.websocket.drain,
+    metrics,
+    log.child({ part: 'drain' }),
+  );
+  control.onRollback(() => drainer.drain('user'));
+  control.onResume(() => drainer.cancel());
 
   let listening = false;
   const admin = createAdminRouter({
@@ -101,6 +146,7 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     control,
     metrics,
     registry,
+    gateway,
     async start() {
       await source.start();
       control.init();
@@ -113,6 +159,8 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     async stop(graceMs = 10_000) {
       listening = false;
       clearInterval(sourceMetricsTimer);
+      drainer.cancel();
+      gateway.close();
       await Promise.all([closeServer(traffic, graceMs), closeServer(ops, 1000)]);
       for (const f of Object.values(forwarders)) f.agent.destroy();
       await source.close();

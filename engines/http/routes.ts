@@ -48,7 +48,13 @@ export function createRoutes({ tickets, threads }: RouteDeps): Route[] {
         const threadId = stringField(body, 'thread_id') ?? newId('thread');
         return {
           status: 200,
-          body: { run_id: runId(threadId), status: 'started', user_id: userId, thread_id: threadId, session_scoped: true },
+          body: {
+            run_id: runId(threadId),
+            status: 'started',
+            user_id: userId,
+            thread_id: threadId,
+            session_scoped: true,
+          },
         };
       },
     },
@@ -130,7 +136,8 @@ export function createRoutes({ tickets, threads }: RouteDeps): Route[] {
       auth: true,
       handle: ({ userId, params }) => {
         const thread = threads.find(params['id'] ?? '', userId);
-        if (thread === undefined) return { status: 404, body: { detail: 'Thread not found', error_code: 'NOT_FOUND' } };
+        if (thread === undefined)
+          return { status: 404, body: { detail: 'Thread not found', error_code: 'NOT_FOUND' } };
         return { status: 200, body: threadBody(thread, userId) };
       },
     },
@@ -160,7 +167,10 @@ export function createRoutes({ tickets, threads }: RouteDeps): Route[] {
   ];
 }
 
-function threadBody(thread: { id: string; title: string | null; metadata: JsonObject; createdAt: string }, userId: string) {
+function threadBody(
+  thread: { id: string; title: string | null; metadata: JsonObject; createdAt: string },
+  userId: string,
+) {
   return {
     id: thread.id,
     object: 'thread',

@@ -31,13 +31,22 @@ function bridge(ctx: RunContext, step: Step, executionTimeMs: number): Record<st
 function bridgePayload(ctx: RunContext, step: Step, executionTimeMs: number): Record<string, unknown> {
   switch (step.type) {
     case 'agent_started':
-      return { status: 'started', context: {}, message: `${ctx.agentName} has started processing your request` };
+      return {
+        status: 'started',
+        context: {},
+        message: `${ctx.agentName} has started processing your request`,
+      };
     case 'agent_thinking':
       return { reasoning: step.thought, step_number: step.stepNumber, status: 'thinking' };
     case 'tool_executing':
       return { tool_name: step.tool, parameters: step.parameters, status: 'executing' };
     case 'tool_completed':
-      return { tool_name: step.tool, result: step.result, execution_time_ms: executionTimeMs, status: 'completed' };
+      return {
+        tool_name: step.tool,
+        result: step.result,
+        execution_time_ms: executionTimeMs,
+        status: 'completed',
+      };
     case 'agent_completed':
       return { status: step.status, result: step.result, execution_time_ms: executionTimeMs };
     case 'agent_error':

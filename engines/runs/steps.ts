@@ -35,10 +35,15 @@ const RESULT = { rows: 3, total_cost_usd: 1234.5, top_driver: 'gpt-4o' };
  */
 export function buildScript({ kind, prompt, divergence, stepDelayMs }: ScriptInput): ScriptedStep[] {
   const tool = divergence === 'tool' ? DIVERGENT_TOOL : NORMAL_TOOL;
-  const thoughts = (kind === 'legacy' ? 1 : 2 + (prompt.length % 2)) + (divergence === 'extra_thinking' ? 2 : 0);
+  const thoughts =
+    (kind === 'legacy' ? 1 : 2 + (prompt.length % 2)) + (divergence === 'extra_thinking' ? 2 : 0);
   const steps: Step[] = [{ type: 'agent_started' }];
   for (let n = 1; n <= thoughts; n++) {
-    steps.push({ type: 'agent_thinking', thought: `Step ${n}: working out which costs matter`, stepNumber: n });
+    steps.push({
+      type: 'agent_thinking',
+      thought: `Step ${n}: working out which costs matter`,
+      stepNumber: n,
+    });
   }
   steps.push({ type: 'tool_executing', tool, parameters: { query: prompt } });
   if (divergence !== 'missing_event') steps.push({ type: 'tool_completed', tool, result: RESULT });
@@ -50,8 +55,17 @@ export function buildScript({ kind, prompt, divergence, stepDelayMs }: ScriptInp
 }
 
 function terminal(kind: EngineKind, failed: boolean): Step {
-  if (!failed) return { type: 'agent_completed', status: 'completed', result: { summary: '3 cost drivers found', ...RESULT } };
+  if (!failed)
+    return {
+      type: 'agent_completed',
+      status: 'completed',
+      result: { summary: '3 cost drivers found', ...RESULT },
+    };
   return kind === 'legacy'
     ? { type: 'agent_error', errorMessage: 'Tool cost_query failed: upstream timeout' }
-    : { type: 'agent_completed', status: 'failed', result: { error: 'Tool cost_query failed: upstream timeout' } };
+    : {
+        type: 'agent_completed',
+        status: 'failed',
+        result: { error: 'Tool cost_query failed: upstream timeout' },
+      };
 }

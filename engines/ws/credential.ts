@@ -8,7 +8,8 @@ export type Credential =
   | { place: 'ticket'; ticketId: string }
   | { place: 'none' };
 
-export type Identity = { ok: true; userId: string; place: Credential['place'] } | { ok: false; reason: string };
+export type Identity =
+  { ok: true; userId: string; place: Credential['place'] } | { ok: false; reason: string };
 
 /**
  * The first sign-in of a handshake, in the backend's order: `Authorization: Bearer`, then a

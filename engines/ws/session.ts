@@ -3,7 +3,14 @@ import type { EngineKind } from '../types.js';
 import type { FrameSink, Run } from '../runs/run.js';
 import type { RunOwner, Runner } from '../runs/runner.js';
 import { parseClientFrame, runRequestFrom, type ClientFrame } from './client-frames.js';
-import { ackFrame, errorFrame, heartbeatFrame, pongFrame, systemFrame, welcomeFrame } from './system-frames.js';
+import {
+  ackFrame,
+  errorFrame,
+  heartbeatFrame,
+  pongFrame,
+  systemFrame,
+  welcomeFrame,
+} from './system-frames.js';
 
 export interface SessionDeps {
   kind: EngineKind;
@@ -56,14 +63,20 @@ export class Session implements RunOwner, FrameSink {
 
   private receive(data: RawData, isBinary: boolean): void {
     this.heartbeat?.refresh();
-    const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+    const bytes = Array.isArray(data)
+      ? Buffer.concat(data)
+      : Buffer.isBuffer(data)
+        ? data
+        : Buffer.from(data);
     if (isBinary) {
       if (this.socket.readyState === WebSocket.OPEN) this.socket.send(bytes, { binary: true });
       return;
     }
     const frame = parseClientFrame(bytes.toString('utf8'));
     if (frame === null) {
-      this.send(errorFrame('INVALID_MESSAGE', 'Frames must be JSON objects with a string type', this.deps.serverId));
+      this.send(
+        errorFrame('INVALID_MESSAGE', 'Frames must be JSON objects with a string type', this.deps.serverId),
+      );
       return;
     }
     this.dispatch(frame);
@@ -91,7 +104,9 @@ export class Session implements RunOwner, FrameSink {
   private stopRuns(): void {
     const stopped = [...this.runs];
     for (const run of stopped) run.cancel();
-    this.send(systemFrame('system_message', { event: 'agent_stopped', stopped: stopped.length }, this.deps.serverId));
+    this.send(
+      systemFrame('system_message', { event: 'agent_stopped', stopped: stopped.length }, this.deps.serverId),
+    );
   }
 
   /** Test hook: `{"type":"close_me","payload":{"code":4000,"reason":"bye"}}`. */

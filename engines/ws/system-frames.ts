@@ -2,14 +2,24 @@ import type { EngineKind } from '../types.js';
 import { epochSeconds, newUuid } from '../stamps.js';
 
 /** Envelope C of PROTOCOL.md: `{type, data, timestamp:<epoch float>, server_id, correlation_id}`. */
-export function systemFrame(type: string, data: Record<string, unknown>, serverId: string): Record<string, unknown> {
+export function systemFrame(
+  type: string,
+  data: Record<string, unknown>,
+  serverId: string,
+): Record<string, unknown> {
   return { type, data, timestamp: epochSeconds(), server_id: serverId, correlation_id: newUuid() };
 }
 
 export function welcomeFrame(userId: string, kind: EngineKind, connectionId: string, serverId: string) {
   return systemFrame(
     'system_message',
-    { event: 'connection_established', connection_ready: true, user_id: userId, connection_id: connectionId, engine: kind },
+    {
+      event: 'connection_established',
+      connection_ready: true,
+      user_id: userId,
+      connection_id: connectionId,
+      engine: kind,
+    },
     serverId,
   );
 }

@@ -6,7 +6,13 @@ import type { EngineFaults, EngineKind, RecordedHandshake, TicketStore } from '.
 import { findCredential, resolveIdentity } from './credential.js';
 import { errorFrame } from './system-frames.js';
 
-export const WS_PATHS: ReadonlySet<string> = new Set(['/ws', '/websocket', '/ws/test', '/ws/factory', '/ws/isolated']);
+export const WS_PATHS: ReadonlySet<string> = new Set([
+  '/ws',
+  '/websocket',
+  '/ws/test',
+  '/ws/factory',
+  '/ws/isolated',
+]);
 
 export interface UpgradeContext {
   kind: EngineKind;
@@ -27,11 +33,18 @@ export interface UpgradeContext {
  * every upgrade (503); check the sign-in; then accept the socket in any case, and on a bad or
  * missing credential send an AUTH_FAILED error frame and close with 1008.
  */
-export function createUpgradeHandler(ctx: UpgradeContext): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
-  return (req, socket, head) => void upgrade(ctx, req, socket, head);
+export function createUpgradeHandler(
+  ctx: UpgradeContext,
+): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
+  return (req, socket, head) => void upgrade(ctx, req, socket, head).catch(() => socket.destroy());
 }
 
-async function upgrade(ctx: UpgradeContext, req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+async function upgrade(
+  ctx: UpgradeContext,
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+): Promise<void> {
   ctx.record({ path: req.url ?? '/', headers: { ...req.headers } });
   const pathname = new URL(req.url ?? '/', 'http://engine').pathname;
   if (!WS_PATHS.has(pathname)) return refuse(socket, 404, ctx.kind);

@@ -41,13 +41,19 @@ export class AdminClient {
     return this.request('DELETE', path) as Promise<T>;
   }
 
-  private async request(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<unknown> {
+  private async request(
+    method: string,
+    path: string,
+    body?: unknown,
+    options: RequestOptions = {},
+  ): Promise<unknown> {
     const { baseUrl, token, tokenFrom, actor } = this.conn;
     if (token === null) {
       throw new CliError(`no admin token found: looked at ${tokenFrom}`, EXIT.failure);
     }
     const url = `${baseUrl}${path}`;
     let res: Response;
+    let text: string;
     try {
       res = await fetch(url, {
         method,
@@ -60,32 +66,48 @@ export class AdminClient {
         ...(body !== undefined && { body: JSON.stringify(body) }),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
+      text = await res.text();
     } catch (err) {
-      throw new ConnectError(`${cannotReach(baseUrl, err, this.timeoutMs)}; check ADMIN_HOST/ADMIN_PORT or --admin`);
+      throw new ConnectError(
+        `${cannotReach(baseUrl, err, this.timeoutMs)} Check ADMIN_HOST/ADMIN_PORT or --admin.`,
+      );
     }
-    const text = await res.text();
     const json = parseJson(text);
     if (res.ok) {
-      if (json === undefined) throw new CliError(`${method} ${url} did not answer JSON: is ${baseUrl} Switchyard's ops listener?`, EXIT.failure);
+      if (json === undefined)
+        throw new CliError(
+          `${method} ${url} did not answer JSON: is ${baseUrl} Switchyard's ops listener?`,
+          EXIT.failure,
+        );
       return json;
     }
     const { code, message } = errorOf(json, res.status);
     if (res.status === 404 && options.feature !== undefined) {
-      throw new NotOfferedError(`the proxy at ${baseUrl} does not offer ${options.feature} (${method} ${path} answered 404); it needs a newer Switchyard`);
+      throw new NotOfferedError(
+        `the proxy at ${baseUrl} does not offer ${options.feature} (${method} ${path} answered 404); it needs a newer Switchyard`,
+      );
     }
-    throw new ApiError(res.status, code, `admin API: ${message} (HTTP ${res.status} ${code})${hint(res.status, tokenFrom)}`);
+    throw new ApiError(
+      res.status,
+      code,
+      `admin API: ${message} (HTTP ${res.status} ${code})${hint(res.status, tokenFrom)}`,
+    );
   }
 }
 
 function cannotReach(baseUrl: string, err: unknown, timeoutMs: number): string {
   const e = err as { name?: string; cause?: { code?: string; message?: string } };
-  if (e.name === 'TimeoutError' || e.name === 'AbortError') return `the admin API at ${baseUrl} did not answer within ${timeoutMs / 1000} s`;
+  if (e.name === 'TimeoutError' || e.name === 'AbortError')
+    return `the admin API at ${baseUrl} did not answer within ${timeoutMs / 1000} s.`;
   const why = e.cause?.code ?? e.cause?.message ?? (err as Error).message;
+  if (why === 'bad port')
+    return `cannot connect to the admin API at ${baseUrl}: fetch refuses that port (a "bad port" of the Fetch standard), so run the admin API on another one.`;
   return `cannot connect to the admin API at ${baseUrl} (${why}): is the proxy running there?`;
 }
 
 function hint(status: number, tokenFrom: string): string {
-  if (status === 401) return `; the token from ${tokenFrom} was refused: check ADMIN_TOKEN, the token file (ADMIN_TOKEN_FILE) or --token`;
+  if (status === 401)
+    return `; the token from ${tokenFrom} was refused: check ADMIN_TOKEN, the token file (ADMIN_TOKEN_FILE) or --token`;
   if (status === 403) return `; the token from ${tokenFrom} is read-only: changes need the admin token`;
   return '';
 }

@@ -11,7 +11,13 @@ export interface StateView {
   shadow: { percent: number; flag?: string };
   rollback: { engaged: boolean; trigger: string | null; reason: string | null; at: string | null };
   overrides: { count: number; users?: Array<{ userId: string; serve: string; note: string | null }> };
-  flagSource: { kind: string; ready: boolean; up?: boolean; lastSync: string | null; problem?: string | null };
+  flagSource: {
+    kind: string;
+    ready: boolean;
+    up?: boolean;
+    lastSync: string | null;
+    problem?: string | null;
+  };
 }
 
 export interface AssignmentView {

@@ -34,13 +34,15 @@ export function adminBaseUrl(inputs: Pick<ConnectionInputs, 'env' | 'admin'>): s
     } catch {
       throw new UsageError(`--admin: not a URL: ${inputs.admin} (e.g. http://127.0.0.1:9901)`);
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--admin: must be an http(s) URL: ${inputs.admin}`);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new UsageError(`--admin: must be an http(s) URL: ${inputs.admin}`);
     return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
   }
   const host = nonEmpty(inputs.env['ADMIN_HOST']) ?? DEFAULT_ADMIN_HOST;
   const rawPort = nonEmpty(inputs.env['ADMIN_PORT']) ?? String(DEFAULT_ADMIN_PORT);
   const port = Number(rawPort);
-  if (!/^\d+$/.test(rawPort) || port < 1 || port > 65535) throw new UsageError(`ADMIN_PORT: not a port: ${rawPort}`);
+  if (!/^\d+$/.test(rawPort) || port < 1 || port > 65535)
+    throw new UsageError(`ADMIN_PORT: not a port: ${rawPort}`);
   const bracketed = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
   return `http://${bracketed}:${port}`;
 }
@@ -55,10 +57,16 @@ export async function findToken(inputs: ConnectionInputs): Promise<{ token: stri
   try {
     const token = (await readFile(path, 'utf8')).trim();
     if (token !== '') return { token, from: `the token file ${path}` };
-    return { token: null, from: `ADMIN_TOKEN (unset), the token file ${path} (empty) and --token (not given)` };
+    return {
+      token: null,
+      from: `ADMIN_TOKEN (unset), the token file ${path} (empty) and --token (not given)`,
+    };
   } catch (err) {
     const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
-    return { token: null, from: `ADMIN_TOKEN (unset), the token file ${path} (${why}) and --token (not given)` };
+    return {
+      token: null,
+      from: `ADMIN_TOKEN (unset), the token file ${path} (${why}) and --token (not given)`,
+    };
   }
 }
 

@@ -15,7 +15,11 @@ export interface CliIo {
 }
 
 /** Runs one command line and answers the exit code; never throws, never calls process.exit. */
-export async function runCli(argv: readonly string[], io: CliIo, commands: readonly Command[] = COMMANDS): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  io: CliIo,
+  commands: readonly Command[] = COMMANDS,
+): Promise<number> {
   let command: Command | undefined;
   try {
     const line = parseCommandLine(argv, commands);
@@ -30,7 +34,8 @@ export async function runCli(argv: readonly string[], io: CliIo, commands: reado
     if (command === undefined) throw new UsageError(`unknown command "${name}"`);
     if (line.options['help'] === true) return print(io, commandHelp(command));
     const { min, max } = command.args;
-    if (line.args.length < min || line.args.length > max) throw new UsageError(`usage: switchyard ${command.usage}`);
+    if (line.args.length < min || line.args.length > max)
+      throw new UsageError(`usage: switchyard ${command.usage}`);
     const result = await command.run(context(line, io));
     return print(io, line.options['json'] === true ? JSON.stringify(result.data, null, 2) : result.text);
   } catch (err) {
@@ -38,7 +43,10 @@ export async function runCli(argv: readonly string[], io: CliIo, commands: reado
       io.stderr(`switchyard: unexpected error: ${(err as Error).stack ?? String(err)}\n`);
       return EXIT.failure;
     }
-    const see = err instanceof UsageError ? ` (see \`switchyard help${command === undefined ? '' : ` ${command.name}`}\`)` : '';
+    const see =
+      err instanceof UsageError
+        ? ` (see \`switchyard help${command === undefined ? '' : ` ${command.name}`}\`)`
+        : '';
     io.stderr(`switchyard: ${err.message}${see}\n`);
     return err.exitCode;
   }

@@ -6,7 +6,10 @@ import { fileURLToPath } from 'node:url';
 export function packageVersion(from: string = fileURLToPath(import.meta.url)): string {
   for (let dir = dirname(from); ; dir = dirname(dir)) {
     try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
       if (pkg.name === 'switchyard' && typeof pkg.version === 'string') return pkg.version;
     } catch {
       // not here; look one folder up

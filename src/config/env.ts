@@ -20,6 +20,7 @@ export const ENV_PATHS: Readonly<Record<string, readonly string[]>> = {
   ROLLOUT_FLAG: ['flags', 'rolloutFlag'],
   SHADOW_FLAG: ['flags', 'shadowFlag'],
   LOG_LEVEL: ['log', 'level'],
+  TICKET_SECRET: ['tickets', 'secret'],
 };
 
 /** Values that must never be printed. */

@@ -99,6 +99,41 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   routes: z.array(route).default(() => DEFAULT_ROUTES.map((r) => ({ ...r }))),
+  websocket: z
+    .strictObject({
+      paths: z
+        .array(z.string().startsWith('/'))
+        .default(['/ws', '/websocket', '/ws/test', '/ws/factory', '/ws/isolated']),
+      /** What a bad credential gets: the backend's accept + error frame + 1008, or an HTTP 401 refusal. */
+      authFailure: z.enum(['close-1008', 'http-401']).default('close-1008'),
+      /** Subprotocols (besides jwt-auth) the proxy may echo when a client offers them. */
+      echoProtocols: z.array(z.string()).default([]),
+      pingIntervalMs: positiveInt.default(30_000),
+      maxPayloadBytes: positiveInt.default(1024 * 1024),
+      highWaterBytes: positiveInt.default(1024 * 1024),
+      pendingMaxFrames: positiveInt.default(256),
+      pendingMaxBytes: positiveInt.default(1024 * 1024),
+      handshakeTimeoutMs: positiveInt.default(5_000),
+      fallbackToLegacy: bool.default(false),
+      isolation: z.enum(['block', 'report']).default('block'),
+      drain: z
+        .strictObject({
+          policy: z.enum(['spread', 'finish-run']).default('spread'),
+          minAgeMs: z.coerce.number().int().min(0).default(5_000),
+          windowMs: z.coerce.number().int().min(0).default(5_000),
+          runDeadlineMs: positiveInt.default(30_000),
+          finishRunMaxMs: positiveInt.default(300_000),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+  tickets: z
+    .strictObject({
+      /** Shared by a fleet so a ticket obtained through one replica works at any other. */
+      secret: z.string().min(32, 'ticket secrets must be at least 32 characters').optional(),
+      maxResponseBytes: positiveInt.default(64 * 1024),
+    })
+    .prefault({}),
   log: z
     .strictObject({
       level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),

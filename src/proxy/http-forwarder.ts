@@ -59,12 +59,7 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
         });
         proxy.on('error', (err, req, res) => {
           if (req === undefined || res === undefined || !('writeHead' in res)) return;
-          options.onError(
-            err,
-            req,
-            res,
-            proxyReqs.get(req) ?? null,
-          );
+          options.onError(err, req, res, proxyReqs.get(req) ?? null);
         });
       },
     ],

@@ -25,6 +25,14 @@ export interface TrafficDeps {
   requestLog: Logger | null;
   allowAnonymous: boolean;
   maxUserIdBodyBytes: number;
+  /** `POST /api/websocket/ticket`: relayed with the ticket id wrapped (ticket-relay.ts). */
+  ticketRelay?: (
+    req: RoutedRequest,
+    res: ServerResponse,
+    engine: Engine,
+    userId: string,
+    jwt: string,
+  ) => void;
   /** Called after the primary response has finished (shadowing, guard samples). */
   onFinished?: (
     req: RoutedRequest,
@@ -36,6 +44,7 @@ export interface TrafficDeps {
 }
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+export const TICKET_PATH = '/api/websocket/ticket';
 
 /**
  * The traffic listener's request handler, in order: route, header hygiene, identity, spoofed
@@ -136,6 +145,16 @@ export function createTrafficHandler(deps: TrafficDeps) {
       });
       deps.onFinished?.(req, res, ctx, route, userId);
     });
+    if (
+      deps.ticketRelay !== undefined &&
+      token !== null &&
+      userId !== null &&
+      path === TICKET_PATH &&
+      req.method === 'POST'
+    ) {
+      deps.ticketRelay(req, res, engine, userId, token);
+      return;
+    }
     forwarders[engine].forward(req, res);
   };
 }

@@ -27,7 +27,7 @@ async function get(path: string, token: string | null, headers: Record<string, s
   return {
     status: res.status,
     engine: res.headers.get('x-switchyard-engine'),
-    body: (await res.json()),
+    body: await res.json(),
   };
 }
 
@@ -80,7 +80,7 @@ describe('HTTP routing through the traffic listener', () => {
       body: big,
     });
     expect(res.status).toBe(200);
-    expect(((await res.json())).bodyBytes).toBe(big.length);
+    expect((await res.json()).bodyBytes).toBe(big.length);
     const seen = legacy.received.at(-1)!;
     expect(seen.url).toBe('/api/threads?x=1&y=2');
     expect(seen.headers['x-forwarded-for']).toBe('127.0.0.1');

@@ -7,7 +7,7 @@ export const assignmentPath = (userId: string): string => `/admin/assignments/${
 export const assign: Command = {
   name: 'assign',
   usage: 'assign <userId>',
-  summary: 'which engine serves a user, whether they are shadowed, and why',
+  summary: 'which engine serves a user, whether shadowed, and why',
   args: { min: 1, max: 1 },
   async run(ctx) {
     const client = await ctx.client();

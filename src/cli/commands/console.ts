@@ -9,7 +9,7 @@ export function consoleUrl(baseUrl: string, token: string): string {
 export const consoleCommand: Command = {
   name: 'console',
   usage: 'console',
-  summary: "print the ops console's address (it holds the admin token: do not share it)",
+  summary: "print the ops console's address (it carries the admin token)",
   args: { min: 0, max: 0 },
   async run(ctx) {
     const { baseUrl, token, tokenFrom } = await ctx.connection();

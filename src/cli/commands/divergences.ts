@@ -6,7 +6,7 @@ import { formatDivergences } from '../format/divergences.js';
 export const divergences: Command = {
   name: 'divergences',
   usage: 'divergences [--limit N] [--kind K]',
-  summary: 'the recent runs where the two engines differed, both event streams side by side',
+  summary: 'recent runs where the engines differed, both streams side by side',
   args: { min: 0, max: 0 },
   options: {
     limit: { type: 'string', value: 'N', description: 'at most N, newest first' },
@@ -20,7 +20,9 @@ export const divergences: Command = {
     if (kind !== undefined) query.set('kind', kind);
     const qs = query.toString() === '' ? '' : `?${query.toString()}`;
     const client = await ctx.client();
-    const view = await client.get<DivergencesView>(`/admin/divergences${qs}`, { feature: 'the divergence store' });
+    const view = await client.get<DivergencesView>(`/admin/divergences${qs}`, {
+      feature: 'the divergence store',
+    });
     return { data: view, text: formatDivergences(view.items) };
   },
 };

@@ -5,7 +5,7 @@ import { formatGuard } from '../format/guard.js';
 export const guard: Command = {
   name: 'guard',
   usage: 'guard',
-  summary: "the automatic rollback's gates: each figure against its limit, and the last trip",
+  summary: "the automatic rollback's gates against their limits; the last trip",
   args: { min: 0, max: 0 },
   async run(ctx) {
     const client = await ctx.client();

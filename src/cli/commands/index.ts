@@ -9,4 +9,15 @@ import { resume, rollback } from './rollback.js';
 import { status } from './status.js';
 
 /** The dispatch table, in the order `help` lists it. A new command is one file and one line here. */
-export const COMMANDS: readonly Command[] = [status, rollout, shadow, rollback, resume, assign, override, divergences, guard, consoleCommand];
+export const COMMANDS: readonly Command[] = [
+  status,
+  rollout,
+  shadow,
+  rollback,
+  resume,
+  assign,
+  override,
+  divergences,
+  guard,
+  consoleCommand,
+];

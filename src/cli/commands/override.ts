@@ -17,9 +17,11 @@ export const override: Command = {
   options: { note: { type: 'string', value: 'TEXT', description: 'why this user is pinned (e.g. "staff")' } },
   async run(ctx) {
     const [userId = '', serve = ''] = ctx.args;
-    if (!isChoice(serve)) throw new UsageError(`override: the engine must be legacy, user or clear, not "${serve}"`);
+    if (!isChoice(serve))
+      throw new UsageError(`override: the engine must be legacy, user or clear, not "${serve}"`);
     const note = stringOption(ctx.options, 'note');
-    if (serve === 'clear' && note !== undefined) throw new UsageError('override: --note goes with legacy or user, not clear');
+    if (serve === 'clear' && note !== undefined)
+      throw new UsageError('override: --note goes with legacy or user, not clear');
     const client = await ctx.client();
     const path = `/admin/overrides/${encodeURIComponent(userId)}`;
     const after =

@@ -20,5 +20,8 @@ function percentCommand(which: 'rollout' | 'shadow', summary: string): Command {
   };
 }
 
-export const rollout = percentCommand('rollout', 'set the share of users served by the user engine (0..100, sticky per user)');
-export const shadow = percentCommand('shadow', "set the share of users whose traffic is copied to the other engine and compared");
+export const rollout = percentCommand(
+  'rollout',
+  'set the % of users the user engine serves (sticky per user)',
+);
+export const shadow = percentCommand('shadow', 'set the % of users copied to the other engine and compared');

@@ -6,7 +6,7 @@ import { resumeResult, rollbackResult } from '../format/changes.js';
 export const rollback: Command = {
   name: 'rollback',
   usage: 'rollback [--reason TEXT]',
-  summary: 'engage the rollback switch: every new decision serves legacy and shadows no one',
+  summary: 'engage the rollback switch: everyone to legacy, no shadowing',
   args: { min: 0, max: 0 },
   options: { reason: { type: 'string', value: 'TEXT', description: 'why, for the audit log and `status`' } },
   async run(ctx) {

@@ -20,7 +20,7 @@ const failed = (v: unknown): v is { failed: string } => typeof v === 'object' &&
 export const status: Command = {
   name: 'status',
   usage: 'status',
-  summary: "stage, percentages, rollback switch, overrides, flag source; the last minute's traffic and the guard",
+  summary: 'the stage, percentages, rollback switch, flag source, last minute and guard',
   args: { min: 0, max: 0 },
   async run(ctx) {
     const client = await ctx.client();

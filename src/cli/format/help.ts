@@ -18,9 +18,12 @@ export function generalHelp(commands: readonly Command[]): string {
     'Usage: switchyard <command> [arguments] [options]',
     '',
     'Commands:',
-    table([...commands.map((c) => [`  ${c.usage}`, c.summary]), ['  help [command]', 'this text, or one command in detail']]),
+    table([
+      ...commands.map((c) => [`  ${c.usage.replace(/\s*\[--.*$/, '')}`, c.summary]),
+      ['  help [command]', 'this text, or one command in detail'],
+    ]),
     '',
-    'Options (every command):',
+    'Options (every command; `switchyard help <command>` shows its own):',
     table(optionRows(GLOBAL_OPTIONS)),
     '',
     `Exit codes: ${EXIT.ok} done; ${EXIT.failure} the admin API refused (bad input, bad token); ` +

@@ -1,5 +1,5 @@
 import type { EngineFigures, SummaryView } from '../api-types.js';
-import { plural, share } from './text.js';
+import { share } from './text.js';
 
 const ms = (v: number | null): string => (v === null ? '-' : `${v >= 10 ? Math.round(v) : v.toFixed(1)} ms`);
 
@@ -17,16 +17,25 @@ export function summaryRows(s: SummaryView): string[][] {
   const { legacy, user, comparisons: c } = s;
   const requests = legacy.requests + user.requests;
   const sessions = legacy.sessions + user.sessions;
-  const judged = c.match + c.mismatch + c.incomplete + c.isolation;
+  const compared = c.match + c.mismatch + c.incomplete + c.isolation;
   return [
-    ['traffic', `last ${s.windowSeconds}s: legacy ${legacy.requests} req (${share(legacy.requests, requests)}), user ${user.requests} req (${share(user.requests, requests)})`],
-    ['sessions', `legacy ${legacy.sessions} (${share(legacy.sessions, sessions)}), user ${user.sessions} (${share(user.sessions, sessions)})`],
+    [
+      'traffic',
+      `last ${s.windowSeconds}s: legacy ${legacy.requests} req (${share(legacy.requests, requests)}), user ${user.requests} req (${share(user.requests, requests)})`,
+    ],
+    [
+      'sessions',
+      `legacy ${legacy.sessions} (${share(legacy.sessions, sessions)}), user ${user.sessions} (${share(user.sessions, sessions)})`,
+    ],
     ['errors', `legacy ${errors(legacy)}, user ${errors(user)}`],
     ['p95', `legacy ${ms(legacy.p95Ms)}, user ${ms(user.p95Ms)}`],
     [
       'compared',
-      `${plural(judged, 'run')}: ${c.match} match, ${c.mismatch} mismatch, ${c.incomplete} incomplete, ${c.isolation} isolation; mismatch rate ${mismatchRate(c)}`,
+      `${compared} (${c.match} match, ${c.mismatch} mismatch, ${c.incomplete} incomplete, ${c.isolation} isolation); mismatch rate ${mismatchRate(c)}`,
     ],
-    ['isolation', `violations: legacy ${legacy.violations}, user ${user.violations}${user.violations > 0 ? '  <- grounds for rollback' : ''}`],
+    [
+      'isolation',
+      `violations: legacy ${legacy.violations}, user ${user.violations}${user.violations > 0 ? '  <- grounds for rollback' : ''}`,
+    ],
   ];
 }

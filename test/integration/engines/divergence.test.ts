@@ -6,7 +6,10 @@ const types = (run: Frame[]) => run.map((f) => f.type);
 const toolOf = (f: Frame) => f.payload?.tool_name ?? f.data?.tool;
 const statusOf = (f: Frame) => f.payload?.status ?? f.data?.status;
 
-const visible: Record<Exclude<DivergenceKind, 'slow_first_event'>, (run: Frame[], kind: EngineKind) => void> = {
+const visible: Record<
+  Exclude<DivergenceKind, 'slow_first_event'>,
+  (run: Frame[], kind: EngineKind) => void
+> = {
   tool: (run) => {
     const tools = run.filter((f) => f.type.startsWith('tool_')).map(toolOf);
     expect(tools).toEqual(['cost_forecast', 'cost_forecast']);
@@ -45,12 +48,15 @@ describe.each<EngineKind>(['legacy', 'user'])('divergences on the %s engine', (k
   afterEach(() => harness.close());
 
   it.each(kinds)('shows the %s divergence in the stream when the engine is set to it', async (divergence) => {
-    const client = await harness.connectAs(await harness.engine(kind, { divergence: { kind: divergence } }), 'alice');
+    const client = await harness.connectAs(
+      await harness.engine(kind, { divergence: { kind: divergence }, stepDelayMs: 2 }),
+      'alice',
+    );
     visible[divergence](await client.run({ text: 'Analyze my AI costs' }), kind);
   });
 
   it.each(kinds)('shows the %s divergence for a prompt marked #diverge:<kind> only', async (divergence) => {
-    const client = await harness.connectAs(await harness.engine(kind), 'alice');
+    const client = await harness.connectAs(await harness.engine(kind, { stepDelayMs: 2 }), 'alice');
     visible[divergence](await client.run({ text: `costs #diverge:${divergence}` }), kind);
     const plain = await client.run({ text: 'costs' });
     expect(plain.map(toolOf).filter(Boolean)).toEqual(['cost_query', 'cost_query']);
@@ -70,13 +76,22 @@ describe.each<EngineKind>(['legacy', 'user'])('divergences on the %s engine', (k
   });
 
   it('leaves runs alone when the divergence fraction is 0, and is switched off at runtime', async () => {
-    const engine = await harness.engine(kind, { divergence: { kind: 'tool', fraction: 0 } });
+    const engine = await harness.engine(kind, { divergence: { kind: 'tool', fraction: 0 }, stepDelayMs: 2 });
     const client = await harness.connectAs(engine, 'alice');
-    expect((await client.run({ text: 'a' })).map(toolOf).filter(Boolean)).toEqual(['cost_query', 'cost_query']);
+    expect((await client.run({ text: 'a' })).map(toolOf).filter(Boolean)).toEqual([
+      'cost_query',
+      'cost_query',
+    ]);
     engine.faults.divergence = { kind: 'tool' };
-    expect((await client.run({ text: 'b' })).map(toolOf).filter(Boolean)).toEqual(['cost_forecast', 'cost_forecast']);
+    expect((await client.run({ text: 'b' })).map(toolOf).filter(Boolean)).toEqual([
+      'cost_forecast',
+      'cost_forecast',
+    ]);
     engine.faults.divergence = null;
-    expect((await client.run({ text: 'c' })).map(toolOf).filter(Boolean)).toEqual(['cost_query', 'cost_query']);
+    expect((await client.run({ text: 'c' })).map(toolOf).filter(Boolean)).toEqual([
+      'cost_query',
+      'cost_query',
+    ]);
   });
 });
 

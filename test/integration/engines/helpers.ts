@@ -11,11 +11,17 @@ import {
 } from '../../../engines/index.js';
 
 /** A JSON frame as received; tests read it freely. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Frame = any;
 
 export const SECRET = DEMO_JWT_SECRET;
-export const RUN_EVENTS = new Set(['agent_started', 'agent_thinking', 'tool_executing', 'tool_completed', 'agent_completed', 'agent_error']);
+export const RUN_EVENTS = new Set([
+  'agent_started',
+  'agent_thinking',
+  'tool_executing',
+  'tool_completed',
+  'agent_completed',
+  'agent_error',
+]);
 export const isTerminal = (f: Frame): boolean => f.type === 'agent_completed' || f.type === 'agent_error';
 
 export function token(sub: string, secret: string = SECRET): Promise<string> {
@@ -57,7 +63,11 @@ export class TestClient {
       };
       const timer = setTimeout(() => {
         done();
-        reject(new Error(`no matching frame within ${timeoutMs} ms; got ${this.frames.map((f) => f.type).join(', ')}`));
+        reject(
+          new Error(
+            `no matching frame within ${timeoutMs} ms; got ${this.frames.map((f) => f.type).join(', ')}`,
+          ),
+        );
       }, timeoutMs);
       const done = (): void => {
         clearTimeout(timer);
@@ -92,7 +102,11 @@ export class Harness {
   private readonly engines: RunningEngine[] = [];
   private readonly sockets: WebSocket[] = [];
 
-  async engine(kind: EngineKind, faults: EngineFaults = {}, extra: Partial<EngineOptions> = {}): Promise<RunningEngine> {
+  async engine(
+    kind: EngineKind,
+    faults: EngineFaults = {},
+    extra: Partial<EngineOptions> = {},
+  ): Promise<RunningEngine> {
     const engine = await startEngine({ kind, jwtSecret: SECRET, tickets: this.tickets, faults, ...extra });
     this.engines.push(engine);
     return engine;

@@ -15,20 +15,26 @@ describe.each<EngineKind>(['legacy', 'user'])('the %s engine over HTTP', (kind) 
   const harness = new Harness();
   afterEach(() => harness.close());
 
-  it.each(API_ROUTES)('answers %s %s for the token user, stamped with its identity', async (method, path, body) => {
-    const engine = await harness.engine(kind);
-    const reply = await http(engine, method, path, { jwt: await token('alice'), body });
-    expect(reply.status).toBe(200);
-    expect(reply.headers.get('x-engine')).toBe(kind);
-    expect(reply.body).toMatchObject({ engine: kind, user_id: 'alice' });
-    expect(typeof reply.body.request_id).toBe('string');
-    expect(typeof reply.body.timestamp).toBe('string');
-  });
+  it.each(API_ROUTES)(
+    'answers %s %s for the token user, stamped with its identity',
+    async (method, path, body) => {
+      const engine = await harness.engine(kind);
+      const reply = await http(engine, method, path, { jwt: await token('alice'), body });
+      expect(reply.status).toBe(200);
+      expect(reply.headers.get('x-engine')).toBe(kind);
+      expect(reply.body).toMatchObject({ engine: kind, user_id: 'alice' });
+      expect(typeof reply.body.request_id).toBe('string');
+      expect(typeof reply.body.timestamp).toBe('string');
+    },
+  );
 
   it.each(API_ROUTES)('refuses %s %s with 401 JSON without a valid token', async (method, path, body) => {
     const engine = await harness.engine(kind);
     const missing = await http(engine, method, path, { body });
-    const forged = await http(engine, method, path, { jwt: await token('alice', 'another-secret-of-at-least-32-bytes!!'), body });
+    const forged = await http(engine, method, path, {
+      jwt: await token('alice', 'another-secret-of-at-least-32-bytes!!'),
+      body,
+    });
     for (const reply of [missing, forged]) {
       expect(reply.status).toBe(401);
       expect(reply.headers.get('x-engine')).toBe(kind);
@@ -55,7 +61,8 @@ describe.each<EngineKind>(['legacy', 'user'])('the %s engine over HTTP', (kind) 
   it('gives fresh volatile fields on every call and the same everything else', async () => {
     const engine = await harness.engine(kind);
     const jwt = await token('alice');
-    const call = () => http(engine, 'POST', '/api/agent/message', { jwt, body: { message: 'costs?', thread_id: 't1' } });
+    const call = () =>
+      http(engine, 'POST', '/api/agent/message', { jwt, body: { message: 'costs?', thread_id: 't1' } });
     const [first, second] = [await call(), await call()];
     expect(first.body.run_id).not.toBe(second.body.run_id);
     expect(first.body.request_id).not.toBe(second.body.request_id);
@@ -76,7 +83,10 @@ describe.each<EngineKind>(['legacy', 'user'])('the %s engine over HTTP', (kind) 
 
   it('shows a created thread to its owner only', async () => {
     const engine = await harness.engine(kind);
-    const created = await http(engine, 'POST', '/api/threads', { jwt: await token('alice'), body: { title: 'Costs' } });
+    const created = await http(engine, 'POST', '/api/threads', {
+      jwt: await token('alice'),
+      body: { title: 'Costs' },
+    });
     expect(created.body).toMatchObject({ object: 'thread', title: 'Costs' });
     const path = `/api/threads/${created.body.id}`;
     const mine = await http(engine, 'GET', path, { jwt: await token('alice') });
@@ -94,10 +104,15 @@ describe.each<EngineKind>(['legacy', 'user'])('the %s engine over HTTP', (kind) 
   it('issues a ticket with its TTL held within 30..3600 s and a websocket_url to /ws', async () => {
     const engine = await harness.engine(kind);
     const jwt = await token('alice');
-    const reply = await http(engine, 'POST', '/api/websocket/ticket', { jwt, body: { ttl_seconds: 5, single_use: true } });
+    const reply = await http(engine, 'POST', '/api/websocket/ticket', {
+      jwt,
+      body: { ttl_seconds: 5, single_use: true },
+    });
     expect(reply.body).toMatchObject({ ttl_seconds: 30, single_use: true });
     expect(Date.parse(reply.body.expires_at) - Date.parse(reply.body.created_at)).toBe(30_000);
-    expect(reply.body.websocket_url).toBe(`ws://127.0.0.1:${engine.port}/ws?ticket=${encodeURIComponent(reply.body.ticket_id)}`);
+    expect(reply.body.websocket_url).toBe(
+      `ws://127.0.0.1:${engine.port}/ws?ticket=${encodeURIComponent(reply.body.ticket_id)}`,
+    );
     expect(harness.tickets.size()).toBe(1);
   });
 
@@ -109,7 +124,11 @@ describe.each<EngineKind>(['legacy', 'user'])('the %s engine over HTTP', (kind) 
       headers: { 'x-switchyard-shadow': '1' },
     });
     expect(engine.requests).toHaveLength(1);
-    expect(engine.requests[0]).toMatchObject({ method: 'POST', path: '/api/threads?x=1', body: '{"title":"T"}' });
+    expect(engine.requests[0]).toMatchObject({
+      method: 'POST',
+      path: '/api/threads?x=1',
+      body: '{"title":"T"}',
+    });
     expect(engine.requests[0]!.headers['x-switchyard-shadow']).toBe('1');
   });
 

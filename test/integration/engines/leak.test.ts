@@ -13,7 +13,8 @@ async function overlappingRuns(harness: Harness, engine: RunningEngine): Promise
   return [alice, bob];
 }
 
-const threadOf = (f: { thread_id?: string; data?: { thread_id?: string } }) => f.thread_id ?? f.data?.thread_id;
+const threadOf = (f: { thread_id?: string; data?: { thread_id?: string } }) =>
+  f.thread_id ?? f.data?.thread_id;
 
 describe('the legacy engine leak', () => {
   const harness = new Harness();
@@ -56,7 +57,8 @@ describe('the user engine under the same load', () => {
     const [alice, bob] = await overlappingRuns(harness, engine);
     alice.send({ type: 'user_message', payload: { text: 'alice again', thread_id: 'thread_alice' } });
     bob.send({ type: 'user_message', payload: { text: 'bob again', thread_id: 'thread_bob' } });
-    for (const client of [alice, bob]) await client.waitFor(() => client.frames.filter(isTerminal).length === 2);
+    for (const client of [alice, bob])
+      await client.waitFor(() => client.frames.filter(isTerminal).length === 2);
     for (const [client, user] of [
       [alice, 'alice'],
       [bob, 'bob'],

@@ -10,7 +10,13 @@ describe('runs over WebSocket', () => {
   it('sends the five critical events in order in the bridge envelope on legacy, thinking once', async () => {
     const client = await harness.connectAs(await harness.engine('legacy'), 'alice');
     const run = await client.run({ text: 'Analyze my AI costs', references: [], thread_id: 'thread_abc' });
-    expect(types(run)).toEqual(['agent_started', 'agent_thinking', 'tool_executing', 'tool_completed', 'agent_completed']);
+    expect(types(run)).toEqual([
+      'agent_started',
+      'agent_thinking',
+      'tool_executing',
+      'tool_completed',
+      'agent_completed',
+    ]);
     const runId = run[0].run_id;
     expect(runId).toMatch(/^run_thread_abc_\d+_[0-9a-f]{8}$/);
     for (const frame of run) {
@@ -18,10 +24,21 @@ describe('runs over WebSocket', () => {
       expect(frame.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$/);
       expect(JSON.stringify(frame)).not.toContain('alice');
     }
-    expect(run[0].payload).toMatchObject({ status: 'started', message: 'DataAgent has started processing your request' });
-    expect(run[1].payload).toMatchObject({ status: 'thinking', step_number: 1, reasoning: expect.any(String) });
+    expect(run[0].payload).toMatchObject({
+      status: 'started',
+      message: 'DataAgent has started processing your request',
+    });
+    expect(run[1].payload).toMatchObject({
+      status: 'thinking',
+      step_number: 1,
+      reasoning: expect.any(String),
+    });
     expect(run[2].payload).toMatchObject({ status: 'executing', tool_name: 'cost_query' });
-    expect(run[3].payload).toMatchObject({ status: 'completed', tool_name: 'cost_query', execution_time_ms: expect.any(Number) });
+    expect(run[3].payload).toMatchObject({
+      status: 'completed',
+      tool_name: 'cost_query',
+      execution_time_ms: expect.any(Number),
+    });
     expect(run[4].payload).toMatchObject({ status: 'completed', execution_time_ms: expect.any(Number) });
   });
 
@@ -39,14 +56,21 @@ describe('runs over WebSocket', () => {
     ]);
     for (const frame of run) {
       expect(frame).toMatchObject({ critical: true, attempt: null });
-      expect(frame.data).toMatchObject({ user_id: 'alice', thread_id: 'thread_abc', run_id: run[0].data.run_id });
+      expect(frame.data).toMatchObject({
+        user_id: 'alice',
+        thread_id: 'thread_abc',
+        run_id: run[0].data.run_id,
+      });
       expect(frame.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$/);
       expect(frame.run_id).toBeUndefined();
     }
     expect(thinking[0].data.thought).toEqual(expect.any(String));
     expect(run.find((f) => f.type === 'tool_executing').data.tool).toBe('cost_query');
     expect(run.find((f) => f.type === 'tool_completed').data.tool).toBe('cost_query');
-    expect(run.at(-1).data).toMatchObject({ status: 'completed', metadata: { execution_time_ms: expect.any(Number) } });
+    expect(run.at(-1).data).toMatchObject({
+      status: 'completed',
+      metadata: { execution_time_ms: expect.any(Number) },
+    });
   });
 
   it.each<[EngineKind, 'bridge' | 'emitter']>([
@@ -87,36 +111,44 @@ describe('runs over WebSocket', () => {
     for (let i = 0; i < 3; i++) first.send({ type: 'user_message', payload: { text: `run ${i}` } });
     await first.waitFor(() => first.frames.filter((f) => f.type === 'agent_started').length === 3);
     second.send({ type: 'user_message', payload: { text: 'one too many' } });
-    expect(await second.waitFor((f) => f.type === 'error_message')).toMatchObject({ error_code: 'TOO_MANY_RUNS' });
+    expect(await second.waitFor((f) => f.type === 'error_message')).toMatchObject({
+      error_code: 'TOO_MANY_RUNS',
+    });
     const bob = await harness.connectAs(engine, 'bob');
     bob.send({ type: 'user_message', payload: { text: 'mine' } });
     await bob.waitFor((f) => f.type === 'agent_started');
   });
 
-  it.each<EngineKind>(['legacy', 'user'])('clears the %s engine run timers when the client closes mid-run', async (kind) => {
-    const engine = await harness.engine(kind, { stepDelayMs: 10_000 });
-    const client = await harness.connectAs(engine, 'alice');
-    const before = activeTimers();
-    client.send({ type: 'user_message', payload: { text: 'long' } });
-    await client.waitFor((f) => f.type === 'agent_started');
-    expect(activeTimers()).toBeGreaterThan(before);
-    client.ws.close();
-    await client.closed;
-    await until(() => engine.openSockets() === 0);
-    // the run's step timer and the session's heartbeat timer are both gone
-    expect(activeTimers()).toBe(before - 1);
-  });
+  it.each<EngineKind>(['legacy', 'user'])(
+    'clears the %s engine run timers when the client closes mid-run',
+    async (kind) => {
+      const engine = await harness.engine(kind, { stepDelayMs: 10_000 });
+      const client = await harness.connectAs(engine, 'alice');
+      const before = activeTimers();
+      client.send({ type: 'user_message', payload: { text: 'long' } });
+      await client.waitFor((f) => f.type === 'agent_started');
+      expect(activeTimers()).toBeGreaterThan(before);
+      client.ws.close();
+      await client.closed;
+      await until(() => engine.openSockets() === 0);
+      // the run's step timer and the session's heartbeat timer are both gone
+      expect(activeTimers()).toBe(before - 1);
+    },
+  );
 
-  it.each<EngineKind>(['legacy', 'user'])('terminates the %s engine sockets and timers on close()', async (kind) => {
-    const engine = await harness.engine(kind, { stepDelayMs: 10_000 });
-    const client = await harness.connectAs(engine, 'alice');
-    client.send({ type: 'user_message', payload: { text: 'long' } });
-    await client.waitFor((f) => f.type === 'agent_started');
-    const timersWithRun = activeTimers();
-    await engine.close();
-    expect((await client.closed).code).toBe(1006);
-    expect(engine.openSockets()).toBe(0);
-    // the run's step timer and the session's heartbeat timer are gone
-    expect(activeTimers()).toBeLessThanOrEqual(timersWithRun - 2);
-  });
+  it.each<EngineKind>(['legacy', 'user'])(
+    'terminates the %s engine sockets and timers on close()',
+    async (kind) => {
+      const engine = await harness.engine(kind, { stepDelayMs: 10_000 });
+      const client = await harness.connectAs(engine, 'alice');
+      client.send({ type: 'user_message', payload: { text: 'long' } });
+      await client.waitFor((f) => f.type === 'agent_started');
+      const timersWithRun = activeTimers();
+      await engine.close();
+      expect((await client.closed).code).toBe(1006);
+      expect(engine.openSockets()).toBe(0);
+      // the run's step timer and the session's heartbeat timer are gone
+      expect(activeTimers()).toBeLessThanOrEqual(timersWithRun - 2);
+    },
+  );
 });

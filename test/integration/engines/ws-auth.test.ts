@@ -62,7 +62,10 @@ describe.each<EngineKind>(['legacy', 'user'])('signing in to the %s engine over 
   it('accepts a ticket issued by the other engine, since both share the ticket store', async () => {
     const engine = await harness.engine(kind);
     const other = await harness.engine(kind === 'legacy' ? 'user' : 'legacy');
-    const issued = await http(other, 'POST', '/api/websocket/ticket', { jwt: await token('alice'), body: {} });
+    const issued = await http(other, 'POST', '/api/websocket/ticket', {
+      jwt: await token('alice'),
+      body: {},
+    });
     const client = await harness.connect(engine, { path: `/ws?ticket=${issued.body.ticket_id}` });
     expect(client.frames[0].data.user_id).toBe('alice');
     expect(harness.tickets.size()).toBe(0);
@@ -70,7 +73,10 @@ describe.each<EngineKind>(['legacy', 'user'])('signing in to the %s engine over 
 
   const refusals: Array<[string, () => Promise<Connect>]> = [
     ['no credential', () => Promise.resolve({})],
-    ['a token signed with another secret', async () => ({ path: `/ws?token=${await token('a', 'x'.repeat(40))}` })],
+    [
+      'a token signed with another secret',
+      async () => ({ path: `/ws?token=${await token('a', 'x'.repeat(40))}` }),
+    ],
     ['a malformed header token', () => Promise.resolve({ headers: { authorization: 'Bearer not-a-jwt' } })],
     ['a garbled subprotocol token', () => Promise.resolve({ protocols: ['jwt-auth', 'jwt.Z2FyYmFnZQ'] })],
     ['an unknown ticket', () => Promise.resolve({ path: '/ws?ticket=nope' })],
@@ -94,7 +100,9 @@ describe.each<EngineKind>(['legacy', 'user'])('signing in to the %s engine over 
 
   it('echoes jwt-auth by default', async () => {
     const engine = await harness.engine(kind);
-    const client = await harness.connect(engine, { protocols: ['jwt-auth', `jwt.${b64url(await token('alice'))}`] });
+    const client = await harness.connect(engine, {
+      protocols: ['jwt-auth', `jwt.${b64url(await token('alice'))}`],
+    });
     expect(client.ws.protocol).toBe('jwt-auth');
   });
 

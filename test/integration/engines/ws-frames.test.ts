@@ -14,23 +14,31 @@ describe.each<EngineKind>(['legacy', 'user'])('client frames on the %s engine', 
     expect(typeof pong.correlation_id).toBe('string');
   });
 
-  it.each(['session_restore', 'typing', 'pong'])('acknowledges a %s frame it has no handler for', async (type) => {
-    const client = await harness.connectAs(await harness.engine(kind), 'alice');
-    client.send({ type, payload: { threadId: 't' } });
-    expect(await client.waitFor((f) => f.type === 'ack')).toEqual({
-      type: 'ack',
-      received_type: type,
-      status: 'acknowledged',
-    });
-  });
+  it.each(['session_restore', 'typing', 'pong'])(
+    'acknowledges a %s frame it has no handler for',
+    async (type) => {
+      const client = await harness.connectAs(await harness.engine(kind), 'alice');
+      client.send({ type, payload: { threadId: 't' } });
+      expect(await client.waitFor((f) => f.type === 'ack')).toEqual({
+        type: 'ack',
+        received_type: type,
+        status: 'acknowledged',
+      });
+    },
+  );
 
-  it.each(['not json', '[1,2]', '{"payload":{}}'])('answers %p with an error frame and keeps the socket open', async (text) => {
-    const client = await harness.connectAs(await harness.engine(kind), 'alice');
-    client.send(text);
-    expect(await client.waitFor((f) => f.type === 'error_message')).toMatchObject({ error_code: 'INVALID_MESSAGE' });
-    client.send({ type: 'ping' });
-    await client.waitFor((f) => f.type === 'pong');
-  });
+  it.each(['not json', '[1,2]', '{"payload":{}}'])(
+    'answers %p with an error frame and keeps the socket open',
+    async (text) => {
+      const client = await harness.connectAs(await harness.engine(kind), 'alice');
+      client.send(text);
+      expect(await client.waitFor((f) => f.type === 'error_message')).toMatchObject({
+        error_code: 'INVALID_MESSAGE',
+      });
+      client.send({ type: 'ping' });
+      await client.waitFor((f) => f.type === 'pong');
+    },
+  );
 
   it('echoes a binary frame back as binary', async () => {
     const client = await harness.connectAs(await harness.engine(kind), 'alice');
@@ -53,7 +61,9 @@ describe.each<EngineKind>(['legacy', 'user'])('client frames on the %s engine', 
   it('refuses a close_me with a code that may not be sent, and stays open', async () => {
     const client = await harness.connectAs(await harness.engine(kind), 'alice');
     client.send({ type: 'close_me', payload: { code: 1006, reason: 'reserved' } });
-    expect(await client.waitFor((f) => f.type === 'error_message')).toMatchObject({ error_code: 'INVALID_CLOSE' });
+    expect(await client.waitFor((f) => f.type === 'error_message')).toMatchObject({
+      error_code: 'INVALID_CLOSE',
+    });
   });
 
   it('sends a heartbeat after client silence, and again after more silence', async () => {
@@ -70,7 +80,9 @@ describe.each<EngineKind>(['legacy', 'user'])('client frames on the %s engine', 
     client.send({ type: 'user_message', payload: { text: 'first', thread_id: 'stopped' } });
     await client.waitFor((f) => f.type === 'agent_started');
     client.send({ type: 'stop_agent', payload: {} });
-    expect(await client.waitFor((f) => f.data?.event === 'agent_stopped')).toMatchObject({ data: { stopped: 1 } });
+    expect(await client.waitFor((f) => f.data?.event === 'agent_stopped')).toMatchObject({
+      data: { stopped: 1 },
+    });
     // A second run takes as long as the first would have: once it ends, the first would have too.
     await client.run({ text: 'second', thread_id: 'after' });
     const threads = client.frames.map((f) => f.thread_id ?? f.data?.thread_id).filter(Boolean);
