@@ -21,6 +21,8 @@ import { TtlMap } from './identity/ttl-map.js';
 import { createTicketRelay } from './proxy/ticket-relay.js';
 import { SessionDrainer } from './ws/drain.js';
 import { createWsGateway, type WsGateway } from './ws/ws-gateway.js';
+import { GuardService } from './guard/guard-service.js';
+import { summaryView } from './admin/summary-view.js';
 
 export interface SwitchyardDeps {
   config: Config;
@@ -86,6 +88,14 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     onUpstreamError: (engine, reason) => metrics.upstreamErrors.labels(engine, reason).inc(),
   });
 
+  const guard = new GuardService(
+    config.guard,
+    config.guard.mode,
+    control,
+    metrics,
+    log.child({ part: 'guard' }),
+  );
+
   const handle = createTrafficHandler({
     catalogue,
     verifier,
@@ -97,6 +107,9 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     requestLog: config.log.requests ? log.child({ part: 'request' }) : null,
     allowAnonymous: config.identity.allowAnonymous,
     maxUserIdBodyBytes: config.identity.maxUserIdBodyBytes,
+    onFinished: (_req, res, ctx, _route, userId) => {
+      guard.recordHttp(ctx.engine, performance.now() - ctx.startedAt, res.statusCode, userId);
+    },
   });
   const traffic: Server = createServer((req, res) => void handle(req, res));
   const gateway = createWsGateway({
@@ -107,6 +120,7 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     metrics,
     log,
     stripHeaders,
+    onViolation: (engine, evidence, userHash) => guard.recordIsolation(engine, evidence, userHash),
   });
   traffic.on('upgrade', (req, socket, head) => gateway.upgrade(req, socket, head));
   const drainer = new SessionDrainer(
@@ -127,6 +141,10 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     readToken: config.admin.readToken,
     maxBodyBytes: config.admin.maxBodyBytes,
     flagNames,
+    views: {
+      summary: () => summaryView(guard.window, Date.now()),
+      guard: () => guard.report(),
+    },
   });
   const ops = createServer(
     createOpsApp({
@@ -150,6 +168,7 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     async start() {
       await source.start();
       control.init();
+      guard.start();
       const trafficPort = await listen(traffic, config.port, config.host);
       const opsPort = await listen(ops, config.admin.port, config.admin.host);
       listening = true;
@@ -160,6 +179,7 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
       listening = false;
       clearInterval(sourceMetricsTimer);
       drainer.cancel();
+      guard.stop();
       gateway.close();
       await Promise.all([closeServer(traffic, graceMs), closeServer(ops, 1000)]);
       for (const f of Object.values(forwarders)) f.agent.destroy();

@@ -21,6 +21,16 @@ export const ENV_PATHS: Readonly<Record<string, readonly string[]>> = {
   SHADOW_FLAG: ['flags', 'shadowFlag'],
   LOG_LEVEL: ['log', 'level'],
   TICKET_SECRET: ['tickets', 'secret'],
+  GUARD_MODE: ['guard', 'mode'],
+  GUARD_WINDOW_SECONDS: ['guard', 'windowSeconds'],
+  GUARD_MIN_REQUESTS: ['guard', 'minRequests'],
+  GUARD_MIN_USERS: ['guard', 'minUsers'],
+  GUARD_MAX_ERROR_RATE_DELTA: ['guard', 'maxErrorRateDelta'],
+  GUARD_MAX_P95_RATIO: ['guard', 'maxP95Ratio'],
+  GUARD_MIN_P95_DELTA_MS: ['guard', 'minP95DeltaMs'],
+  GUARD_MAX_MISMATCH_RATE: ['guard', 'maxMismatchRate'],
+  GUARD_MIN_COMPARISONS: ['guard', 'minComparisons'],
+  GUARD_CONFIDENCE: ['guard', 'confidence'],
 };
 
 /** Values that must never be printed. */

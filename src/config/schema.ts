@@ -134,6 +134,22 @@ export const configSchema = z.strictObject({
       maxResponseBytes: positiveInt.default(64 * 1024),
     })
     .prefault({}),
+  guard: z
+    .strictObject({
+      mode: z
+        .enum(['enforce', 'dry-run', 'off'], { error: 'must be enforce, dry-run or off' })
+        .default('enforce'),
+      windowSeconds: ranged(5, 3600).pipe(z.number().int('must be a whole number of seconds')).default(60),
+      minRequests: positiveInt.default(100),
+      minUsers: positiveInt.max(64, 'must be at most 64 (the distinct-user sketch holds 64)').default(5),
+      maxErrorRateDelta: ranged(0, 100).default(1),
+      maxP95Ratio: ranged(1, 100).default(1.1),
+      minP95DeltaMs: ranged(0, 60_000).default(25),
+      maxMismatchRate: ranged(0, 1).default(0.05),
+      minComparisons: positiveInt.default(50),
+      confidence: ranged(0.5, 0.9999).default(0.99),
+    })
+    .prefault({}),
   log: z
     .strictObject({
       level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),

@@ -1,0 +1,138 @@
+import murmur from 'murmurhash3js';
+import type { Logger } from 'pino';
+import type { RolloutControl } from '../control/rollout-control.js';
+import type { Metrics } from '../metrics/catalog.js';
+import type { Engine } from '../routing/types.js';
+import {
+  BreachTracker,
+  evaluateGates,
+  SampleWindow,
+  type ComparisonResult,
+  type GateReport,
+  type GuardLimits,
+  type GuardMode,
+  type IsolationEvidence,
+} from './gates/index.js';
+
+/** A user id as the window's distinct-user sketch takes it: a 32-bit hash, never the id. */
+export const userHash32 = (userId: string): number => murmur.x86.hash32(userId, 0x5eed);
+
+/**
+ * The automatic rollback guard: records samples on the request path (O(1), no allocation),
+ * evaluates the gates every second on a timer, and in enforce mode engages the same rollback
+ * switch as `POST /admin/rollback`, trigger `guard`. It never resumes by itself; after a resume
+ * its window starts empty.
+ */
+export class GuardService {
+  readonly window: SampleWindow;
+  private readonly tracker: BreachTracker;
+  private reports: GateReport[] = [];
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly limits: GuardLimits,
+    readonly mode: GuardMode,
+    private readonly control: RolloutControl,
+    private readonly metrics: Metrics,
+    private readonly log: Logger,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.window = new SampleWindow(limits.windowSeconds);
+    this.tracker = new BreachTracker(mode);
+    control.onResume(() => this.reset());
+  }
+
+  start(): void {
+    this.timer = setInterval(() => this.evaluate(), 1000);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer !== null) clearInterval(this.timer);
+  }
+
+  recordHttp(engine: Engine, durationMs: number, status: number, userId: string | null): void {
+    this.window.recordHttp(
+      engine,
+      this.now(),
+      durationMs,
+      status >= 500,
+      userId === null ? 0 : userHash32(userId),
+    );
+  }
+
+  recordWsSession(engine: Engine, failed: boolean, userHash: number): void {
+    this.window.recordWsSession(engine, this.now(), failed, userHash);
+  }
+
+  recordComparison(result: ComparisonResult, userId: string): void {
+    this.window.recordComparison(this.now(), result, userHash32(userId));
+  }
+
+  recordIsolation(engine: Engine, evidence: IsolationEvidence, sessionKey: string): void {
+    const actNow = this.window.recordIsolation(engine, this.now(), evidence, userHash32(sessionKey));
+    if (actNow) this.evaluate();
+  }
+
+  evaluate(): void {
+    const now = this.now();
+    this.reports = evaluateGates(this.window, this.limits, now);
+    for (const r of this.reports) {
+      this.metrics.guardGateValue.labels(r.name).set(r.value ?? Number.NaN);
+      this.metrics.guardGateBreaching.labels(r.name).set(r.verdict === 'breach' ? 1 : 0);
+    }
+    const step = this.tracker.observe(this.reports, now);
+    for (const r of step.started) {
+      this.metrics.guardBreaches.labels(r.name, this.mode).inc();
+      this.log.warn({ gate: r.name, mode: this.mode, reason: r.reason }, 'guard gate in breach');
+    }
+    const trip = step.trip;
+    if (trip === null) return;
+    if (trip.dryRun) {
+      this.log.error({ gate: trip.gate, reason: trip.reason }, 'guard would roll back (dry-run)');
+      return;
+    }
+    this.log.error({ gate: trip.gate, reason: trip.reason }, 'guard tripped: rolling back to legacy');
+    this.control.rollback('guard', trip.reason).catch((err: unknown) => {
+      this.log.error(
+        { err: (err as Error).message },
+        'guard rollback could not be persisted; it holds in memory',
+      );
+    });
+  }
+
+  /** `GET /admin/guard`. */
+  report() {
+    const reports =
+      this.reports.length > 0 ? this.reports : evaluateGates(this.window, this.limits, this.now());
+    const last = this.tracker.lastTrip;
+    return {
+      mode: this.mode,
+      windowSeconds: this.limits.windowSeconds,
+      gates: reports.map((r) => ({
+        name: r.name,
+        limit: r.limit,
+        value: r.value,
+        samples: r.samples,
+        users: r.users,
+        verdict: r.verdict,
+        reason: r.reason,
+      })),
+      lastTrip:
+        last === null
+          ? null
+          : {
+              gate: last.gate,
+              reason: last.reason,
+              at: new Date(last.atMs).toISOString(),
+              dryRun: last.dryRun,
+            },
+    };
+  }
+
+  private reset(): void {
+    this.window.reset();
+    this.tracker.reset();
+    this.reports = [];
+  }
+}
