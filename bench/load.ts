@@ -4,6 +4,8 @@ export interface LoadResult {
   requestsPerSec: number;
   p50Ms: number;
   p99Ms: number;
+  /** autocannon's percentiles are whole milliseconds; the mean is finer. */
+  meanMs: number;
   errors: number;
   non2xx: number;
 }
@@ -36,6 +38,7 @@ export async function load(
     requestsPerSec: result.requests.average,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
+    meanMs: result.latency.mean,
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
   };

@@ -68,6 +68,9 @@ const ratios = {
   bareOverDirect: r(results.bare!.throughput.requestsPerSec, results.direct!.throughput.requestsPerSec),
   addedP50MsOneConnection:
     Math.round((results.switchyard!.oneConnection.p50Ms - results.direct!.oneConnection.p50Ms) * 1000) / 1000,
+  addedMeanMicrosOneConnection: Math.round(
+    (results.switchyard!.oneConnection.meanMs - results.direct!.oneConnection.meanMs) * 1000,
+  ),
 };
 console.log('ratios', ratios);
 await mkdir(join(here, '..', '..', 'bench', 'results'), { recursive: true });
