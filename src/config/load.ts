@@ -36,10 +36,14 @@ export function buildConfig(fileObject: unknown, env: Readonly<Record<string, st
   }
   const result = configSchema.safeParse(merged);
   if (result.success) return result.data;
+  const envOf = new Map(Object.entries(ENV_PATHS).map(([name, path]) => [path.join('.'), name]));
   const problems = result.error.issues.map((issue) => {
     const dotted = issue.path.map(String).join('.');
     const origin = sourceOf.get(dotted) ?? (dotted || '(config)');
-    return `${origin}: ${issue.message}`;
+    const missing = issue.code === 'invalid_type' && getPath(merged, issue.path.map(String)) === undefined;
+    if (!missing) return `${origin}: ${issue.message}`;
+    const env = envOf.get(dotted);
+    return `${env === undefined ? dotted : `${env} (${dotted})`}: required`;
   });
   throw new ConfigError(problems);
 }

@@ -21,6 +21,9 @@ const ranged = (min: number, max: number) =>
     .min(min, `must be in ${min}..${max}`)
     .max(max, `must be in ${min}..${max}`);
 
+/** A missing section is read as `{}`, so a missing value inside it is named by its full path. */
+const orEmpty = <T extends z.ZodType>(schema: T) => z.preprocess((v) => v ?? {}, schema);
+
 const route = z.strictObject({
   name: z.string().regex(/^[a-z0-9_]+$/, 'route names are metric labels: [a-z0-9_]+'),
   method: z.string().transform((m) => m.toUpperCase()),
@@ -43,8 +46,8 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   engines: z.strictObject({
-    legacy: z.strictObject({ url }),
-    user: z.strictObject({ url }),
+    legacy: orEmpty(z.strictObject({ url })),
+    user: orEmpty(z.strictObject({ url })),
     timeoutMs: positiveInt.default(60_000),
     idleSocketMs: positiveInt.default(4_000),
   }),
@@ -109,6 +112,8 @@ export const configSchema = z.strictObject({
       /** Subprotocols (besides jwt-auth) the proxy may echo when a client offers them. */
       echoProtocols: z.array(z.string()).default([]),
       pingIntervalMs: positiveInt.default(30_000),
+      /** A client (or engine) silent this long is dead; longer than the web client's 15/30 s JSON ping. */
+      idleTimeoutMs: positiveInt.default(75_000),
       maxPayloadBytes: positiveInt.default(1024 * 1024),
       highWaterBytes: positiveInt.default(1024 * 1024),
       pendingMaxFrames: positiveInt.default(256),
@@ -148,6 +153,42 @@ export const configSchema = z.strictObject({
       maxMismatchRate: ranged(0, 1).default(0.05),
       minComparisons: positiveInt.default(50),
       confidence: ranged(0.5, 0.9999).default(0.99),
+    })
+    .prefault({}),
+  /** Shadow mode: every bound of the shadow copy and its comparison (src/shadow/). */
+  shadow: z
+    .strictObject({
+      /** Shadowed WebSocket sessions open at once; more are not shadowed (dropped: capacity). */
+      maxSessions: positiveInt.default(500),
+      /** HTTP shadow requests in flight at once; more are not shadowed (dropped: capacity). */
+      maxInflightHttp: positiveInt.default(100),
+      /** Request and response bodies captured for an HTTP comparison; larger: body_too_large. */
+      httpBodyLimitBytes: positiveInt.default(1024 * 1024),
+      httpTimeoutMs: positiveInt.default(10_000),
+      connectTimeoutMs: positiveInt.default(5_000),
+      /** A run not judged this long after it started is `incomplete` (timeout). */
+      runTimeoutMs: positiveInt.default(30_000),
+      /** After the client leaves, runs still in flight get this long to finish on both sides. */
+      closeGraceMs: z.coerce.number().int().min(0).default(5_000),
+      maxPendingRuns: positiveInt.default(20),
+      maxEventsPerRun: positiveInt.default(500),
+      /** Client frames held while the shadow socket opens, and bytes held there or unsent on it. */
+      bufferFrames: positiveInt.default(256),
+      bufferBytes: positiveInt.default(1024 * 1024),
+      /** More frames than this from the shadow engine within one second is a flood. */
+      maxFramesPerSecond: positiveInt.default(500),
+      /** Client frame types copied to the shadow engine (binary frames only with `all`). */
+      copyTypes: z.union([z.literal('all'), z.array(z.string().min(1))]).default('all'),
+      /** JSON paths ignored in HTTP comparisons, on top of the volatile fields (`**.created_at`). */
+      ignorePaths: z.array(z.string().min(1)).default([]),
+      ignorePathsByRoute: z.record(z.string(), z.array(z.string().min(1))).default({}),
+      /** Replace free text (error messages) in stored divergences. */
+      redactText: bool.default(true),
+      storeSize: positiveInt.default(200),
+      /** Fraction of mismatches that get a log line. */
+      logSampleRate: ranged(0, 1).default(0.1),
+      /** When set, a candidate this many times slower than control is a mismatch (kind field). */
+      maxLatencyRatio: ranged(1, 1000).optional(),
     })
     .prefault({}),
   log: z
