@@ -1,0 +1,98 @@
+/**
+ * The admin API's answers as the console reads them (ARCHITECTURE.md, "Admin API"). The console
+ * is a client over HTTP, so it keeps its own copy of the shapes, as the CLI does.
+ */
+export type Engine = 'legacy' | 'user';
+
+export interface StateView {
+  stage: string;
+  rollout: { percent: number; flag?: string };
+  shadow: { percent: number; flag?: string };
+  rollback: { engaged: boolean; trigger: string | null; reason: string | null; at: string | null };
+  overrides: { count: number };
+  flagSource: {
+    kind: string;
+    ready: boolean;
+    up?: boolean;
+    lastSync: string | null;
+    problem?: string | null;
+  };
+}
+
+export interface AssignmentView {
+  userId: string;
+  serve: Engine;
+  shadow: 'none' | Engine;
+  reason: string;
+}
+
+export interface EngineFigures {
+  requests: number;
+  errors: number;
+  p95Ms: number | null;
+  sessions: number;
+  violations: number;
+}
+
+export interface SummaryView {
+  windowSeconds: number;
+  legacy: EngineFigures;
+  user: EngineFigures;
+  comparisons: { match: number; mismatch: number; incomplete: number; isolation: number };
+}
+
+export interface GateView {
+  name: string;
+  limit: number | null;
+  value: number | null;
+  samples?: { legacy: number; user: number };
+  users?: number;
+  verdict: string;
+  reason?: string | null;
+}
+
+export interface GuardView {
+  mode: string;
+  windowSeconds: number;
+  gates: GateView[];
+  lastTrip: { at?: string; reason?: string; gate?: string; dryRun?: boolean } | null;
+}
+
+/** A canonical event; ids are hashed and error text redacted by the API. */
+export interface CanonicalEvent {
+  type: string;
+  runId?: string | null;
+  threadId?: string | null;
+  agent?: string | null;
+  tool?: string | null;
+  status?: string | null;
+  error?: string | null;
+  userId?: string | null;
+  at?: number | null;
+}
+
+export interface DivergenceSide {
+  engine: Engine;
+  events: CanonicalEvent[];
+  omittedEvents?: number;
+  status?: number;
+}
+
+export interface Divergence {
+  id: string;
+  at: string;
+  result: string;
+  kinds: string[];
+  session?: string;
+  route?: string;
+  runIndex?: number;
+  leakedBy?: string[];
+  incompleteReason?: string;
+  details?: { missing?: string[]; extra?: string[]; moved?: string[]; fields?: string[] };
+  control: DivergenceSide;
+  candidate: DivergenceSide;
+}
+
+export interface DivergencesView {
+  items: Divergence[];
+}
