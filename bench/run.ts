@@ -1,84 +1,90 @@
-import { mkdtemp, writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { load, type LoadResult } from './load.js';
 import { startChild, stopChild } from './processes.js';
+import { wsLoad, type WsResult } from './ws-load.js';
 
 /**
- * `npm run bench`: the same upstream reached directly, through a bare Node proxy and through
- * Switchyard with every feature on, in one run. The proxies get core 0; the load generator and
- * the upstream share core 1. Prints and writes bench/results/http.json.
+ * `npm run bench`: one run, the same upstream reached directly, through a bare Node proxy and
+ * through Switchyard variants. Proxies on core 0; load generator and upstream on core 1.
+ * Prints ratios and writes bench/results/bench.json. Not part of CI.
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const here = new URL('.', import.meta.url).pathname;
 const secret = 'bench-secret-that-is-at-least-32-bytes';
-
-const tokens = await Promise.all(
-  Array.from({ length: 1000 }, (_, i) =>
-    new SignJWT({})
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject(`bench-user-${i}`)
-      .setExpirationTime('1h')
-      .sign(new TextEncoder().encode(secret)),
-  ),
-);
+const sign = (sub: string) =>
+  new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(sub).setExpirationTime('1h').sign(new TextEncoder().encode(secret));
+const tokens = await Promise.all(Array.from({ length: 1000 }, (_, i) => sign(`bench-user-${i}`)));
 const dir = await mkdtemp(join(tmpdir(), 'switchyard-bench-'));
+
 const upstream = await startChild(join(here, 'upstream.js'), {}, 1);
 const target = `http://127.0.0.1:${upstream.port}`;
-const bare = await startChild(join(here, 'bare-proxy.js'), { TARGET: target }, 0);
-const proxy = await startChild(
-  join(here, 'switchyard-process.js'),
-  { TARGET: target, BENCH_SECRET: secret, FLAGS_FILE: join(dir, 'flags.json') },
-  0,
-);
 
-const targets = {
-  direct: target,
-  bare: `http://127.0.0.1:${bare.port}`,
-  switchyard: `http://127.0.0.1:${proxy.port}`,
-};
-const results: Record<string, { throughput: LoadResult; oneConnection: LoadResult }> = {};
-try {
-  for (const [name, url] of Object.entries(targets)) {
-    await load(url, CONNECTIONS, 2, tokens); // warm-up: JIT, keep-alive pools, token cache
-    const throughput = await load(url, CONNECTIONS, SECONDS, tokens);
-    const oneConnection = await load(url, 1, Math.max(3, SECONDS / 2), tokens);
-    results[name] = { throughput, oneConnection };
-    console.log(
-      `${name.padEnd(11)} ${throughput.requestsPerSec.toFixed(0).padStart(7)} req/s  p50 ${throughput.p50Ms} ms  p99 ${throughput.p99Ms} ms` +
-        `  | 1 conn p50 ${oneConnection.p50Ms} ms p99 ${oneConnection.p99Ms} ms  errors ${throughput.errors + throughput.non2xx}`,
-    );
+async function withSwitchyard<T>(variant: Record<string, string>, fn: (url: string) => Promise<T>): Promise<T> {
+  const flags = join(dir, `flags-${Object.values(variant).join('-') || 'default'}.json`);
+  const p = await startChild(join(here, 'switchyard-process.js'), { TARGET: target, BENCH_SECRET: secret, FLAGS_FILE: flags, ...variant }, 0);
+  try {
+    return await fn(`http://127.0.0.1:${p.port}`);
+  } finally {
+    await stopChild(p.child);
   }
-} finally {
-  await Promise.all([stopChild(proxy.child), stopChild(bare.child), stopChild(upstream.child)]);
 }
 
-const r = (n: number, d: number) => Math.round((n / d) * 1000) / 1000;
-const ratios = {
-  switchyardOverBare: r(
-    results.switchyard!.throughput.requestsPerSec,
-    results.bare!.throughput.requestsPerSec,
-  ),
-  switchyardOverDirect: r(
-    results.switchyard!.throughput.requestsPerSec,
-    results.direct!.throughput.requestsPerSec,
-  ),
-  bareOverDirect: r(results.bare!.throughput.requestsPerSec, results.direct!.throughput.requestsPerSec),
-  addedP50MsOneConnection:
-    Math.round((results.switchyard!.oneConnection.p50Ms - results.direct!.oneConnection.p50Ms) * 1000) / 1000,
-  addedMeanMicrosOneConnection: Math.round(
-    (results.switchyard!.oneConnection.meanMs - results.direct!.oneConnection.meanMs) * 1000,
-  ),
-};
-console.log('ratios', ratios);
-await mkdir(join(here, '..', '..', 'bench', 'results'), { recursive: true });
-await writeFile(
-  join(here, '..', '..', 'bench', 'results', 'http.json'),
-  JSON.stringify(
-    { at: new Date().toISOString(), seconds: SECONDS, connections: CONNECTIONS, results, ratios },
-    null,
-    2,
-  ),
-);
+async function http(url: string): Promise<{ throughput: LoadResult; oneConnection: LoadResult }> {
+  await load(url, CONNECTIONS, 2, tokens);
+  const throughput = await load(url, CONNECTIONS, SECONDS, tokens);
+  const oneConnection = await load(url, 1, Math.max(3, SECONDS / 2), tokens);
+  return { throughput, oneConnection };
+}
+
+async function ws(url: string): Promise<WsResult> {
+  const wsUrl = `${url.replace('http', 'ws')}/ws`;
+  await wsLoad(wsUrl, tokens[0]!, 'bench-user-0', 20_000, 200);
+  return wsLoad(wsUrl, tokens[0]!, 'bench-user-0', 100_000, 2000);
+}
+
+const report: Record<string, unknown> = { at: new Date().toISOString(), seconds: SECONDS, connections: CONNECTIONS };
+try {
+  const bare = await startChild(join(here, 'bare-proxy.js'), { TARGET: target }, 0);
+  const direct = await http(target);
+  const bareHttp = await http(`http://127.0.0.1:${bare.port}`);
+  await stopChild(bare.child);
+  const full = await withSwitchyard({}, http);
+  const guardOff = await withSwitchyard({ BENCH_GUARD: 'off' }, http);
+  const line = (name: string, r: { throughput: LoadResult; oneConnection: LoadResult }) =>
+    console.log(
+      `${name.padEnd(22)} ${r.throughput.requestsPerSec.toFixed(0).padStart(7)} req/s  p50 ${r.throughput.p50Ms} ms  p99 ${r.throughput.p99Ms} ms  | 1 conn mean ${(r.oneConnection.meanMs * 1000).toFixed(0)} µs`,
+    );
+  line('http direct', direct);
+  line('http bare node proxy', bareHttp);
+  line('http switchyard', full);
+  line('http switchyard guard off', guardOff);
+
+  const wsDirect = await ws(target);
+  const wsGuarded = await withSwitchyard({}, ws);
+  const wsUnguarded = await withSwitchyard({ BENCH_ISOLATION: 'off' }, ws);
+  for (const [name, r] of [['ws direct', wsDirect], ['ws switchyard (guard)', wsGuarded], ['ws switchyard (no guard)', wsUnguarded]] as const) {
+    console.log(`${name.padEnd(24)} ${String(r.framesPerSec).padStart(8)} frames/s  echo ${r.echoMeanMicros} µs`);
+  }
+
+  const ratio = (a: number, b: number) => Math.round((a / b) * 1000) / 1000;
+  const ratios = {
+    httpSwitchyardOverBare: ratio(full.throughput.requestsPerSec, bareHttp.throughput.requestsPerSec),
+    httpBareOverDirect: ratio(bareHttp.throughput.requestsPerSec, direct.throughput.requestsPerSec),
+    httpAddedMeanMicrosOneConnection: Math.round((full.oneConnection.meanMs - direct.oneConnection.meanMs) * 1000),
+    httpGuardOnOverOff: ratio(full.throughput.requestsPerSec, guardOff.throughput.requestsPerSec),
+    wsGuardedOverDirect: ratio(wsGuarded.framesPerSec, wsDirect.framesPerSec),
+    wsUnguardedOverDirect: ratio(wsUnguarded.framesPerSec, wsDirect.framesPerSec),
+    wsAddedEchoMicros: wsGuarded.echoMeanMicros - wsDirect.echoMeanMicros,
+  };
+  console.log('ratios', ratios);
+  Object.assign(report, { http: { direct, bare: bareHttp, switchyard: full, switchyardGuardOff: guardOff }, ws: { direct: wsDirect, guarded: wsGuarded, unguarded: wsUnguarded }, ratios });
+} finally {
+  await stopChild(upstream.child);
+}
+const out = join(here, '..', '..', 'bench', 'results');
+await mkdir(out, { recursive: true });
+await writeFile(join(out, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);

@@ -2,15 +2,21 @@ import { pino } from 'pino';
 import { buildConfig } from '../src/config/load.js';
 import { createSwitchyard } from '../src/server.js';
 
-/** Switchyard with every feature on (token check, decision, metrics, request log to /dev/null). */
+/**
+ * Switchyard with every feature on (token check, decision, metrics, request log to /dev/null).
+ * BENCH_GUARD=enforce|off and BENCH_ISOLATION=block|off pick the variants the report compares.
+ */
+const env = process.env;
 const config = buildConfig(
   {
     port: 0,
     host: '127.0.0.1',
     admin: { port: 0, token: 'bench-admin-token-0123456789abcdefgh' },
-    engines: { legacy: { url: process.env.TARGET }, user: { url: process.env.TARGET } },
-    jwt: { secret: process.env.BENCH_SECRET },
-    flags: { file: process.env.FLAGS_FILE },
+    engines: { legacy: { url: env.TARGET }, user: { url: env.TARGET } },
+    jwt: { secret: env.BENCH_SECRET },
+    flags: { file: env.FLAGS_FILE },
+    guard: { mode: env.BENCH_GUARD ?? 'enforce' },
+    websocket: { isolation: env.BENCH_ISOLATION ?? 'block' },
   },
   {},
 );
@@ -18,5 +24,6 @@ const log = pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: 
 const app = createSwitchyard({ config, log, adminToken: 'bench-admin-token-0123456789abcdefgh' });
 const { trafficPort } = await app.start();
 await app.control.setRollout(50);
+if (env.BENCH_SHADOW !== undefined) await app.control.setShadow(Number(env.BENCH_SHADOW));
 process.stdout.write(`READY ${trafficPort}\n`);
 process.on('SIGTERM', () => void app.stop(100).then(() => process.exit(0)));

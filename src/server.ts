@@ -4,6 +4,9 @@ import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { createAdminRouter } from './admin/router.js';
 import { createOpsApp } from './admin/ops-app.js';
+// >>> console (wired by the console part; the lead may move this)
+import { consoleRedirect, consoleRoutes, findConsoleDir } from './admin/console-static.js';
+// <<< console
 import type { Config } from './config/schema.js';
 import { RolloutControl } from './control/rollout-control.js';
 import { FileFlagSource } from './flags/file-source.js';
@@ -15,6 +18,9 @@ import { createForwarder, type Forwarder } from './proxy/http-forwarder.js';
 import { createUpstreamErrorHandler } from './proxy/upstream-error-handler.js';
 import { RouteCatalogue } from './proxy/route-catalogue.js';
 import { createTrafficHandler } from './proxy/traffic-handler.js';
+// >>> shadow
+import { createShadowService } from './shadow/shadow-service.js';
+// <<< shadow
 import type { Engine } from './routing/types.js';
 import { randomBytes } from 'node:crypto';
 import { TtlMap } from './identity/ttl-map.js';
@@ -96,6 +102,15 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     log.child({ part: 'guard' }),
   );
 
+  // >>> shadow
+  const shadow = createShadowService({
+    config,
+    metrics,
+    log,
+    jwtForTicket: (ticketId) => ticketJwts.get(ticketId),
+    onComparison: (result, userId) => guard.recordComparison(result, userId),
+  });
+  // <<< shadow
   const handle = createTrafficHandler({
     catalogue,
     verifier,
@@ -107,9 +122,11 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     requestLog: config.log.requests ? log.child({ part: 'request' }) : null,
     allowAnonymous: config.identity.allowAnonymous,
     maxUserIdBodyBytes: config.identity.maxUserIdBodyBytes,
-    onFinished: (_req, res, ctx, _route, userId) => {
+    onFinished: (req, res, ctx, route, userId) => {
       guard.recordHttp(ctx.engine, performance.now() - ctx.startedAt, res.statusCode, userId);
+      shadow.onHttpFinished(req, res, ctx, route, userId); // shadow
     },
+    onShadowForward: shadow.onHttpForward, // shadow
   });
   const traffic: Server = createServer((req, res) => void handle(req, res));
   const gateway = createWsGateway({
@@ -120,6 +137,7 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     metrics,
     log,
     stripHeaders,
+    observe: shadow.observe, // shadow
     onViolation: (engine, evidence, userHash) => guard.recordIsolation(engine, evidence, userHash),
   });
   traffic.on('upgrade', (req, socket, head) => gateway.upgrade(req, socket, head));
@@ -144,12 +162,16 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     views: {
       summary: () => summaryView(guard.window, Date.now()),
       guard: () => guard.report(),
+      divergences: (req) => shadow.divergences(req), // shadow
     },
   });
   const ops = createServer(
     createOpsApp({
       registry,
       admin,
+      // >>> console
+      mounts: consoleMounts(),
+      // <<< console
       notReadyReason: () => {
         const status = source.status();
         if (!status.ready) return status.problem ?? 'flags not loaded';
@@ -181,6 +203,7 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
       drainer.cancel();
       guard.stop();
       gateway.close();
+      shadow.close(); // shadow
       await Promise.all([closeServer(traffic, graceMs), closeServer(ops, 1000)]);
       for (const f of Object.values(forwarders)) f.agent.destroy();
       await source.close();
@@ -211,3 +234,15 @@ function closeServer(server: Server, graceMs: number): Promise<void> {
     server.closeIdleConnections();
   });
 }
+
+// >>> console
+/** The ops console at `/console/` and `/` redirecting there, when the console folder is present. */
+function consoleMounts() {
+  const dir = findConsoleDir();
+  if (dir === null) return [];
+  return [
+    { path: '/console', handler: consoleRoutes(dir) },
+    { path: '/', handler: consoleRedirect('/console/') },
+  ];
+}
+// <<< console

@@ -28,6 +28,8 @@ export class GuardService {
   private readonly tracker: BreachTracker;
   private reports: GateReport[] = [];
   private timer: NodeJS.Timeout | null = null;
+  /** Off: nothing is recorded or evaluated (and `/admin/summary` has no figures). */
+  private readonly recording: boolean;
 
   constructor(
     private readonly limits: GuardLimits,
@@ -39,10 +41,12 @@ export class GuardService {
   ) {
     this.window = new SampleWindow(limits.windowSeconds);
     this.tracker = new BreachTracker(mode);
+    this.recording = mode !== 'off';
     control.onResume(() => this.reset());
   }
 
   start(): void {
+    if (!this.recording) return;
     this.timer = setInterval(() => this.evaluate(), 1000);
     this.timer.unref();
   }
@@ -52,6 +56,7 @@ export class GuardService {
   }
 
   recordHttp(engine: Engine, durationMs: number, status: number, userId: string | null): void {
+    if (!this.recording) return;
     this.window.recordHttp(
       engine,
       this.now(),
@@ -62,14 +67,17 @@ export class GuardService {
   }
 
   recordWsSession(engine: Engine, failed: boolean, userHash: number): void {
+    if (!this.recording) return;
     this.window.recordWsSession(engine, this.now(), failed, userHash);
   }
 
   recordComparison(result: ComparisonResult, userId: string): void {
+    if (!this.recording) return;
     this.window.recordComparison(this.now(), result, userHash32(userId));
   }
 
   recordIsolation(engine: Engine, evidence: IsolationEvidence, sessionKey: string): void {
+    if (!this.recording) return;
     const actNow = this.window.recordIsolation(engine, this.now(), evidence, userHash32(sessionKey));
     if (actNow) this.evaluate();
   }

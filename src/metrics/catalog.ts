@@ -42,6 +42,7 @@ export const SHADOW_DROP_REASONS = [
   'connect_failed',
   'timeout',
   'body_too_large',
+  'flood',
 ] as const;
 export const GUARD_GATES = ['error_rate', 'latency', 'mismatch_rate', 'isolation'] as const;
 export const GUARD_MODES = ['enforce', 'dry-run', 'off'] as const;

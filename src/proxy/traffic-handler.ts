@@ -41,6 +41,8 @@ export interface TrafficDeps {
     route: RouteSpec,
     userId: string | null,
   ) => void;
+  /** Called before forwarding a shadowed request on a shadow-safe route (the shadow captures it). */
+  onShadowForward?: (req: RoutedRequest, res: ServerResponse, ctx: RequestContext, route: RouteSpec) => void;
 }
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
@@ -155,6 +157,7 @@ export function createTrafficHandler(deps: TrafficDeps) {
       deps.ticketRelay(req, res, engine, userId, token);
       return;
     }
+    if (assignment.shadow !== 'none' && route.shadowSafe) deps.onShadowForward?.(req, res, ctx, route);
     forwarders[engine].forward(req, res);
   };
 }

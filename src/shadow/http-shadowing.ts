@@ -1,0 +1,140 @@
+import { Agent, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { diffHttp } from '../compare/index.js';
+import type { Config } from '../config/schema.js';
+import type { RouteSpec } from '../config/routes.js';
+import type { RequestContext } from '../proxy/request-context.js';
+import type { Engine } from '../routing/types.js';
+import { decodeBody } from './decode-body.js';
+import { captureExchange, type ExchangeCapture } from './exchange-capture.js';
+import { sendShadowRequest } from './http-request.js';
+import type { ShadowResults } from './results.js';
+import type { Slots } from './slots.js';
+
+export interface HttpShadowingDeps {
+  config: Config;
+  results: ShadowResults;
+  /** Places for HTTP shadows in flight, from capture to comparison. */
+  slots: Slots;
+  log: Logger;
+}
+
+interface Exchange {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly ctx: RequestContext;
+  readonly route: RouteSpec;
+  readonly userId: string;
+}
+
+interface Pending {
+  readonly capture: ExchangeCapture;
+  readonly release: () => void;
+}
+
+/**
+ * HTTP shadowing of shadow-safe routes. Before the primary is forwarded, a place is taken and
+ * the exchange captured (bounded); once the client's response has finished, the request is
+ * re-sent to the other engine, fire-and-forget, and the two answers compared on status and JSON
+ * body minus the volatile fields and the configured paths. The client never waits for any of
+ * it. The shadow engine is reached through agents of its own, so a hanging shadow engine can
+ * never take sockets from the primary path.
+ */
+export class HttpShadowing {
+  private readonly pending = new WeakMap<IncomingMessage, Pending>();
+  private readonly agents: Record<Engine, Agent>;
+  private readonly settings: Config['shadow'];
+
+  constructor(private readonly deps: HttpShadowingDeps) {
+    this.settings = deps.config.shadow;
+    const agent = () =>
+      new Agent({
+        keepAlive: true,
+        maxSockets: this.settings.maxInflightHttp,
+        timeout: deps.config.engines.idleSocketMs,
+      });
+    this.agents = { legacy: agent(), user: agent() };
+  }
+
+  /** Called before the primary is forwarded, for shadowed requests on shadow-safe routes. */
+  onForward(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, route: RouteSpec): void {
+    if (ctx.assignment.shadow === 'none' || !route.shadowSafe) return;
+    const release = this.deps.slots.tryTake();
+    if (release === null) return this.deps.results.dropped('capacity');
+    const capture = captureExchange(req, res, ctx.body, this.settings.httpBodyLimitBytes);
+    if (capture === null) {
+      release();
+      return this.deps.results.dropped('body_too_large');
+    }
+    this.pending.set(req, { capture, release });
+    // A response that never finishes (the client went away) gives its place back.
+    res.once('close', () => this.take(req)?.release());
+  }
+
+  /** Called once the primary response has finished. */
+  onFinished(
+    req: IncomingMessage,
+    res: ServerResponse,
+    ctx: RequestContext,
+    route: RouteSpec,
+    userId: string | null,
+  ): void {
+    const pending = this.take(req);
+    if (pending === undefined) return;
+    if (userId === null) return pending.release(); // anonymous traffic is never shadowed
+    this.compare(pending.capture, { req, res, ctx, route, userId })
+      .catch((err: unknown) => this.deps.log.error({ err: (err as Error).message }, 'http shadow failed'))
+      .finally(pending.release);
+  }
+
+  close(): void {
+    for (const agent of Object.values(this.agents)) agent.destroy();
+  }
+
+  private take(req: IncomingMessage): Pending | undefined {
+    const pending = this.pending.get(req);
+    this.pending.delete(req);
+    return pending;
+  }
+
+  private async compare(capture: ExchangeCapture, exchange: Exchange): Promise<void> {
+    const { req, res, ctx, route, userId } = exchange;
+    const { results, config } = this.deps;
+    const candidate = ctx.assignment.shadow;
+    if (candidate === 'none') return;
+    const limit = this.settings.httpBodyLimitBytes;
+    const body = capture.requestComplete() ? capture.request.value() : null;
+    const raw = capture.response.value();
+    const control = raw === null ? null : decodeBody(raw, res.getHeader('content-encoding'), limit);
+    if (body === null || control === null) return results.dropped('body_too_large');
+    const answer = await sendShadowRequest(
+      {
+        base: config.engines[candidate].url,
+        method: req.method ?? 'GET',
+        target: req.url ?? '/',
+        headers: req.headers,
+        body,
+      },
+      { agent: this.agents[candidate], timeoutMs: this.settings.httpTimeoutMs, bodyLimitBytes: limit },
+    );
+    if (!answer.ok) return results.dropped(answer.reason);
+    const contentType = res.getHeader('content-type');
+    const diff = diffHttp(
+      {
+        status: res.statusCode,
+        body: control,
+        contentType: typeof contentType === 'string' ? contentType : null,
+      },
+      answer.sample,
+      {
+        ignorePaths: [...this.settings.ignorePaths, ...(this.settings.ignorePathsByRoute[route.name] ?? [])],
+      },
+    );
+    results.http(diff, {
+      userId,
+      route: route.name,
+      control: { engine: ctx.engine, status: res.statusCode },
+      candidate: { engine: candidate, status: answer.sample.status },
+    });
+  }
+}

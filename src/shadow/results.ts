@@ -1,0 +1,96 @@
+import type { Logger } from 'pino';
+import type { ComparisonResult, Divergence, DivergenceStore, HttpDiff, Judgement } from '../compare/index.js';
+import type { Metrics } from '../metrics/catalog.js';
+import type { Engine } from '../routing/types.js';
+import type { DropReason } from './drop-reason.js';
+
+export interface ResultsDeps {
+  metrics: Metrics;
+  store: DivergenceStore;
+  log: Logger;
+  /** Fraction of mismatches that get a log line. */
+  logSampleRate: number;
+  /** Every result, with the user it was about (the guard's mismatch gate and `/admin/summary`). */
+  onComparison?: (result: ComparisonResult, userId: string) => void;
+  random?: () => number;
+  now?: () => number;
+}
+
+export interface RunWhere {
+  userId: string;
+  /** `<user hash>.<n>`: never the user id. */
+  session: string;
+  runIndex: number;
+}
+
+export interface HttpWhere {
+  userId: string;
+  route: string;
+  control: { engine: Engine; status: number };
+  candidate: { engine: Engine; status: number };
+}
+
+/**
+ * Where every shadow result goes: `switchyard_shadow_comparisons_total{result}`,
+ * `switchyard_divergences_total{kind}`, the timing histograms by engine, the divergence store,
+ * the guard (through `onComparison`, which also feeds `/admin/summary`), and one sampled log
+ * line per mismatch (kinds and where, never content). Dropped shadow work is counted here too.
+ */
+export class ShadowResults {
+  private readonly random: () => number;
+  private readonly now: () => number;
+
+  constructor(private readonly deps: ResultsDeps) {
+    this.random = deps.random ?? Math.random;
+    this.now = deps.now ?? Date.now;
+  }
+
+  run(judgement: Judgement, where: RunWhere): void {
+    const { metrics } = this.deps;
+    const { session, runIndex } = where;
+    this.count(judgement.result, judgement.kinds, where.userId);
+    for (const side of ['control', 'candidate'] as const) {
+      const engine = judgement[side].engine;
+      const { firstEventMs, durationMs } = judgement.timings[side];
+      if (firstEventMs !== null) metrics.timeToFirstEvent.labels(engine).observe(firstEventMs / 1000);
+      if (durationMs !== null) metrics.runDuration.labels(engine).observe(durationMs / 1000);
+    }
+    const stored = this.deps.store.addRun(judgement, { at: this.now(), session, runIndex });
+    if (judgement.result === 'mismatch') this.logMismatch(stored, { session, runIndex });
+  }
+
+  http(diff: HttpDiff, where: HttpWhere): void {
+    this.count(diff.result, diff.kinds, where.userId);
+    const { route, control, candidate } = where;
+    const stored = this.deps.store.addHttp(diff, { at: this.now(), route, control, candidate });
+    if (diff.result === 'mismatch') this.logMismatch(stored, { route });
+  }
+
+  dropped(reason: DropReason): void {
+    this.deps.metrics.shadowDropped.labels(reason).inc();
+  }
+
+  private count(result: ComparisonResult, kinds: readonly string[], userId: string): void {
+    this.deps.metrics.comparisons.labels(result).inc();
+    for (const kind of kinds) this.deps.metrics.divergences.labels(kind).inc();
+    this.deps.onComparison?.(result, userId);
+  }
+
+  private logMismatch(stored: Divergence | null, where: Record<string, string | number>): void {
+    if (stored === null || this.random() >= this.deps.logSampleRate) return;
+    const details = stored.details;
+    this.deps.log.info(
+      {
+        divergence: stored.id,
+        ...where,
+        kinds: stored.kinds,
+        control: stored.control.engine,
+        candidate: stored.candidate.engine,
+        ...(details === undefined
+          ? {}
+          : { missing: details.missing, extra: details.extra, moved: details.moved, fields: details.fields }),
+      },
+      'shadow mismatch',
+    );
+  }
+}
