@@ -9,6 +9,7 @@ COPY src ./src
 COPY engines ./engines
 COPY demo ./demo
 COPY bench ./bench
+COPY console ./console
 RUN npm run build
 
 # Runtime: production dependencies only, non-root, the image's own Node 24.
@@ -19,6 +20,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY bin ./bin
+COPY --from=build /app/console/index.html /app/console/style.css /app/console/favicon.svg ./console/
+COPY --from=build /app/console/dist ./console/dist
 COPY config/switchyard.yaml ./config/switchyard.yaml
 RUN mkdir -p /app/config /app/.switchyard && chown -R node:node /app/config /app/.switchyard
 USER node
