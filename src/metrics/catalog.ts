@@ -244,9 +244,10 @@ function initialise(m: Metrics): void {
     for (const c of CLOSE_CODES) m.wsCloseCodes.labels(engine, c).inc(0);
     m.wsDrained.labels(engine).inc(0);
     for (const a of VIOLATION_ACTIONS) m.isolationViolations.labels(engine, a).inc(0);
-    m.timeToFirstEvent.labels(engine);
-    m.runDuration.labels(engine);
-    m.wsSessionDuration.labels(engine);
+    // A histogram's `labels()` creates no series; `zero()` does.
+    m.timeToFirstEvent.zero({ engine });
+    m.runDuration.zero({ engine });
+    m.wsSessionDuration.zero({ engine });
   }
   for (const kind of KINDS) for (const r of AUTH_FAILURES) m.authFailures.labels(kind, r).inc(0);
   for (const t of ROLLBACK_TRIGGERS) {
