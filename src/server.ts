@@ -27,7 +27,7 @@ import { TtlMap } from './identity/ttl-map.js';
 import { createTicketRelay } from './proxy/ticket-relay.js';
 import { SessionDrainer } from './ws/drain.js';
 import { createWsGateway, type WsGateway } from './ws/ws-gateway.js';
-import { GuardService } from './guard/guard-service.js';
+import { GuardService, userHash32 } from './guard/guard-service.js';
 import { summaryView } from './admin/summary-view.js';
 
 export interface SwitchyardDeps {
@@ -139,6 +139,7 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     stripHeaders,
     observe: shadow.observe, // shadow
     onViolation: (engine, evidence, userHash) => guard.recordIsolation(engine, evidence, userHash),
+    onSessionEnded: (engine, failed, userId) => guard.recordWsSession(engine, failed, userHash32(userId)),
   });
   traffic.on('upgrade', (req, socket, head) => gateway.upgrade(req, socket, head));
   const drainer = new SessionDrainer(

@@ -120,7 +120,8 @@ export const configSchema = z.strictObject({
       pendingMaxBytes: positiveInt.default(1024 * 1024),
       handshakeTimeoutMs: positiveInt.default(5_000),
       fallbackToLegacy: bool.default(false),
-      isolation: z.enum(['block', 'report']).default('block'),
+      isolation: z.enum(['block', 'report', 'off']).default('block'),
+      minSessionMs: z.coerce.number().int().min(0).default(1_500),
       drain: z
         .strictObject({
           policy: z.enum(['spread', 'finish-run']).default('spread'),

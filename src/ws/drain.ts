@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics/catalog.js';
+import type { Engine } from '../routing/types.js';
 import type { RelaySession } from './relay-session.js';
 import type { SessionRegistry } from './session-registry.js';
 
@@ -17,71 +18,91 @@ export interface DrainPolicy {
 
 /**
  * After routing has flipped to legacy, closes the sessions still on the `user` engine with 1012
- * so the web client reconnects (to legacy) at once: idle sessions first, spread over a window,
- * none younger than minAgeMs, sessions in a run after their run. A resume cancels what is left.
+ * so the web client reconnects (to legacy) at once. Sessions get slots spread over the window,
+ * idle ones first, and no slot comes before a session is minAgeMs old; a session in a run at its
+ * slot is closed after the run's terminal event has reached it, or at the deadline (counted from
+ * the rollback). A session registered after the flip but routed before it is drained too. A
+ * resume cancels everything left; nothing is kept for a session once it has closed.
  */
 export class SessionDrainer {
-  private timers = new Set<NodeJS.Timeout>();
+  private draining: Engine | null = null;
+  private startedAt = 0;
+  private readonly planned = new Map<RelaySession, () => void>();
 
   constructor(
     private readonly registry: SessionRegistry,
     private readonly policy: DrainPolicy,
     private readonly metrics: Metrics,
     private readonly log: Logger,
-  ) {}
-
-  drain(engine: 'user' | 'legacy' = 'user'): number {
-    const sessions = this.registry.all().filter((s) => s.engine === engine && !s.closed);
-    sessions.sort((a, b) => Number(a.inRun) - Number(b.inRun));
-    const now = Date.now();
-    sessions.forEach((session, i) => {
-      const offset = sessions.length <= 1 ? 0 : (this.policy.windowMs * i) / (sessions.length - 1);
-      const at = Math.max(now + offset, session.openedAt + this.policy.minAgeMs);
-      this.schedule(at - now, () => this.closeWhenRunEnds(session));
+  ) {
+    registry.onAdd((session) => {
+      if (session.engine === this.draining) this.plan(session, Date.now(), policy.windowMs);
     });
+  }
+
+  drain(engine: Engine = 'user'): number {
+    this.draining = engine;
+    this.startedAt = Date.now();
+    const sessions = this.registry
+      .all()
+      .filter((s) => s.engine === engine && !s.closed && !this.planned.has(s));
+    sessions.sort((a, b) => Number(a.runs.inRun) - Number(b.runs.inRun) || a.openedAt - b.openedAt);
+    const last = Math.max(1, sessions.length - 1);
+    sessions.forEach((s, i) => this.plan(s, this.startedAt, (this.policy.windowMs * i) / last));
     if (sessions.length > 0)
       this.log.warn(
-        { engine, sessions: sessions.length, windowMs: this.policy.windowMs },
+        { engine, sessions: sessions.length, windowMs: this.policy.windowMs, policy: this.policy.policy },
         'draining sessions after rollback',
       );
     return sessions.length;
   }
 
+  /** Resume: nothing more is closed. */
   cancel(): void {
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
+    this.draining = null;
+    for (const cancel of [...this.planned.values()]) cancel();
   }
 
-  private closeWhenRunEnds(session: RelaySession): void {
-    if (session.closed) return;
-    if (!session.inRun) return this.close(session);
-    const bound =
-      this.policy.policy === 'finish-run' ? this.policy.finishRunMaxMs : this.policy.runDeadlineMs;
-    let done = false;
-    const finish = () => {
-      if (done) return;
-      done = true;
+  /** Sessions with a close still to come. */
+  pending(): number {
+    return this.planned.size;
+  }
+
+  private plan(session: RelaySession, now: number, offset: number): void {
+    if (this.planned.has(session) || session.closed) return;
+    const timers = new Set<NodeJS.Timeout>();
+    const after = (ms: number, fn: () => void): void => {
+      const t = setTimeout(fn, Math.max(0, ms));
+      t.unref();
+      timers.add(t);
+    };
+    let offRunEnd = (): void => undefined;
+    const cancel = (): void => {
+      for (const t of timers) clearTimeout(t);
+      offRunEnd();
+      offClose();
+      this.planned.delete(session);
+    };
+    const offClose = session.onClose(cancel);
+    const finish = (): void => {
+      cancel();
       this.close(session);
     };
-    session.onRunEnd(() => this.schedule(0, finish));
-    this.schedule(bound, finish);
+    const slot = Math.max(now, session.openedAt + this.policy.minAgeMs) + offset;
+    after(slot - now, () => {
+      if (!session.runs.inRun) return finish();
+      // Deferred: the terminal event is written to the client before the close frame.
+      offRunEnd = session.runs.onEnd(() => after(0, finish));
+      const bound =
+        this.policy.policy === 'finish-run' ? this.policy.finishRunMaxMs : this.policy.runDeadlineMs;
+      after(this.startedAt + bound - Date.now(), finish);
+    });
+    this.planned.set(session, cancel);
   }
 
   private close(session: RelaySession): void {
     if (session.closed) return;
     this.metrics.wsDrained.labels(session.engine).inc();
     session.close(1012, 'engine rollback');
-  }
-
-  private schedule(ms: number, fn: () => void): void {
-    const t = setTimeout(
-      () => {
-        this.timers.delete(t);
-        fn();
-      },
-      Math.max(0, ms),
-    );
-    t.unref();
-    this.timers.add(t);
   }
 }

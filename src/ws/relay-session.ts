@@ -1,41 +1,17 @@
 import { WebSocket } from 'ws';
-import type { Logger } from 'pino';
-import type { Counter } from 'prom-client';
-import { frameIds } from '../guard/isolation/frame-ids.js';
-import type { SessionGuard, Verdict } from '../guard/isolation/session-guard.js';
-import { closeCodeLabel, type Metrics } from '../metrics/catalog.js';
-import type { Assignment, Engine } from '../routing/types.js';
+import { closeCodeLabel, type UpstreamErrorReason } from '../metrics/catalog.js';
+import type { Engine, Reason } from '../routing/types.js';
 import { codeForClient, codeForEngine, safeReason } from './close-codes.js';
+import { openEngineSocket } from './engine-socket.js';
 import { errorFrame } from './error-frame.js';
+import { ClientWriter } from './back-pressure.js';
+import { IsolationFilter } from './isolation-filter.js';
+import { Listeners } from './listeners.js';
+import { PendingQueue } from './pending-queue.js';
+import { SessionStats } from './session-stats.js';
+import { RunTracker } from './run-tracker.js';
 import type { SessionObserver } from './session-observer.js';
-import type { RelayLimits } from './session-options.js';
-
-const RUN_STARTS = new Set([
-  'user_message',
-  'start_agent',
-  'chat_message',
-  'user',
-  'message',
-  'execute_agent',
-]);
-
-export interface RelaySessionInit {
-  client: WebSocket;
-  engine: Engine;
-  assignment: Assignment;
-  upstreamUrl: string;
-  upstreamHeaders: Record<string, string>;
-  userId: string | null;
-  userHash: string;
-  guard: SessionGuard | null;
-  limits: RelayLimits;
-  metrics: Metrics;
-  log: Logger;
-  onUpstreamFailure?: (session: RelaySession, status: number | null) => boolean;
-  onViolation?: (engine: Engine, evidence: 'user_id' | 'ownership') => void;
-}
-
-type Frame = { data: Buffer; isBinary: boolean };
+import type { RelaySessionInit } from './session-options.js';
 
 /**
  * One client's WebSocket, relayed to its engine. Frames pass through as the same bytes; engine
@@ -45,209 +21,183 @@ type Frame = { data: Buffer; isBinary: boolean };
 export class RelaySession {
   readonly openedAt = Date.now();
   engine: Engine;
-  inRun = false;
-  alive = true;
+  reason: Reason;
   closed = false;
-  private upstream: WebSocket | null = null;
-  private pending: Frame[] = [];
-  private pendingBytes = 0;
-  private framesIn = 0;
-  private framesOut = 0;
-  private blocked = 0;
-  private engineCloseCode: number | null = null;
-  private paused = false;
-  private readonly toEngine: Counter.Internal;
-  private readonly toClient: Counter.Internal;
-  private readonly runEndListeners: Array<() => void> = [];
   observer: SessionObserver | null = null;
+  readonly runs = new RunTracker();
+  private upstream: WebSocket | null = null;
+  private readonly pending: PendingQueue;
+  private readonly closeListeners = new Listeners();
+  private clientSeenAt = Date.now();
+  private engineSeenAt = Date.now();
+  private readonly writer: ClientWriter;
+  private readonly isolation: IsolationFilter;
+  private readonly stats: SessionStats;
+  private engineFailed = false;
+  private delayedClose: NodeJS.Timeout | null = null;
 
   constructor(private readonly init: RelaySessionInit) {
     this.engine = init.engine;
-    this.toEngine = init.metrics.wsFrames.labels(init.engine, 'client_to_engine');
-    this.toClient = init.metrics.wsFrames.labels(init.engine, 'engine_to_client');
+    this.reason = init.assignment.reason;
+    this.pending = new PendingQueue(init.limits.pendingMaxFrames, init.limits.pendingMaxBytes);
+    this.stats = new SessionStats(init.metrics, init.engine);
     const client = init.client;
+    this.writer = new ClientWriter(client, init.limits.highWaterBytes, () => this.upstream);
+    this.isolation = new IsolationFilter(init);
     client.on('message', (data, isBinary) => this.fromClient(data as Buffer, isBinary));
-    client.on('pong', () => (this.alive = true));
+    client.on('pong', () => (this.clientSeenAt = Date.now()));
     client.on('close', (code, reason) => this.onClientClose(code, reason));
     client.on('error', () => undefined);
-    init.metrics.wsConnections.labels(init.engine).inc();
-    init.log.info(
-      { engine: init.engine, reason: init.assignment.reason, user: init.userHash },
-      'ws session open',
-    );
+    init.log.info({ engine: init.engine, reason: this.reason, user: init.userHash }, 'ws session open');
     this.connect(init.upstreamUrl, init.engine);
   }
 
-  /** Re-targets a session whose engine refused it (fallback to legacy). */
+  /** True while the proxy has stopped reading from the engine because the client is behind. */
+  get enginePaused(): boolean {
+    return this.writer.enginePaused;
+  }
+
+  /** Client frames held until the engine socket opens. */
+  get pendingFrames(): number {
+    return this.pending.length;
+  }
+
+  /** Re-targets a session whose engine refused it (fallback to legacy, reason `fallback`). */
   retarget(engine: Engine, url: string): void {
-    this.init.metrics.wsConnections.labels(this.engine).dec();
+    this.stats.moved(engine);
+    this.init.log.warn({ from: this.engine, to: engine, user: this.init.userHash }, 'ws session fallback');
     this.engine = engine;
-    this.init.metrics.wsConnections.labels(engine).inc();
+    this.reason = 'fallback';
     this.connect(url, engine);
   }
 
-  onRunEnd(listener: () => void): void {
-    this.runEndListeners.push(listener);
-  }
-
-  ping(): void {
-    this.init.client.ping();
-  }
-
-  /** A dead link: no close handshake is possible. */
-  terminate(): void {
-    this.init.client.terminate();
+  /** Called once when the client's socket has closed; returns the remover. */
+  onClose(listener: () => void): () => void {
+    return this.closeListeners.add(listener);
   }
 
   /** Closes the client (and so the engine socket) with `code`, e.g. 1012 for a rollback drain. */
-  close(code: number, reason: string): void {
+  close(code: number, reason: string | Buffer): void {
     if (this.closed) return;
     this.init.client.close(code, reason);
   }
 
+  /** An engine failure closes the client, but never before the session is minSessionMs old. */
+  private closeForEngine(code: number, reason: string | Buffer): void {
+    if (this.closed || this.delayedClose !== null) return;
+    const wait = this.openedAt + this.init.limits.minSessionMs - Date.now();
+    if (wait <= 0) return this.close(code, reason);
+    this.delayedClose = setTimeout(() => {
+      this.delayedClose = null;
+      this.close(code, reason);
+    }, wait);
+  }
+
+  /** Called by the liveness sweeper: a silent side is dead, the others are pinged. */
+  checkLiveness(now: number, idleTimeoutMs: number): void {
+    if (this.closed) return;
+    const client = this.init.client;
+    if (now - this.clientSeenAt > idleTimeoutMs) return client.terminate();
+    client.ping();
+    const up = this.upstream;
+    if (up === null || up.readyState !== WebSocket.OPEN) return;
+    // While paused the proxy reads nothing from the engine, pongs included: that is not silence.
+    if (this.writer.enginePaused) this.engineSeenAt = now;
+    else if (now - this.engineSeenAt > idleTimeoutMs) return up.terminate();
+    up.ping();
+  }
+
   private connect(url: string, engine: Engine): void {
-    const upstream = new WebSocket(url, {
-      headers: this.init.upstreamHeaders,
-      maxPayload: this.init.limits.maxPayloadBytes,
-      handshakeTimeout: this.init.limits.handshakeTimeoutMs,
-      perMessageDeflate: false,
+    const up: WebSocket = openEngineSocket(url, this.init.upstreamHeaders, this.init.limits, {
+      onOpen: () => {
+        this.engineSeenAt = Date.now();
+        this.pending.flush((f) => up.send(f.data, { binary: f.isBinary }));
+      },
+      onMessage: (data, isBinary) => this.fromEngine(data, isBinary),
+      onPong: () => (this.engineSeenAt = Date.now()),
+      onRefused: (status, reason) => this.onRefused(engine, status, reason),
+      onClosed: (code, reason, tooBig) => {
+        if (this.upstream !== up) return;
+        this.stats.engineCode = code;
+        if (code === 1011 || code === 1006) this.engineFailed = true;
+        this.init.metrics.wsCloseCodes.labels(engine, closeCodeLabel(code)).inc();
+        if (tooBig) this.close(1009, 'engine message too big');
+        else this.closeForEngine(codeForClient(code), safeReason(reason));
+      },
     });
-    this.upstream = upstream;
-    let opened = false;
-    upstream.on('open', () => {
-      opened = true;
-      for (const f of this.pending) upstream.send(f.data, { binary: f.isBinary });
-      this.pending = [];
-      this.pendingBytes = 0;
-    });
-    upstream.on('message', (data, isBinary) => this.fromEngine(data as Buffer, isBinary));
-    upstream.on('unexpected-response', (_req, res) => {
-      res.resume();
-      upstream.emit('error', Object.assign(new Error('refused'), { status: res.statusCode }));
-    });
-    upstream.on('error', (err: Error & { status?: number }) => {
-      if (opened || this.closed) return;
-      this.init.metrics.upstreamErrors.labels(engine, err.status === undefined ? 'refused' : 'other').inc();
-      if (this.init.onUpstreamFailure?.(this, err.status ?? null) === true) return;
-      this.engineCloseCode = 1011;
-      this.init.client.close(err.status === 503 ? 1013 : 1011, `${engine} engine unavailable`);
-    });
-    upstream.on('close', (code, reason) => {
-      if (this.upstream !== upstream || !opened) return;
-      this.engineCloseCode = code;
-      this.init.metrics.wsCloseCodes.labels(engine, closeCodeLabel(code)).inc();
-      if (!this.closed) this.init.client.close(codeForClient(code), safeReason(reason));
-    });
+    this.upstream = up;
+  }
+
+  private onRefused(engine: Engine, status: number | null, reason: UpstreamErrorReason): void {
+    if (this.closed) return;
+    this.init.metrics.upstreamErrors.labels(engine, reason).inc();
+    if (this.init.onUpstreamFailure?.(this, status) === true) return;
+    this.stats.engineCode = status;
+    this.engineFailed = true;
+    const overloaded = status === 503 || status === 429;
+    this.closeForEngine(overloaded ? 1013 : 1011, `${engine} engine unavailable`);
   }
 
   private fromClient(data: Buffer, isBinary: boolean): void {
-    this.alive = true;
+    this.clientSeenAt = Date.now();
+    if (this.closed) return;
     let type: string | null = null;
     if (!isBinary) {
-      const ids = frameIds(data);
-      type = ids?.type ?? null;
-      if (type !== null && RUN_STARTS.has(type)) this.inRun = true;
-      const verdict = this.init.guard?.checkClientFrame(ids);
-      if (verdict !== undefined && !verdict.ok) {
-        this.init.metrics.isolationViolations.labels(this.engine, 'refuse').inc();
-        this.init.client.send(
-          errorFrame('ISOLATION_VIOLATION', 'this message names another user and was not sent'),
-        );
-        return;
+      const verdict = this.isolation.clientFrame(data, this.engine);
+      if (verdict.refused) {
+        const text = 'this message names another user and was not sent';
+        return this.init.client.send(errorFrame('ISOLATION_VIOLATION', text));
       }
+      type = verdict.type;
     }
-    this.framesIn++;
-    this.toEngine.inc();
+    const up = this.upstream;
+    const open = up !== null && up.readyState === WebSocket.OPEN;
+    if (!open) {
+      if (up !== null && up.readyState !== WebSocket.CONNECTING) return; // the engine is gone
+      if (!this.pending.push(data, isBinary))
+        return this.close(1013, 'too many messages before the engine was ready');
+    }
+    if (!isBinary) this.runs.clientFrame(type);
+    this.stats.clientFrame();
     this.notify((o) => o.onClientFrame(data, isBinary, type, Date.now()));
-    const upstream = this.upstream;
-    if (upstream !== null && upstream.readyState === WebSocket.OPEN) {
-      upstream.send(data, { binary: isBinary });
-      return;
-    }
-    this.pendingBytes += data.length;
-    if (
-      this.pending.length >= this.init.limits.pendingMaxFrames ||
-      this.pendingBytes > this.init.limits.pendingMaxBytes
-    ) {
-      this.init.client.close(1013, 'too many messages before the engine was ready');
-      return;
-    }
-    this.pending.push({ data, isBinary });
+    if (open) up.send(data, { binary: isBinary });
   }
 
   private fromEngine(data: Buffer, isBinary: boolean): void {
-    let verdict: Verdict | undefined;
-    if (!isBinary) {
-      verdict = this.init.guard?.checkEngineFrame(data);
-      if (verdict !== undefined && !verdict.ok) {
-        const action = this.init.limits.isolation;
-        this.init.metrics.isolationViolations.labels(this.engine, action).inc();
-        this.init.onViolation?.(this.engine, verdict.evidence);
-        this.init.log.warn(
-          { engine: this.engine, user: this.init.userHash, evidence: verdict.evidence, action },
-          'isolation violation: a frame for another user',
-        );
-        this.notify((o) => o.onServedFrame(data, Date.now(), true));
-        if (action === 'block') {
-          this.blocked++;
-          return;
-        }
-      } else {
-        this.notify((o) => o.onServedFrame(data, Date.now(), false));
-      }
-      if (this.inRun && isTerminal(data, verdict?.ids?.type ?? null)) this.endRun();
+    this.engineSeenAt = Date.now();
+    if (this.closed) return;
+    if (isBinary) {
+      this.stats.engineFrame();
+      return this.writer.send(data, true);
     }
-    this.framesOut++;
-    this.toClient.inc();
-    const client = this.init.client;
-    client.send(data, { binary: isBinary });
-    if (!this.paused && client.bufferedAmount > this.init.limits.highWaterBytes) this.pauseEngine();
-  }
-
-  private pauseEngine(): void {
-    const upstream = this.upstream;
-    const socket = (this.init.client as unknown as { _socket?: NodeJS.EventEmitter })._socket;
-    if (upstream === null || socket === undefined) return;
-    this.paused = true;
-    upstream.pause();
-    socket.once('drain', () => {
-      this.paused = false;
-      if (upstream.readyState === WebSocket.OPEN) upstream.resume();
-    });
-  }
-
-  private endRun(): void {
-    this.inRun = false;
-    for (const l of this.runEndListeners) l();
+    const verdict = this.isolation.engineFrame(data, this.engine);
+    this.notify((o) => o.onServedFrame(data, Date.now(), verdict.leaked));
+    if (!verdict.deliver) return this.stats.blockedFrame();
+    this.stats.engineFrame();
+    this.writer.send(data, false);
+    // After the send: a drain waiting for this run's end closes behind its terminal event.
+    if (!verdict.leaked) this.runs.engineFrame(data, verdict.type);
   }
 
   private onClientClose(code: number, reason: Buffer): void {
     this.closed = true;
-    const m = this.init.metrics;
-    m.wsConnections.labels(this.engine).dec();
-    m.wsSessionDuration.labels(this.engine).observe((Date.now() - this.openedAt) / 1000);
-    const upstream = this.upstream;
-    if (upstream !== null) {
-      if (upstream.readyState === WebSocket.OPEN) upstream.close(codeForEngine(code), safeReason(reason));
-      else upstream.terminate();
+    if (this.delayedClose !== null) clearTimeout(this.delayedClose);
+    this.init.onEnded?.(this.engine, this.engineFailed);
+    const summary = this.stats.closed(this.openedAt);
+    const up = this.upstream;
+    if (up !== null) {
+      this.writer.resume(); // or the engine's close reply is never read
+      if (up.readyState === WebSocket.OPEN) up.close(codeForEngine(code), safeReason(reason));
+      else up.terminate();
     }
-    this.pending = [];
+    this.pending.clear();
     this.init.guard?.close();
     this.notify((o) => o.onClose(Date.now()));
     this.observer = null;
-    this.init.log.info(
-      {
-        engine: this.engine,
-        user: this.init.userHash,
-        clientCode: code,
-        engineCode: this.engineCloseCode,
-        framesIn: this.framesIn,
-        framesOut: this.framesOut,
-        blocked: this.blocked,
-        seconds: Math.round((Date.now() - this.openedAt) / 100) / 10,
-      },
-      'ws session closed',
-    );
+    this.closeListeners.emit();
+    this.closeListeners.clear();
+    this.runs.dispose();
+    this.init.log.info({ ...summary, user: this.init.userHash, clientCode: code }, 'ws session closed');
   }
 
   private notify(call: (o: SessionObserver) => void): void {
@@ -260,9 +210,4 @@ export class RelaySession {
       this.init.log.error({ err: (err as Error).message }, 'session observer failed; detached');
     }
   }
-}
-
-function isTerminal(data: Buffer, type: string | null): boolean {
-  if (type !== null) return type === 'agent_completed' || type === 'agent_error';
-  return data.includes('"agent_completed"') || data.includes('"agent_error"');
 }

@@ -13,6 +13,7 @@ import type { Assignment, Engine } from '../routing/types.js';
 import { chooseSubprotocol, handshakeCredential } from './credential.js';
 import { errorFrame } from './error-frame.js';
 import { resolveIdentity, type HandshakeIdentity } from './handshake-identity.js';
+import { startLivenessSweeper } from './liveness.js';
 import { RelaySession } from './relay-session.js';
 import type { SessionObserver } from './session-observer.js';
 import { SessionRegistry } from './session-registry.js';
@@ -32,6 +33,8 @@ export interface GatewayDeps {
     ctx: { userId: string; jwt: string | null; assignment: Assignment; path: string; query: URLSearchParams },
   ) => SessionObserver | null;
   onViolation?: (engine: Engine, evidence: 'user_id' | 'ownership', userHash: string) => void;
+  /** A session ended; failed when its engine refused it, or closed with 1011 or dropped. */
+  onSessionEnded?: (engine: Engine, failed: boolean, userId: string) => void;
 }
 
 /**
@@ -53,17 +56,7 @@ export function createWsGateway(deps: GatewayDeps) {
   const registry = new SessionRegistry();
   const sessionLog = log.child({ part: 'ws' });
 
-  const sweeper = setInterval(() => {
-    for (const s of registry.all()) {
-      if (!s.alive) {
-        s.terminate();
-        continue;
-      }
-      s.alive = false;
-      s.ping();
-    }
-  }, ws.pingIntervalMs);
-  sweeper.unref();
+  const stopSweeper = startLivenessSweeper(() => registry.values(), ws, sessionLog);
 
   const refuse = (
     req: IncomingMessage,
@@ -131,7 +124,7 @@ export function createWsGateway(deps: GatewayDeps) {
         upstreamHeaders: headers,
         userId: identity.userId,
         userHash,
-        guard: new SessionGuard(identity.userId, ownership),
+        guard: ws.isolation === 'off' ? null : new SessionGuard(identity.userId, ownership),
         limits: ws,
         metrics,
         log: sessionLog,
@@ -142,6 +135,7 @@ export function createWsGateway(deps: GatewayDeps) {
           return true;
         },
         onViolation: (engine, evidence) => deps.onViolation?.(engine, evidence, userHash),
+        onEnded: (engine, failed) => deps.onSessionEnded?.(engine, failed, identity.userId),
       });
       registry.add(session);
       client.once('close', () => registry.delete(session));
@@ -167,7 +161,7 @@ export function createWsGateway(deps: GatewayDeps) {
     },
     /** SIGTERM: close every session with 1001 and stop the sweeper. */
     close(): void {
-      clearInterval(sweeper);
+      stopSweeper();
       for (const s of registry.all()) s.close(1001, 'proxy shutting down');
       wss.close();
     },

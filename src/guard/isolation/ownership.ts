@@ -1,10 +1,17 @@
+/** One owned id: its owner and how many of the owner's sessions hold it. */
+export interface Claim {
+  readonly userId: string;
+  refs: number;
+}
+
 /**
  * Who owns each run and thread id: the user whose own session introduced it. Shared by all
  * sessions of this process; bounded (oldest entries go first when full) and released when the
- * last session that registered an id ends.
+ * last session that registered an id ends. A session releases only the claim it holds, so an id
+ * evicted and claimed again meanwhile is not released by a stale reference.
  */
 export class OwnershipIndex {
-  private readonly owners = new Map<string, { userId: string; refs: number }>();
+  private readonly owners = new Map<string, Claim>();
 
   constructor(private readonly maxEntries = 200_000) {}
 
@@ -12,26 +19,26 @@ export class OwnershipIndex {
     return this.owners.get(id)?.userId;
   }
 
-  /** Registers `id` for `userId` unless another user owns it; returns whether the caller now holds a reference. */
-  claim(id: string, userId: string): boolean {
+  /** Registers `id` for `userId` unless another user owns it; returns the claim now held, or null. */
+  claim(id: string, userId: string): Claim | null {
     const entry = this.owners.get(id);
     if (entry !== undefined) {
-      if (entry.userId !== userId) return false;
+      if (entry.userId !== userId) return null;
       entry.refs++;
-      return true;
+      return entry;
     }
     if (this.owners.size >= this.maxEntries) {
       const oldest = this.owners.keys().next();
       if (oldest.done !== true) this.owners.delete(oldest.value);
     }
-    this.owners.set(id, { userId, refs: 1 });
-    return true;
+    const claim: Claim = { userId, refs: 1 };
+    this.owners.set(id, claim);
+    return claim;
   }
 
-  release(id: string, userId: string): void {
-    const entry = this.owners.get(id);
-    if (entry === undefined || entry.userId !== userId) return;
-    if (--entry.refs <= 0) this.owners.delete(id);
+  release(id: string, claim: Claim): void {
+    if (this.owners.get(id) !== claim) return;
+    if (--claim.refs <= 0) this.owners.delete(id);
   }
 
   size(): number {

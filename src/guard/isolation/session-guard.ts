@@ -1,5 +1,5 @@
 import { frameIds, mayCarryIds, type FrameIds } from './frame-ids.js';
-import type { OwnershipIndex } from './ownership.js';
+import type { Claim, OwnershipIndex } from './ownership.js';
 
 export type Evidence = 'user_id' | 'ownership';
 
@@ -15,7 +15,7 @@ const MAX_IDS_PER_SESSION = 1000;
  * user's. One JSON parse per frame at most, and only for frames that can carry an id.
  */
 export class SessionGuard {
-  private readonly held = new Set<string>();
+  private readonly held = new Map<string, Claim>();
 
   constructor(
     private readonly userId: string,
@@ -26,21 +26,16 @@ export class SessionGuard {
     if (!mayCarryIds(text)) return { ok: true, ids: null };
     const ids = frameIds(text);
     if (ids === null) return { ok: true, ids: null };
-    for (const claimed of ids.userIds) {
-      // One backend path fills user_id with a thread id: legitimate when it is one of ours.
-      if (claimed !== this.userId && this.index.ownerOf(claimed) !== this.userId) {
-        return { ok: false, evidence: 'user_id', ids };
-      }
-    }
+    if (this.foreignUser(ids)) return { ok: false, evidence: 'user_id', ids };
     if (this.foreignId(ids)) return { ok: false, evidence: 'ownership', ids };
     if (ids.userIds.includes(this.userId)) this.claimAll(ids);
     return { ok: true, ids };
   }
 
-  /** Client frames are few and always parsed (the relay needs their type): pass the parse. */
+  /** A client frame, parsed by the relay when it can name an id (null otherwise): pass the parse. */
   checkClientFrame(ids: FrameIds | null): Verdict {
     if (ids === null) return { ok: true, ids: null };
-    if (ids.userIds.some((u) => u !== this.userId)) return { ok: false, evidence: 'user_id', ids };
+    if (this.foreignUser(ids)) return { ok: false, evidence: 'user_id', ids };
     if (this.foreignId(ids)) return { ok: false, evidence: 'ownership', ids };
     this.claimAll(ids);
     return { ok: true, ids };
@@ -48,8 +43,14 @@ export class SessionGuard {
 
   /** Releases every id this session registered. */
   close(): void {
-    for (const id of this.held) this.index.release(id, this.userId);
+    for (const [id, claim] of this.held) this.index.release(id, claim);
     this.held.clear();
+  }
+
+  /** Another user's id; one backend path fills user_id with a thread id, legitimate when it is ours. */
+  private foreignUser(ids: FrameIds): boolean {
+    for (const u of ids.userIds) if (u !== this.userId && this.index.ownerOf(u) !== this.userId) return true;
+    return false;
   }
 
   private foreignId(ids: FrameIds): boolean {
@@ -70,6 +71,7 @@ export class SessionGuard {
 
   private claim(id: string): void {
     if (this.held.has(id) || this.held.size >= MAX_IDS_PER_SESSION) return;
-    if (this.index.claim(id, this.userId)) this.held.add(id);
+    const claim = this.index.claim(id, this.userId);
+    if (claim !== null) this.held.set(id, claim);
   }
 }

@@ -1,0 +1,55 @@
+import { Listeners } from './listeners.js';
+import { peekType } from './frame-type.js';
+
+/** Client frame types that start a run, with the backend's aliases (PROTOCOL.md). */
+const RUN_STARTS: ReadonlySet<string> = new Set([
+  'user_message',
+  'start_agent',
+  'chat_message',
+  'user',
+  'message',
+  'execute_agent',
+]);
+const TERMINALS: ReadonlySet<string> = new Set(['agent_completed', 'agent_error']);
+
+/**
+ * Whether a session is in a run, for the rollback drain: counts the runs the client started and
+ * the terminal events the engine sent back (several runs may overlap). A run the engine never
+ * ends keeps the count up; the drain bounds its wait with a deadline.
+ */
+export class RunTracker {
+  private active = 0;
+  private readonly ended = new Listeners();
+
+  get inRun(): boolean {
+    return this.active > 0;
+  }
+
+  /** A client frame of this type was forwarded to the engine. */
+  clientFrame(type: string | null): void {
+    if (type === null) return;
+    if (RUN_STARTS.has(type)) this.active++;
+    else if (type === 'stop_agent' && this.active > 0) this.end(this.active);
+  }
+
+  /** An engine text frame was delivered; `type` when the guard parsed it, else it is peeked. */
+  engineFrame(data: Buffer, type: string | null | undefined): void {
+    if (this.active === 0) return;
+    const t = type === undefined ? peekType(data) : type;
+    if (t !== null && TERMINALS.has(t)) this.end(1);
+  }
+
+  /** Called once each time the session goes from in a run to idle; returns the remover. */
+  onEnd(fn: () => void): () => void {
+    return this.ended.add(fn);
+  }
+
+  dispose(): void {
+    this.ended.clear();
+  }
+
+  private end(runs: number): void {
+    this.active = Math.max(0, this.active - runs);
+    if (this.active === 0) this.ended.emit();
+  }
+}

@@ -1,0 +1,50 @@
+import { startRig, type Rig } from './rig.js';
+import { token, until } from '../engines/helpers.js';
+import { WebClient } from '../../support/web-client.js';
+
+let rig: Rig;
+const clients: WebClient[] = [];
+
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.stop();
+  await rig.stop();
+});
+
+describe('an engine that refuses the connect, as the web client lives it', () => {
+  it('is closed no sooner than minSessionMs after the session opened, so the web client can come back', async () => {
+    rig = await startRig({ config: { websocket: { minSessionMs: 1500 } } });
+    rig.legacy.faults.refuseWebSocket = true;
+    const client = new WebClient({
+      origin: rig.proxy.url,
+      token: () => token('refused-user'),
+      generation: 'ticket',
+    });
+    clients.push(client);
+    client.start();
+    await until(() => client.attempts.some((a) => a.code !== undefined), 5000);
+    const first = client.attempts[0]!;
+    expect([1011, 1013]).toContain(first.code);
+    expect(first.closedAt! - first.startedAt).toBeGreaterThanOrEqual(1400);
+    rig.legacy.faults.refuseWebSocket = false;
+    await until(() => client.state === 'open', 5000);
+    expect(client.stoppedBy).toBeNull();
+    expect(client.engine).toBe('legacy');
+  }, 15_000);
+
+  it('with minSessionMs 0 the web client is left dead by its own 1 s throttle (the trap the default avoids)', async () => {
+    rig = await startRig({ config: { websocket: { minSessionMs: 0 } } });
+    rig.legacy.faults.refuseWebSocket = true;
+    const client = new WebClient({
+      origin: rig.proxy.url,
+      token: () => token('refused-user-2'),
+      generation: 'ticket',
+    });
+    clients.push(client);
+    client.start();
+    await until(() => client.state === 'dead' || client.state === 'gave-up', 5000);
+    rig.legacy.faults.refuseWebSocket = false;
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(client.state).not.toBe('open');
+    expect(client.stoppedBy).toBe('throttled');
+  }, 15_000);
+});
