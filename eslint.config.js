@@ -2,10 +2,30 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const PURE = ['src/routing/**', 'src/compare/**', 'src/guard/gates/**'];
-const IO_MODULES = ['express', 'http-proxy-middleware', 'ws', 'prom-client', 'unleash-client', 'pino', 'node:http', 'node:fs', 'node:net'];
+const IO_MODULES = [
+  'express',
+  'http-proxy-middleware',
+  'ws',
+  'prom-client',
+  'unleash-client',
+  'pino',
+  'node:http',
+  'node:fs',
+  'node:net',
+];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'console/dist/**', 'bin/**', '*.config.js', 'eslint.config.js'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      'console/dist/**',
+      'bin/**',
+      '*.config.js',
+      'eslint.config.js',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -20,7 +40,10 @@ export default tseslint.config(
   {
     files: PURE,
     rules: {
-      'no-restricted-imports': ['error', { paths: IO_MODULES.map((name) => ({ name, message: 'Pure code: no I/O imports.' })) }],
+      'no-restricted-imports': [
+        'error',
+        { paths: IO_MODULES.map((name) => ({ name, message: 'Pure code: no I/O imports.' })) },
+      ],
     },
   },
   {
@@ -33,6 +56,14 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-return': 'off',
       '@typescript-eslint/no-unsafe-call': 'off',
       '@typescript-eslint/no-unsafe-argument': 'off',
+    },
+  },
+  {
+    files: ['**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      parserOptions: { projectService: false, project: null },
+      globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly' },
     },
   },
 );

@@ -21,13 +21,13 @@ export async function startChild(
   let buffer = '';
   const port = await new Promise<number>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();
       const m = /READY (\d+)/.exec(buffer);
       if (m) resolve(Number(m[1]));
     });
   });
-  child.stdout!.resume();
+  child.stdout.resume();
   return { child, port };
 }
 

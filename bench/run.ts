@@ -16,16 +16,27 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const here = new URL('.', import.meta.url).pathname;
 const secret = 'bench-secret-that-is-at-least-32-bytes';
 const sign = (sub: string) =>
-  new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(sub).setExpirationTime('1h').sign(new TextEncoder().encode(secret));
+  new SignJWT({})
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(sub)
+    .setExpirationTime('1h')
+    .sign(new TextEncoder().encode(secret));
 const tokens = await Promise.all(Array.from({ length: 1000 }, (_, i) => sign(`bench-user-${i}`)));
 const dir = await mkdtemp(join(tmpdir(), 'switchyard-bench-'));
 
 const upstream = await startChild(join(here, 'upstream.js'), {}, 1);
 const target = `http://127.0.0.1:${upstream.port}`;
 
-async function withSwitchyard<T>(variant: Record<string, string>, fn: (url: string) => Promise<T>): Promise<T> {
+async function withSwitchyard<T>(
+  variant: Record<string, string>,
+  fn: (url: string) => Promise<T>,
+): Promise<T> {
   const flags = join(dir, `flags-${Object.values(variant).join('-') || 'default'}.json`);
-  const p = await startChild(join(here, 'switchyard-process.js'), { TARGET: target, BENCH_SECRET: secret, FLAGS_FILE: flags, ...variant }, 0);
+  const p = await startChild(
+    join(here, 'switchyard-process.js'),
+    { TARGET: target, BENCH_SECRET: secret, FLAGS_FILE: flags, ...variant },
+    0,
+  );
   try {
     return await fn(`http://127.0.0.1:${p.port}`);
   } finally {
@@ -46,7 +57,11 @@ async function ws(url: string): Promise<WsResult> {
   return wsLoad(wsUrl, tokens[0]!, 'bench-user-0', 100_000, 2000);
 }
 
-const report: Record<string, unknown> = { at: new Date().toISOString(), seconds: SECONDS, connections: CONNECTIONS };
+const report: Record<string, unknown> = {
+  at: new Date().toISOString(),
+  seconds: SECONDS,
+  connections: CONNECTIONS,
+};
 try {
   const bare = await startChild(join(here, 'bare-proxy.js'), { TARGET: target }, 0);
   const direct = await http(target);
@@ -66,22 +81,34 @@ try {
   const wsDirect = await ws(target);
   const wsGuarded = await withSwitchyard({}, ws);
   const wsUnguarded = await withSwitchyard({ BENCH_ISOLATION: 'off' }, ws);
-  for (const [name, r] of [['ws direct', wsDirect], ['ws switchyard (guard)', wsGuarded], ['ws switchyard (no guard)', wsUnguarded]] as const) {
-    console.log(`${name.padEnd(24)} ${String(r.framesPerSec).padStart(8)} frames/s  echo ${r.echoMeanMicros} µs`);
+  for (const [name, r] of [
+    ['ws direct', wsDirect],
+    ['ws switchyard (guard)', wsGuarded],
+    ['ws switchyard (no guard)', wsUnguarded],
+  ] as const) {
+    console.log(
+      `${name.padEnd(24)} ${String(r.framesPerSec).padStart(8)} frames/s  echo ${r.echoMeanMicros} µs`,
+    );
   }
 
   const ratio = (a: number, b: number) => Math.round((a / b) * 1000) / 1000;
   const ratios = {
     httpSwitchyardOverBare: ratio(full.throughput.requestsPerSec, bareHttp.throughput.requestsPerSec),
     httpBareOverDirect: ratio(bareHttp.throughput.requestsPerSec, direct.throughput.requestsPerSec),
-    httpAddedMeanMicrosOneConnection: Math.round((full.oneConnection.meanMs - direct.oneConnection.meanMs) * 1000),
+    httpAddedMeanMicrosOneConnection: Math.round(
+      (full.oneConnection.meanMs - direct.oneConnection.meanMs) * 1000,
+    ),
     httpGuardOnOverOff: ratio(full.throughput.requestsPerSec, guardOff.throughput.requestsPerSec),
     wsGuardedOverDirect: ratio(wsGuarded.framesPerSec, wsDirect.framesPerSec),
     wsUnguardedOverDirect: ratio(wsUnguarded.framesPerSec, wsDirect.framesPerSec),
     wsAddedEchoMicros: wsGuarded.echoMeanMicros - wsDirect.echoMeanMicros,
   };
   console.log('ratios', ratios);
-  Object.assign(report, { http: { direct, bare: bareHttp, switchyard: full, switchyardGuardOff: guardOff }, ws: { direct: wsDirect, guarded: wsGuarded, unguarded: wsUnguarded }, ratios });
+  Object.assign(report, {
+    http: { direct, bare: bareHttp, switchyard: full, switchyardGuardOff: guardOff },
+    ws: { direct: wsDirect, guarded: wsGuarded, unguarded: wsUnguarded },
+    ratios,
+  });
 } finally {
   await stopChild(upstream.child);
 }

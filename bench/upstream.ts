@@ -25,11 +25,18 @@ wss.on('connection', (ws) => {
       JSON.stringify({
         type: 'agent_thinking',
         timestamp: '2025-09-10T20:01:02.123456',
-        data: { run_id: `run_${user}_1`, thread_id: `thread_${user}`, user_id: user, thought: 'x'.repeat(60) },
+        data: {
+          run_id: `run_${user}_1`,
+          thread_id: `thread_${user}`,
+          user_id: user,
+          thought: 'x'.repeat(60),
+        },
       }),
     );
     for (let i = 0; i < n; i++) ws.send(frame);
   });
 });
-server.listen(0, '127.0.0.1', () => process.stdout.write(`READY ${(server.address() as AddressInfo).port}\n`));
+server.listen(0, '127.0.0.1', () =>
+  process.stdout.write(`READY ${(server.address() as AddressInfo).port}\n`),
+);
 process.on('SIGTERM', () => process.exit(0));

@@ -8,14 +8,23 @@ export interface WsResult {
 
 function open(url: string, token: string): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { headers: { authorization: `Bearer ${token}` }, perMessageDeflate: false });
+    const ws = new WebSocket(url, {
+      headers: { authorization: `Bearer ${token}` },
+      perMessageDeflate: false,
+    });
     ws.once('open', () => resolve(ws));
     ws.once('error', reject);
   });
 }
 
 /** Frames per second received from an engine flood, and the echo round trip. */
-export async function wsLoad(url: string, token: string, user: string, frames: number, echoes: number): Promise<WsResult> {
+export async function wsLoad(
+  url: string,
+  token: string,
+  user: string,
+  frames: number,
+  echoes: number,
+): Promise<WsResult> {
   const ws = await open(url, token);
   // Let a welcome frame, if any, pass before measuring.
   await new Promise((r) => setTimeout(r, 50));
@@ -41,5 +50,8 @@ export async function wsLoad(url: string, token: string, user: string, frames: n
   }
   const echoMs = performance.now() - echoStarted;
   ws.close();
-  return { framesPerSec: Math.round(frames / (floodMs / 1000)), echoMeanMicros: Math.round((echoMs / echoes) * 1000) };
+  return {
+    framesPerSec: Math.round(frames / (floodMs / 1000)),
+    echoMeanMicros: Math.round((echoMs / echoes) * 1000),
+  };
 }

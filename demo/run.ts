@@ -17,8 +17,18 @@ const env = process.env;
 const secret = env.JWT_SECRET ?? DEMO_JWT_SECRET;
 const log = pino({ level: env.LOG_LEVEL ?? 'warn' });
 const tickets = createTicketStore();
-const legacy = await startEngine({ kind: 'legacy', jwtSecret: secret, tickets, faults: { leak: true, envelope: 'emitter' } });
-const user = await startEngine({ kind: 'user', jwtSecret: secret, tickets, faults: { divergence: { kind: 'tool', fraction: 0.1 } } });
+const legacy = await startEngine({
+  kind: 'legacy',
+  jwtSecret: secret,
+  tickets,
+  faults: { leak: true, envelope: 'emitter' },
+});
+const user = await startEngine({
+  kind: 'user',
+  jwtSecret: secret,
+  tickets,
+  faults: { divergence: { kind: 'tool', fraction: 0.1 } },
+});
 
 await mkdir('.switchyard', { recursive: true });
 const config = buildConfig(
@@ -41,14 +51,20 @@ if (app.control.flags()?.rollout.percent === 0 && app.control.flags()?.shadow.pe
 }
 const users = new SimulatedUsers(`http://127.0.0.1:${trafficPort}`, secret, Number(env.DEMO_USERS ?? 40));
 await users.start();
-console.log(`switchyard demo: traffic http://127.0.0.1:${trafficPort}  ops http://${config.admin.host}:${opsPort}`);
+console.log(
+  `switchyard demo: traffic http://127.0.0.1:${trafficPort}  ops http://${config.admin.host}:${opsPort}`,
+);
 console.log(`  engines: legacy ${legacy.url} (leaks across users), user ${user.url}`);
-console.log(`  try: npx switchyard status | npx switchyard rollout 50 | npx switchyard rollback --reason test`);
+console.log(
+  `  try: npx switchyard status | npx switchyard rollout 50 | npx switchyard rollback --reason test`,
+);
 console.log(`  make the user engine fail: kill -USR2 ${process.pid}   (Ctrl-C stops everything)`);
 
 const failUserEngine = () => {
   user.faults.httpFailRate = user.faults.httpFailRate === 1 ? 0 : 1;
-  console.log(user.faults.httpFailRate === 1 ? 'user engine now FAILING every request' : 'user engine healthy again');
+  console.log(
+    user.faults.httpFailRate === 1 ? 'user engine now FAILING every request' : 'user engine healthy again',
+  );
 };
 process.on('SIGUSR2', failUserEngine);
 if (env.DEMO_FAIL_AFTER !== undefined) setTimeout(failUserEngine, Number(env.DEMO_FAIL_AFTER) * 1000).unref();

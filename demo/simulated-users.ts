@@ -43,7 +43,9 @@ export class SimulatedUsers {
 
   private async httpCall(jwt: string): Promise<void> {
     try {
-      const res = await fetch(`${this.proxyUrl}/api/threads/demo`, { headers: { authorization: `Bearer ${jwt}` } });
+      const res = await fetch(`${this.proxyUrl}/api/threads/demo`, {
+        headers: { authorization: `Bearer ${jwt}` },
+      });
       await res.arrayBuffer();
       const engine = res.headers.get('x-switchyard-engine');
       if (res.status >= 500) this.counters.http.failed++;
@@ -64,7 +66,8 @@ export class SimulatedUsers {
         headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' },
         body: JSON.stringify({ ttl_seconds: 60, single_use: true, permissions: [] }),
       }).catch(() => null);
-      if (res === null || !res.ok) return void setTimeout(() => void this.openSocket(userId, jwt, kind), 2000);
+      if (res === null || !res.ok)
+        return void setTimeout(() => void this.openSocket(userId, jwt, kind), 2000);
       const { ticket_id } = (await res.json()) as { ticket_id: string };
       ws = new WebSocket(`${wsBase}/ws?ticket=${encodeURIComponent(ticket_id)}`);
     } else {
@@ -72,11 +75,19 @@ export class SimulatedUsers {
     }
     this.sockets.add(ws);
     this.counters.wsSessions[kind]++;
-    const chat = setInterval(() => {
-      if (ws.readyState === WebSocket.OPEN) {
-        ws.send(JSON.stringify({ type: 'user_message', payload: { text: 'Analyze my AI costs', thread_id: `thread-${userId}` } }));
-      }
-    }, 3000 + Math.floor(Math.random() * 2000));
+    const chat = setInterval(
+      () => {
+        if (ws.readyState === WebSocket.OPEN) {
+          ws.send(
+            JSON.stringify({
+              type: 'user_message',
+              payload: { text: 'Analyze my AI costs', thread_id: `thread-${userId}` },
+            }),
+          );
+        }
+      },
+      3000 + Math.floor(Math.random() * 2000),
+    );
     ws.on('error', () => undefined);
     ws.on('close', (code) => {
       clearInterval(chat);

@@ -21,7 +21,10 @@ export async function summaryLine(app: Switchyard, c: TrafficCounters): Promise<
     match: await metric(app, 'switchyard_shadow_comparisons_total', { result: 'match' }),
     mismatch: await metric(app, 'switchyard_shadow_comparisons_total', { result: 'mismatch' }),
   };
-  const switchText = rollback?.engaged === true ? `ROLLED BACK (${rollback.trigger}: ${rollback.reason ?? 'no reason'})` : 'switch off';
+  const switchText =
+    rollback?.engaged === true
+      ? `ROLLED BACK (${rollback.trigger}: ${rollback.reason ?? 'no reason'})`
+      : 'switch off';
   return [
     new Date().toISOString().slice(11, 19),
     `rollout ${flags?.rollout.percent ?? 0}%`,

@@ -9,7 +9,7 @@ import { consoleRedirect, consoleRoutes, findConsoleDir } from './admin/console-
 // <<< console
 import type { Config } from './config/schema.js';
 import { RolloutControl } from './control/rollout-control.js';
-import { FileFlagSource } from './flags/file-source.js';
+import { createFlagSource } from './flags/unleash/create.js';
 import type { FlagSource } from './flags/source.js';
 import { createHeaderStripper } from './identity/header-hygiene.js';
 import { TokenVerifier } from './identity/verifier.js';
@@ -55,8 +55,7 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
   const registry = deps.registry ?? new Registry();
   const metrics = createMetrics(registry);
   const flagNames = { rollout: config.flags.rolloutFlag, shadow: config.flags.shadowFlag };
-  const source =
-    deps.flagSource ?? new FileFlagSource(config.flags.file, flagNames, log.child({ part: 'flags' }));
+  const source = deps.flagSource ?? createFlagSource(config, log.child({ part: 'flags' }));
   const control = new RolloutControl(source, metrics, log.child({ part: 'control' }));
   const catalogue = new RouteCatalogue(config.routes);
   initRouteSeries(metrics, catalogue.names());

@@ -1,3 +1,4 @@
+import { runFlagsCommand } from '../flags/unleash/cli.js';
 import { AdminClient } from './admin-client.js';
 import { parseCommandLine, stringOption, type CommandLine } from './args.js';
 import type { Command, CommandContext } from './command.js';
@@ -20,6 +21,7 @@ export async function runCli(
   io: CliIo,
   commands: readonly Command[] = COMMANDS,
 ): Promise<number> {
+  if (argv[0] === 'flags') return runFlagsCommand(argv.slice(1), io.env, io);
   let command: Command | undefined;
   try {
     const line = parseCommandLine(argv, commands);

@@ -1,3 +1,5 @@
+import { UNLEASH_ENV_PATHS, UNLEASH_SECRET_PATHS } from '../flags/unleash/config.js';
+
 /**
  * Environment variables and the config paths they override (ARCHITECTURE.md, "Environment").
  * This table is the only place that knows the names; load.ts is the only reader of process.env.
@@ -19,6 +21,7 @@ export const ENV_PATHS: Readonly<Record<string, readonly string[]>> = {
   FLAGS_FILE: ['flags', 'file'],
   ROLLOUT_FLAG: ['flags', 'rolloutFlag'],
   SHADOW_FLAG: ['flags', 'shadowFlag'],
+  ...UNLEASH_ENV_PATHS,
   LOG_LEVEL: ['log', 'level'],
   TICKET_SECRET: ['tickets', 'secret'],
   GUARD_MODE: ['guard', 'mode'],
@@ -34,4 +37,10 @@ export const ENV_PATHS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** Values that must never be printed. */
-export const SECRET_PATHS: readonly string[] = ['admin.token', 'admin.readToken', 'jwt.secret'];
+export const SECRET_PATHS: readonly string[] = [
+  'admin.token',
+  'admin.readToken',
+  'jwt.secret',
+  'tickets.secret',
+  ...UNLEASH_SECRET_PATHS,
+];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_ROUTES } from './routes.js';
+import { requireUnleashSettings, unleashSection } from '../flags/unleash/config.js';
 
 const port = z.coerce
   .number({ error: 'not a port' })
@@ -99,8 +100,10 @@ export const configSchema = z.strictObject({
       file: z.string().default('config/flags.json'),
       rolloutFlag: z.string().min(1).default('switchyard-rollout'),
       shadowFlag: z.string().min(1).default('switchyard-shadow'),
+      unleash: unleashSection,
     })
-    .prefault({}),
+    .prefault({})
+    .superRefine(requireUnleashSettings),
   routes: z.array(route).default(() => DEFAULT_ROUTES.map((r) => ({ ...r }))),
   websocket: z
     .strictObject({

@@ -143,13 +143,20 @@ describe('HTTP routing through the traffic listener', () => {
   });
 
   it('sends requests without a token to legacy when anonymous traffic is allowed, but still refuses a bad token', async () => {
-    const open = await startProxy({ legacyUrl: legacy.url, userUrl: user.url, config: { identity: { allowAnonymous: true } } });
+    const open = await startProxy({
+      legacyUrl: legacy.url,
+      userUrl: user.url,
+      config: { identity: { allowAnonymous: true } },
+    });
     try {
       await open.admin('PUT', '/admin/rollout', { percent: 100 });
       const anon = await fetch(`${open.url}/api/threads/1`);
       expect(anon.status).toBe(200);
       expect(anon.headers.get('x-switchyard-engine')).toBe('legacy');
-      expect((await fetch(`${open.url}/api/threads/1`, { headers: { authorization: 'Bearer bad.token.x' } })).status).toBe(401);
+      expect(
+        (await fetch(`${open.url}/api/threads/1`, { headers: { authorization: 'Bearer bad.token.x' } }))
+          .status,
+      ).toBe(401);
       const metrics = await (await fetch(`${open.opsUrl}/metrics`)).text();
       expect(metrics).toMatch(/switchyard_routing_decisions_total\{engine="legacy",reason="anonymous"\} 1/);
     } finally {

@@ -1,0 +1,38 @@
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
+import { FileFlagSource } from '../file-source.js';
+import type { FlagSource } from '../source.js';
+import type { UnleashSettings } from './config.js';
+import { UnleashFlagSource } from './source.js';
+
+export interface FlagsSettings {
+  source: 'file' | 'unleash';
+  file: string;
+  rolloutFlag: string;
+  shadowFlag: string;
+  unleash?: UnleashSettings;
+}
+
+/** The flag source the configuration asks for (server.ts calls this unless a test injects one). */
+export function createFlagSource(config: { flags: FlagsSettings }, log: Logger): FlagSource {
+  const { flags } = config;
+  const names = { rollout: flags.rolloutFlag, shadow: flags.shadowFlag };
+  if (flags.source === 'file') return new FileFlagSource(flags.file, names, log);
+  const u = flags.unleash;
+  if (u?.url === undefined || u.apiToken === undefined) {
+    throw new Error('FLAG_SOURCE=unleash needs UNLEASH_URL and UNLEASH_API_TOKEN'); // the schema says so first
+  }
+  return new UnleashFlagSource({
+    url: u.url,
+    apiToken: u.apiToken,
+    adminToken: u.adminToken,
+    refreshMs: u.refreshMs,
+    backupPath: u.backupPath,
+    project: u.project,
+    environment: u.environment,
+    appName: u.appName,
+    instanceId: u.instanceId ?? `${hostname()}-${process.pid}`,
+    names,
+    log,
+  });
+}

@@ -1,0 +1,68 @@
+import { rm } from 'node:fs/promises';
+import { UnleashPoller, type PollerEvents } from '../../../src/flags/unleash/poller.js';
+import { CLIENT_TOKEN, FakeUnleash } from './fake-unleash.js';
+import { seed, tempDir, waitFor } from './helpers.js';
+
+let fake: FakeUnleash;
+let dir: string;
+let poller: UnleashPoller | undefined;
+
+beforeEach(async () => {
+  fake = await new FakeUnleash().start();
+  dir = await tempDir();
+  seed(fake, 15);
+});
+
+afterEach(async () => {
+  poller?.close();
+  await fake.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function recorder() {
+  const seen = { polls: 0, ok: 0, failed: [] as string[], data: [] as boolean[] };
+  const events: PollerEvents = {
+    data: (_features, fromServer) => seen.data.push(fromServer),
+    pollStarted: () => seen.polls++,
+    pollSucceeded: () => seen.ok++,
+    pollFailed: (detail) => seen.failed.push(detail),
+    notice: () => undefined,
+  };
+  return { seen, events };
+}
+
+const options = (backupPath: string) => ({
+  url: fake.url,
+  apiToken: CLIENT_TOKEN,
+  appName: 'switchyard-test',
+  instanceId: 'poller-test',
+  environment: 'development',
+  project: 'default',
+  refreshMs: 100,
+  backupPath,
+  timeoutMs: 1000,
+});
+
+describe('polling Unleash with unleash-client', () => {
+  it('counts a 304 as a successful poll and hands over new flags only when they change', async () => {
+    const { seen, events } = recorder();
+    poller = new UnleashPoller(options(dir), events);
+    await poller.start();
+    await waitFor(() => seen.ok >= 4);
+    expect(seen.data).toEqual([true]);
+    expect(seen.failed).toEqual([]);
+  });
+
+  it('starts polling again by itself after Unleash refused the token (401)', async () => {
+    fake.acceptedClientToken = 'another-token';
+    const { seen, events } = recorder();
+    poller = new UnleashPoller(options(dir), events, 300);
+    await poller.start();
+    expect(seen.failed.join()).toMatch(/responded 401/);
+    const polls = seen.polls;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(seen.polls).toBe(polls); // unleash-client stopped polling for good
+    fake.acceptedClientToken = CLIENT_TOKEN;
+    await waitFor(() => seen.data.includes(true), 3000);
+  });
+});

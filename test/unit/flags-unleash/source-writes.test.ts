@@ -1,0 +1,185 @@
+import { rm } from 'node:fs/promises';
+import { FlagsInUnleashError, UnleashUnavailableError } from '../../../src/flags/unleash/errors.js';
+import type { UnleashFlagSource } from '../../../src/flags/unleash/source.js';
+import { metaPayload } from '../../../src/flags/unleash/strategies.js';
+import type { FlagState, RollbackTrigger } from '../../../src/routing/types.js';
+import { FakeUnleash } from './fake-unleash.js';
+import { names, seed, sleep, source, tempDir, waitFor } from './helpers.js';
+
+let fake: FakeUnleash;
+let dir: string;
+const open: UnleashFlagSource[] = [];
+
+async function started(admin: boolean) {
+  const made = source(fake, { backupPath: `${dir}/${open.length}`, admin });
+  open.push(made.source);
+  await made.source.start();
+  return made;
+}
+
+const percent = (p: number) => (s: FlagState) => ({ ...s, rollout: { ...s.rollout, percent: p } });
+const rollback = (trigger: RollbackTrigger, reason: string | null) => (s: FlagState) => ({
+  ...s,
+  rollback: { engaged: true, trigger, reason, at: new Date().toISOString() },
+});
+const resume = (s: FlagState) => ({
+  ...s,
+  rollback: { engaged: false, trigger: null, reason: null, at: null },
+});
+const mainRollout = () => fake.env(names.rollout)?.strategies.find((s) => !s.title)?.parameters?.rollout;
+
+beforeEach(async () => {
+  fake = await new FakeUnleash().start();
+  dir = await tempDir();
+  seed(fake, 10);
+});
+
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((s) => s.close()));
+  await fake.stop().catch(() => undefined);
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('the Unleash flag source without an admin token', () => {
+  it('refuses percentage and override changes with a 409 that points at Unleash', async () => {
+    const { source: s } = await started(false);
+    const err = await s.update(percent(50)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FlagsInUnleashError);
+    expect(err).toMatchObject({ status: 409, code: 'flags_in_unleash' });
+    expect((err as Error).message).toContain('change switchyard-rollout in Unleash');
+    expect(s.current()?.rollout.percent).toBe(10);
+  });
+
+  it('rolls back this instance only, with a warning, until it is resumed here', async () => {
+    const { source: s, lines } = await started(false);
+    await s.update(rollback('manual', 'spike'));
+    expect(s.current()?.rollback).toMatchObject({ engaged: true, trigger: 'manual', reason: 'spike' });
+    expect(lines.some((l) => l.level === 40 && l.msg.includes('this instance only'))).toBe(true);
+    expect(s.status().problem).toContain('rollback engaged on this instance only');
+    expect(fake.env(names.rollout)?.enabled).toBe(true);
+    await s.update(resume);
+    expect(s.current()?.rollback.engaged).toBe(false);
+  });
+
+  it('hands a local rollback over to Unleash once Unleash shows it, so a resume there releases it', async () => {
+    const { source: s } = await started(false);
+    await s.update(rollback('manual', 'spike'));
+    fake.put(names.rollout, false, fake.env(names.rollout)!.strategies);
+    await waitFor(() => s.current()?.rollback.trigger === 'external');
+    fake.put(names.rollout, true, fake.env(names.rollout)!.strategies);
+    await waitFor(() => s.current()?.rollback.engaged === false);
+  });
+});
+
+describe('the Unleash flag source with an admin token', () => {
+  it('applies a percentage at once and writes it to the main flexibleRollout strategy', async () => {
+    const { source: s } = await started(true);
+    const { source: other } = await started(true);
+    const done = s.update(percent(35));
+    expect(s.current()?.rollout.percent).toBe(35);
+    await done;
+    expect(mainRollout()).toBe('35');
+    await waitFor(() => other.current()?.rollout.percent === 35, 1000);
+  });
+
+  it('writes overrides as the NOT_IN constraint and the userId IN pin, notes on the meta flag', async () => {
+    const { source: s } = await started(true);
+    await s.update((st) => ({
+      ...st,
+      overrides: new Map([
+        ['ann', { serve: 'legacy' }],
+        ['bob', { serve: 'user', note: 'staff' }],
+      ]),
+    }));
+    const strategies = fake.env(names.rollout)!.strategies;
+    expect(strategies.find((x) => !x.title)?.constraints).toEqual([
+      { contextName: 'userId', operator: 'NOT_IN', values: ['ann'] },
+    ]);
+    expect(strategies.find((x) => x.title)?.constraints).toEqual([
+      { contextName: 'userId', operator: 'IN', values: ['bob'] },
+    ]);
+    expect(JSON.parse(metaPayload({ name: names.meta, enabled: false, ...fake.env(names.meta) })!)).toEqual({
+      overrideNotes: { bob: 'staff' },
+    });
+    await s.update((st) => ({ ...st, overrides: new Map() }));
+    expect(fake.env(names.rollout)!.strategies).toHaveLength(1);
+  });
+
+  it('rolls back at once, disables the flag with its trigger and reason, and another replica reads them', async () => {
+    const { source: s } = await started(true);
+    const { source: other } = await started(true);
+    const done = s.update(rollback('guard', 'p95 +40%'));
+    expect(s.current()?.rollback.engaged).toBe(true);
+    await done;
+    expect(fake.env(names.rollout)?.enabled).toBe(false);
+    await waitFor(() => other.current()?.rollback.engaged === true, 1000);
+    expect(other.current()?.rollback).toMatchObject({ trigger: 'guard', reason: 'p95 +40%' });
+    await other.update(resume);
+    await waitFor(() => s.current()?.rollback.engaged === false, 1000);
+    expect(fake.env(names.rollout)?.enabled).toBe(true);
+    expect(fake.env(names.rollout)?.strategies.find((x) => !x.title)?.parameters?.rollout).toBe('10');
+  });
+
+  it('reads a flag disabled directly in Unleash as a rollback from outside', async () => {
+    const { source: s } = await started(true);
+    await s.update(rollback('manual', 'x'));
+    await s.update(resume);
+    fake.put(names.rollout, false, fake.env(names.rollout)!.strategies);
+    // Right after its own resume, the instance trusts what it wrote for a grace period (2.5 s).
+    await waitFor(() => s.current()?.rollback.engaged === true, 4000);
+    expect(s.current()?.rollback.trigger).toBe('external');
+  });
+
+  it('clears the record of a rollback resumed in the Unleash UI, so a later disable reads as external', async () => {
+    const { source: s } = await started(true);
+    await s.update((st) => ({
+      ...st,
+      rollback: { engaged: true, trigger: 'manual', reason: 'old', at: '2020-01-01T00:00:00.000Z' },
+    }));
+    const polls = fake.clientPolls;
+    await waitFor(() => fake.clientPolls >= polls + 3); // a few polls: Unleash shows the rollback
+    fake.put(names.rollout, true, fake.env(names.rollout)!.strategies);
+    await waitFor(
+      () => metaPayload({ name: names.meta, enabled: false, ...fake.env(names.meta) }) === null,
+      2000,
+    );
+    fake.put(names.rollout, false, fake.env(names.rollout)!.strategies);
+    await waitFor(() => s.current()?.rollback.trigger === 'external', 2000);
+  });
+
+  it('holds a rollback made while Unleash is down, and writes it when Unleash is back', async () => {
+    const { source: s } = await started(true);
+    await fake.stop();
+    await s.update(rollback('manual', 'during outage'));
+    expect(s.current()?.rollback.engaged).toBe(true);
+    expect(s.status().problem).toContain('not yet written to Unleash');
+    await fake.restart();
+    await waitFor(() => fake.env(names.rollout)?.enabled === false, 6000);
+    await waitFor(() => s.status().problem === null, 2000);
+    expect(s.current()?.rollback).toMatchObject({
+      engaged: true,
+      trigger: 'manual',
+      reason: 'during outage',
+    });
+  }, 15_000);
+
+  it('releases a rollback that never reached Unleash where it was made, and never writes it later', async () => {
+    const { source: s } = await started(true);
+    await fake.stop();
+    await s.update(rollback('manual', 'oops'));
+    await s.update(resume);
+    expect(s.current()?.rollback.engaged).toBe(false);
+    await fake.restart();
+    await sleep(500);
+    expect(fake.env(names.rollout)?.enabled).toBe(true);
+    expect(s.current()?.rollback.engaged).toBe(false);
+  });
+
+  it('undoes a percentage that cannot reach Unleash and answers 503', async () => {
+    const { source: s } = await started(true);
+    await fake.stop();
+    const err = await s.update(percent(60)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UnleashUnavailableError);
+    expect(s.current()?.rollout.percent).toBe(10);
+  });
+});
