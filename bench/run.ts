@@ -78,6 +78,19 @@ try {
   line('http switchyard', full);
   line('http switchyard guard off', guardOff);
 
+  const hanging = await startChild(join(here, 'hanging-upstream.js'), {}, 1);
+  const legacyOnly = { BENCH_ROLLOUT: '0' };
+  const shadowOff = await withSwitchyard({ ...legacyOnly, BENCH_SHADOW: '0' }, http);
+  const shadowOn = await withSwitchyard({ ...legacyOnly, BENCH_SHADOW: '100' }, http);
+  const shadowHanging = await withSwitchyard(
+    { ...legacyOnly, BENCH_SHADOW: '100', BENCH_USER_TARGET: `http://127.0.0.1:${hanging.port}` },
+    http,
+  );
+  await stopChild(hanging.child);
+  line('http shadow off', shadowOff);
+  line('http shadow on', shadowOn);
+  line('http shadow hanging', shadowHanging);
+
   const wsDirect = await ws(target);
   const wsGuarded = await withSwitchyard({}, ws);
   const wsUnguarded = await withSwitchyard({ BENCH_ISOLATION: 'off' }, ws);
@@ -99,13 +112,24 @@ try {
       (full.oneConnection.meanMs - direct.oneConnection.meanMs) * 1000,
     ),
     httpGuardOnOverOff: ratio(full.throughput.requestsPerSec, guardOff.throughput.requestsPerSec),
+    shadowOnOverOffP99: ratio(shadowOn.throughput.p99Ms, shadowOff.throughput.p99Ms),
+    shadowHangingOverOffP99: ratio(shadowHanging.throughput.p99Ms, shadowOff.throughput.p99Ms),
+    shadowOnOverOffThroughput: ratio(shadowOn.throughput.requestsPerSec, shadowOff.throughput.requestsPerSec),
     wsGuardedOverDirect: ratio(wsGuarded.framesPerSec, wsDirect.framesPerSec),
     wsUnguardedOverDirect: ratio(wsUnguarded.framesPerSec, wsDirect.framesPerSec),
     wsAddedEchoMicros: wsGuarded.echoMeanMicros - wsDirect.echoMeanMicros,
   };
   console.log('ratios', ratios);
   Object.assign(report, {
-    http: { direct, bare: bareHttp, switchyard: full, switchyardGuardOff: guardOff },
+    http: {
+      direct,
+      bare: bareHttp,
+      switchyard: full,
+      switchyardGuardOff: guardOff,
+      shadowOff,
+      shadowOn,
+      shadowHanging,
+    },
     ws: { direct: wsDirect, guarded: wsGuarded, unguarded: wsUnguarded },
     ratios,
   });

@@ -4,7 +4,8 @@ import { createSwitchyard } from '../src/server.js';
 
 /**
  * Switchyard with every feature on (token check, decision, metrics, request log to /dev/null).
- * BENCH_GUARD=enforce|off and BENCH_ISOLATION=block|off pick the variants the report compares.
+ * BENCH_GUARD=enforce|off, BENCH_ISOLATION=block|off, BENCH_ROLLOUT, BENCH_SHADOW and
+ * BENCH_USER_TARGET (a hanging shadow engine) pick the variants the report compares.
  */
 const env = process.env;
 const config = buildConfig(
@@ -12,7 +13,7 @@ const config = buildConfig(
     port: 0,
     host: '127.0.0.1',
     admin: { port: 0, token: 'bench-admin-token-0123456789abcdefgh' },
-    engines: { legacy: { url: env.TARGET }, user: { url: env.TARGET } },
+    engines: { legacy: { url: env.TARGET }, user: { url: env.BENCH_USER_TARGET ?? env.TARGET } },
     jwt: { secret: env.BENCH_SECRET },
     flags: { file: env.FLAGS_FILE },
     guard: { mode: env.BENCH_GUARD ?? 'enforce' },
@@ -23,7 +24,7 @@ const config = buildConfig(
 const log = pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: false }));
 const app = createSwitchyard({ config, log, adminToken: 'bench-admin-token-0123456789abcdefgh' });
 const { trafficPort } = await app.start();
-await app.control.setRollout(50);
+await app.control.setRollout(Number(env.BENCH_ROLLOUT ?? 50));
 if (env.BENCH_SHADOW !== undefined) await app.control.setShadow(Number(env.BENCH_SHADOW));
 process.stdout.write(`READY ${trafficPort}\n`);
 process.on('SIGTERM', () => void app.stop(100).then(() => process.exit(0)));
