@@ -67,6 +67,9 @@ try {
   const direct = await http(target);
   const bareHttp = await http(`http://127.0.0.1:${bare.port}`);
   await stopChild(bare.child);
+  const hpm = await startChild(join(here, 'hpm-proxy.js'), { TARGET: target }, 0);
+  const hpmHttp = await http(`http://127.0.0.1:${hpm.port}`);
+  await stopChild(hpm.child);
   const full = await withSwitchyard({}, http);
   const guardOff = await withSwitchyard({ BENCH_GUARD: 'off' }, http);
   const line = (name: string, r: { throughput: LoadResult; oneConnection: LoadResult }) =>
@@ -75,6 +78,7 @@ try {
     );
   line('http direct', direct);
   line('http bare node proxy', bareHttp);
+  line('http hpm alone', hpmHttp);
   line('http switchyard', full);
   line('http switchyard guard off', guardOff);
 
@@ -107,6 +111,7 @@ try {
   const ratio = (a: number, b: number) => Math.round((a / b) * 1000) / 1000;
   const ratios = {
     httpSwitchyardOverBare: ratio(full.throughput.requestsPerSec, bareHttp.throughput.requestsPerSec),
+    httpHpmOverBare: ratio(hpmHttp.throughput.requestsPerSec, bareHttp.throughput.requestsPerSec),
     httpBareOverDirect: ratio(bareHttp.throughput.requestsPerSec, direct.throughput.requestsPerSec),
     httpAddedMeanMicrosOneConnection: Math.round(
       (full.oneConnection.meanMs - direct.oneConnection.meanMs) * 1000,

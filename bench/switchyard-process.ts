@@ -17,6 +17,7 @@ const config = buildConfig(
     jwt: { secret: env.BENCH_SECRET },
     flags: { file: env.FLAGS_FILE },
     guard: { mode: env.BENCH_GUARD ?? 'enforce' },
+    log: { requests: env.BENCH_LOG !== 'off' },
     websocket: { isolation: env.BENCH_ISOLATION ?? 'block' },
   },
   {},

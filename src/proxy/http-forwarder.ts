@@ -1,4 +1,4 @@
-import { Agent, type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Agent, type ClientRequest, type ServerResponse } from 'node:http';
 import { createProxyMiddleware, type RequestHandler } from 'http-proxy-middleware';
 import type { Engine } from '../routing/types.js';
 import type { RoutedRequest } from './request-context.js';
@@ -35,7 +35,6 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
     maxFreeSockets: 256,
     timeout: options.idleSocketMs,
   });
-  const proxyReqs = new WeakMap<IncomingMessage, ClientRequest>();
   const middleware: RequestHandler = createProxyMiddleware({
     target: options.target,
     agent,
@@ -45,8 +44,10 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
     plugins: [
       (proxy) => {
         proxy.on('proxyReq', (proxyReq: ClientRequest, req: RoutedRequest) => {
-          proxyReqs.set(req, proxyReq);
+          // Kept on the request's context, not in a WeakMap: a WeakMap entry per request is
+          // ephemeron work for every GC, measured at ~40% of throughput here.
           const ctx = req.switchyard;
+          if (ctx !== undefined) ctx.proxyReq = proxyReq;
           proxyReq.setTimeout(options.timeoutMs, () => {
             if (ctx !== undefined) ctx.timedOut = true;
             proxyReq.destroy();
@@ -59,7 +60,7 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
         });
         proxy.on('error', (err, req, res) => {
           if (req === undefined || res === undefined || !('writeHead' in res)) return;
-          options.onError(err, req, res, proxyReqs.get(req) ?? null);
+          options.onError(err, req, res, (req as RoutedRequest).switchyard?.proxyReq ?? null);
         });
       },
     ],

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { Assignment, Engine } from '../routing/types.js';
 
 /** What the traffic handler learnt about a request, carried on it for the forwarder's events. */
@@ -14,6 +14,8 @@ export interface RequestContext {
   retried: boolean;
   /** Body already read by the proxy (user id check), re-sent upstream. */
   body: Buffer | null;
+  /** The request to the engine, once made (the retry needs to know if its socket was reused). */
+  proxyReq?: ClientRequest;
 }
 
 export interface RoutedRequest extends IncomingMessage {
