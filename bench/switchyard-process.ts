@@ -22,7 +22,7 @@ const config = buildConfig(
   },
   {},
 );
-const log = pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: false }));
+const log = pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: false, minLength: 4096 }));
 const app = createSwitchyard({ config, log, adminToken: 'bench-admin-token-0123456789abcdefgh' });
 const { trafficPort } = await app.start();
 await app.control.setRollout(Number(env.BENCH_ROLLOUT ?? 50));

@@ -15,7 +15,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const log = createLogger(config.log.level);
+  const { log, flush } = createLogger(config.log.level);
   log.info({ config: maskSecrets(config) }, 'configuration loaded');
   let adminToken = config.admin.token;
   if (adminToken === undefined) {
@@ -30,6 +30,7 @@ async function main(): Promise<void> {
     await app.start();
   } catch (err) {
     log.fatal({ err: (err as Error).message }, 'could not start');
+    flush();
     process.exit(1);
   }
   let stopping = false;
@@ -40,8 +41,15 @@ async function main(): Promise<void> {
     const hardStop = setTimeout(() => process.exit(1), 15_000);
     hardStop.unref();
     app.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
+      () => {
+        log.info('stopped');
+        flush();
+        process.exit(0);
+      },
+      () => {
+        flush();
+        process.exit(1);
+      },
     );
   };
   process.on('SIGTERM', () => stop('SIGTERM'));

@@ -6,7 +6,8 @@ import type { RolloutControl } from '../control/rollout-control.js';
 import { bearerToken } from '../identity/bearer.js';
 import { bodyUserIdCheck, queryUserIdMismatch } from '../identity/user-id-check.js';
 import type { TokenVerifier } from '../identity/verifier.js';
-import { statusClass, type AuthFailure, type Metrics } from '../metrics/catalog.js';
+import type { AuthFailure, Metrics } from '../metrics/catalog.js';
+import { HotPathMetrics } from '../metrics/hot-path.js';
 import type { Engine } from '../routing/types.js';
 import type { Forwarder } from './http-forwarder.js';
 import { sendJsonError } from './json-error.js';
@@ -55,6 +56,7 @@ export const TICKET_PATH = '/api/websocket/ticket';
  */
 export function createTrafficHandler(deps: TrafficDeps) {
   const { catalogue, verifier, control, forwarders, metrics } = deps;
+  const hot = new HotPathMetrics(metrics);
 
   const refuse = (
     res: ServerResponse,
@@ -114,7 +116,7 @@ export function createTrafficHandler(deps: TrafficDeps) {
 
     const assignment = control.decide(userId);
     const engine = assignment.serve;
-    metrics.decisions.labels(engine, assignment.reason).inc();
+    hot.decision(engine, assignment.reason);
     const headerId = req.headers['x-request-id'];
     const requestId = typeof headerId === 'string' && headerId.length <= 128 ? headerId : randomUUID();
     req.headers['x-request-id'] = requestId;
@@ -133,9 +135,7 @@ export function createTrafficHandler(deps: TrafficDeps) {
     res.setHeader('x-request-id', requestId);
     res.once('finish', () => {
       const seconds = (performance.now() - startedAt) / 1000;
-      const sc = statusClass(res.statusCode);
-      metrics.requests.labels(engine, 'http', route.name, sc).inc();
-      metrics.requestDuration.labels(engine, 'http', route.name, sc).observe(seconds);
+      hot.request(engine, 'http', route.name, res.statusCode, seconds);
       deps.requestLog?.info({
         reqId: requestId,
         method: req.method,
