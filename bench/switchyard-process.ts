@@ -1,4 +1,4 @@
-import { pino } from 'pino';
+import { createLoggers } from '../src/log/logger.js';
 import { buildConfig } from '../src/config/load.js';
 import { createSwitchyard } from '../src/server.js';
 
@@ -22,8 +22,9 @@ const config = buildConfig(
   },
   {},
 );
-const log = pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: false, minLength: 4096 }));
-const app = createSwitchyard({ config, log, adminToken: 'bench-admin-token-0123456789abcdefgh' });
+// The service's own loggers, to /dev/null: the bench pays what production pays.
+const { log, requestLog } = createLoggers('info', '/dev/null');
+const app = createSwitchyard({ config, log, requestLog, adminToken: 'bench-admin-token-0123456789abcdefgh' });
 const { trafficPort } = await app.start();
 await app.control.setRollout(Number(env.BENCH_ROLLOUT ?? 50));
 if (env.BENCH_SHADOW !== undefined) await app.control.setShadow(Number(env.BENCH_SHADOW));

@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig, maskSecrets } from './config/load.js';
-import { createLogger } from './log/logger.js';
+import { createLoggers } from './log/logger.js';
 import { generateTokenFile } from './admin/token-file.js';
 import { createSwitchyard } from './server.js';
 
@@ -15,7 +15,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const { log, flush } = createLogger(config.log.level);
+  const { log, requestLog, flush } = createLoggers(config.log.level);
   log.info({ config: maskSecrets(config) }, 'configuration loaded');
   let adminToken = config.admin.token;
   if (adminToken === undefined) {
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
       'no ADMIN_TOKEN configured: generated one (mode 0600) for the CLI',
     );
   }
-  const app = createSwitchyard({ config, log, adminToken });
+  const app = createSwitchyard({ config, log, requestLog, adminToken });
   try {
     await app.start();
   } catch (err) {

@@ -1,5 +1,6 @@
 import { Agent, request, type ClientRequest, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { Engine } from '../routing/types.js';
+import { DeadlineSweeper } from './deadline-sweeper.js';
 import type { RoutedRequest } from './request-context.js';
 
 export interface ForwarderOptions {
@@ -50,6 +51,7 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
     maxFreeSockets: 256,
     timeout: options.idleSocketMs,
   });
+  const deadlines = new DeadlineSweeper(options.timeoutMs);
   const basePath = target.pathname === '/' ? '' : target.pathname.replace(/\/$/, '');
   const forward = (req: RoutedRequest, res: ServerResponse): void => {
     const ctx = req.switchyard;
@@ -62,18 +64,22 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
       agent,
     });
     if (ctx !== undefined) ctx.proxyReq = upstream;
-    upstream.setTimeout(options.timeoutMs, () => {
+    const answered = deadlines.watch(upstream, () => {
       if (ctx !== undefined) ctx.timedOut = true;
       upstream.destroy(Object.assign(new Error('engine timeout'), { code: 'ETIMEDOUT' }));
     });
     upstream.on('response', (upRes) => {
+      answered();
       const headers: IncomingHttpHeaders = {};
       for (const name in upRes.headers) if (!HOP_BY_HOP.has(name)) headers[name] = upRes.headers[name];
       res.writeHead(upRes.statusCode ?? 502, upRes.statusMessage, headers);
       upRes.pipe(res);
       upRes.on('error', () => res.destroy());
     });
-    upstream.on('error', (err: NodeJS.ErrnoException) => options.onError(err, req, res, upstream));
+    upstream.on('error', (err: NodeJS.ErrnoException) => {
+      answered();
+      options.onError(err, req, res, upstream);
+    });
     res.on('close', () => {
       if (!res.writableFinished) upstream.destroy();
     });
