@@ -51,6 +51,15 @@ async function http(url: string): Promise<{ throughput: LoadResult; oneConnectio
   return { throughput, oneConnection };
 }
 
+/** Primary latency at a fixed, unsaturated rate: what shadowing adds, not CPU queueing at saturation. */
+const SHADOW_RATE = Number(process.env.BENCH_SHADOW_RATE ?? 2000);
+async function paced(url: string): Promise<{ throughput: LoadResult; oneConnection: LoadResult }> {
+  await load(url, 20, 2, tokens, SHADOW_RATE);
+  const throughput = await load(url, 20, SECONDS, tokens, SHADOW_RATE);
+  const oneConnection = await load(url, 1, Math.max(3, SECONDS / 2), tokens);
+  return { throughput, oneConnection };
+}
+
 async function ws(url: string): Promise<WsResult> {
   const wsUrl = `${url.replace('http', 'ws')}/ws`;
   await wsLoad(wsUrl, tokens[0]!, 'bench-user-0', 20_000, 200);
@@ -72,28 +81,30 @@ try {
   await stopChild(hpm.child);
   const full = await withSwitchyard({}, http);
   const guardOff = await withSwitchyard({ BENCH_GUARD: 'off' }, http);
+  const shadowSaturated = await withSwitchyard({ BENCH_ROLLOUT: '0', BENCH_SHADOW: '100' }, http);
   const line = (name: string, r: { throughput: LoadResult; oneConnection: LoadResult }) =>
     console.log(
-      `${name.padEnd(22)} ${r.throughput.requestsPerSec.toFixed(0).padStart(7)} req/s  p50 ${r.throughput.p50Ms} ms  p99 ${r.throughput.p99Ms} ms  | 1 conn mean ${(r.oneConnection.meanMs * 1000).toFixed(0)} µs`,
+      `${name.padEnd(30)} ${r.throughput.requestsPerSec.toFixed(0).padStart(7)} req/s  p50 ${r.throughput.p50Ms} ms  p99 ${r.throughput.p99Ms} ms  | 1 conn ${(r.oneConnection.meanMs * 1000).toFixed(0)} µs/request`,
     );
   line('http direct', direct);
   line('http bare node proxy', bareHttp);
   line('http hpm alone', hpmHttp);
   line('http switchyard', full);
   line('http switchyard guard off', guardOff);
+  line('http switchyard shadow 100%', shadowSaturated);
 
   const hanging = await startChild(join(here, 'hanging-upstream.js'), {}, 1);
   const legacyOnly = { BENCH_ROLLOUT: '0' };
-  const shadowOff = await withSwitchyard({ ...legacyOnly, BENCH_SHADOW: '0' }, http);
-  const shadowOn = await withSwitchyard({ ...legacyOnly, BENCH_SHADOW: '100' }, http);
+  const shadowOff = await withSwitchyard({ ...legacyOnly, BENCH_SHADOW: '0' }, paced);
+  const shadowOn = await withSwitchyard({ ...legacyOnly, BENCH_SHADOW: '100' }, paced);
   const shadowHanging = await withSwitchyard(
     { ...legacyOnly, BENCH_SHADOW: '100', BENCH_USER_TARGET: `http://127.0.0.1:${hanging.port}` },
-    http,
+    paced,
   );
   await stopChild(hanging.child);
-  line('http shadow off', shadowOff);
-  line('http shadow on', shadowOn);
-  line('http shadow hanging', shadowHanging);
+  line(`http shadow off @${SHADOW_RATE}/s`, shadowOff);
+  line(`http shadow on @${SHADOW_RATE}/s`, shadowOn);
+  line(`http shadow hanging @${SHADOW_RATE}/s`, shadowHanging);
 
   const wsDirect = await ws(target);
   const wsGuarded = await withSwitchyard({}, ws);
@@ -116,10 +127,11 @@ try {
     httpAddedMeanMicrosOneConnection: Math.round(
       (full.oneConnection.meanMs - direct.oneConnection.meanMs) * 1000,
     ),
+    httpShadowAllOverNone: ratio(shadowSaturated.throughput.requestsPerSec, full.throughput.requestsPerSec),
     httpGuardOnOverOff: ratio(full.throughput.requestsPerSec, guardOff.throughput.requestsPerSec),
     shadowOnOverOffP99: ratio(shadowOn.throughput.p99Ms, shadowOff.throughput.p99Ms),
     shadowHangingOverOffP99: ratio(shadowHanging.throughput.p99Ms, shadowOff.throughput.p99Ms),
-    shadowOnOverOffThroughput: ratio(shadowOn.throughput.requestsPerSec, shadowOff.throughput.requestsPerSec),
+    shadowOnOverOffP50: ratio(shadowOn.throughput.p50Ms, shadowOff.throughput.p50Ms),
     wsGuardedOverDirect: ratio(wsGuarded.framesPerSec, wsDirect.framesPerSec),
     wsUnguardedOverDirect: ratio(wsUnguarded.framesPerSec, wsDirect.framesPerSec),
     wsAddedEchoMicros: wsGuarded.echoMeanMicros - wsDirect.echoMeanMicros,
@@ -131,6 +143,7 @@ try {
       bare: bareHttp,
       switchyard: full,
       switchyardGuardOff: guardOff,
+      switchyardShadowAll: shadowSaturated,
       shadowOff,
       shadowOn,
       shadowHanging,
