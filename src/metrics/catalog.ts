@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, collectDefaultMetrics, type Registry } from 'prom-client';
+import { COMPARISON_RESULTS, MISMATCH_KINDS } from '../compare/judgement.js';
 import { ENGINES, REASONS, ROLLBACK_TRIGGERS } from '../routing/types.js';
 
 /**
@@ -24,16 +25,7 @@ export const STAGES = ['legacy', 'shadow', 'canary', 'complete', 'rolled-back'] 
 export const WS_DIRECTIONS = ['client_to_engine', 'engine_to_client', 'shadow_to_proxy'] as const;
 export type WsDirection = (typeof WS_DIRECTIONS)[number];
 export const CLOSE_CODES = ['1000', '1001', '1006', '1008', '1009', '1011', '1012', '1013', 'other'] as const;
-export const COMPARISON_RESULTS = ['match', 'mismatch', 'incomplete', 'isolation'] as const;
-export const MISMATCH_KINDS = [
-  'missing_event',
-  'extra_event',
-  'order',
-  'tool',
-  'status',
-  'error',
-  'field',
-] as const;
+export { COMPARISON_RESULTS, MISMATCH_KINDS };
 export const VIOLATION_ACTIONS = ['block', 'report', 'refuse'] as const;
 export const SHADOW_DROP_REASONS = [
   'capacity',
