@@ -26,7 +26,8 @@ describe('an engine that refuses the connect, as the web client lives it', () =>
     expect([1011, 1013]).toContain(first.code);
     expect(first.closedAt! - first.startedAt).toBeGreaterThanOrEqual(1400);
     rig.legacy.faults.refuseWebSocket = false;
-    await until(() => client.state === 'open', 5000);
+    // Open, and the welcome frame (which names the engine) is in.
+    await until(() => client.state === 'open' && client.engine !== undefined, 5000);
     expect(client.stoppedBy).toBeNull();
     expect(client.engine).toBe('legacy');
   }, 15_000);
