@@ -1,5 +1,5 @@
 import type { SampleWindow } from '../guard/gates/index.js';
-import { ENGINES, type Engine } from '../routing/types.js';
+import type { Engine } from '../routing/types.js';
 
 /** `GET /admin/summary`: the last window's figures per engine, read from the guard's window. */
 export function summaryView(window: SampleWindow, nowMs: number) {
@@ -21,8 +21,8 @@ export function summaryView(window: SampleWindow, nowMs: number) {
   const c = window.comparisons(nowMs);
   return {
     windowSeconds: window.windowSeconds,
-    legacy: perEngine(ENGINES[0]!),
-    user: perEngine(ENGINES[1]!),
+    legacy: perEngine('legacy'),
+    user: perEngine('user'),
     comparisons: { match: c.match, mismatch: c.mismatch, incomplete: c.incomplete, isolation: c.isolation },
   };
 }

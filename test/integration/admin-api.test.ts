@@ -1,26 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startEchoUpstream, type EchoUpstream } from '../support/echo-upstream.js';
-import { ADMIN_TOKEN, READ_TOKEN, startProxy, type ProxyUnderTest } from '../support/proxy-harness.js';
+import { useEchoProxy } from '../support/echo-proxy-fixture.js';
+import { ADMIN_TOKEN, READ_TOKEN, startProxy } from '../support/proxy-harness.js';
 
-let legacy: EchoUpstream;
-let user: EchoUpstream;
-let proxy: ProxyUnderTest;
-
-beforeEach(async () => {
-  legacy = await startEchoUpstream('legacy');
-  user = await startEchoUpstream('user');
-  proxy = await startProxy({ legacyUrl: legacy.url, userUrl: user.url });
-});
-
-afterEach(async () => {
-  await proxy.stop();
-  await Promise.all([legacy.close(), user.close()]);
-});
+const t = useEchoProxy();
 
 describe('admin API', () => {
   it('reports the state in the documented shape', async () => {
-    const { status, body } = await proxy.admin('GET', '/admin/state');
+    const { status, body } = await t.proxy.admin('GET', '/admin/state');
     expect(status).toBe(200);
     expect(body).toMatchObject({
       stage: 'legacy',
@@ -33,13 +20,13 @@ describe('admin API', () => {
   });
 
   it('refuses calls without the admin token, and lets the read token read but not change', async () => {
-    expect((await proxy.admin('GET', '/admin/state', undefined, 'wrong-token')).status).toBe(401);
-    expect((await fetch(`${proxy.opsUrl}/admin/state`)).status).toBe(401);
-    expect((await proxy.admin('GET', '/admin/state', undefined, READ_TOKEN)).status).toBe(200);
-    const denied = await proxy.admin('PUT', '/admin/rollout', { percent: 10 }, READ_TOKEN);
+    expect((await t.proxy.admin('GET', '/admin/state', undefined, 'wrong-token')).status).toBe(401);
+    expect((await fetch(`${t.proxy.opsUrl}/admin/state`)).status).toBe(401);
+    expect((await t.proxy.admin('GET', '/admin/state', undefined, READ_TOKEN)).status).toBe(200);
+    const denied = await t.proxy.admin('PUT', '/admin/rollout', { percent: 10 }, READ_TOKEN);
     expect(denied.status).toBe(403);
     expect(denied.body.error.code).toBe('read_only');
-    expect((await proxy.admin('GET', '/admin/state')).body.rollout.percent).toBe(0);
+    expect((await t.proxy.admin('GET', '/admin/state')).body.rollout.percent).toBe(0);
   });
 
   it.each([
@@ -52,41 +39,41 @@ describe('admin API', () => {
     ['{not json'],
     [{ percent: 10, pad: 'x'.repeat(20_000) }],
   ])('answers 400 with a reason and changes nothing for %j', async (body) => {
-    const res = await proxy.admin('PUT', '/admin/rollout', body);
+    const res = await t.proxy.admin('PUT', '/admin/rollout', body);
     expect(res.status).toBe(400);
     expect(res.body.error.message).toEqual(expect.any(String));
-    expect((await proxy.admin('GET', '/admin/state')).body.rollout.percent).toBe(0);
+    expect((await t.proxy.admin('GET', '/admin/state')).body.rollout.percent).toBe(0);
   });
 
   it('makes rollback and resume idempotent: a repeat changes nothing, not even the time', async () => {
-    await proxy.admin('PUT', '/admin/rollout', { percent: 40 });
-    const first = await proxy.admin('POST', '/admin/rollback', { reason: 'first' });
-    const second = await proxy.admin('POST', '/admin/rollback', { reason: 'second' });
+    await t.proxy.admin('PUT', '/admin/rollout', { percent: 40 });
+    const first = await t.proxy.admin('POST', '/admin/rollback', { reason: 'first' });
+    const second = await t.proxy.admin('POST', '/admin/rollback', { reason: 'second' });
     expect(second.status).toBe(200);
     expect(second.body.rollback).toEqual(first.body.rollback);
     expect(second.body.stage).toBe('rolled-back');
     expect(second.body.rollout.percent).toBe(40);
-    expect((await proxy.admin('POST', '/admin/resume', {})).body.rollback.engaged).toBe(false);
-    expect((await proxy.admin('POST', '/admin/resume', {})).status).toBe(200);
+    expect((await t.proxy.admin('POST', '/admin/resume', {})).body.rollback.engaged).toBe(false);
+    expect((await t.proxy.admin('POST', '/admin/resume', {})).status).toBe(200);
   });
 
   it('pins and unpins a user with an override, reason override', async () => {
-    await proxy.admin('PUT', '/admin/overrides/staff-1', { serve: 'user', note: 'internal staff' });
-    expect((await proxy.admin('GET', '/admin/assignments/staff-1')).body).toEqual({
+    await t.proxy.admin('PUT', '/admin/overrides/staff-1', { serve: 'user', note: 'internal staff' });
+    expect((await t.proxy.admin('GET', '/admin/assignments/staff-1')).body).toEqual({
       userId: 'staff-1',
       serve: 'user',
       shadow: 'none',
       reason: 'override',
     });
-    expect((await proxy.admin('GET', '/admin/state')).body.overrides.count).toBe(1);
-    await proxy.admin('DELETE', '/admin/overrides/staff-1');
-    expect((await proxy.admin('GET', '/admin/assignments/staff-1')).body.reason).toBe('not-in-rollout');
-    expect((await proxy.admin('PUT', '/admin/overrides/x', { serve: 'nobody' })).status).toBe(400);
+    expect((await t.proxy.admin('GET', '/admin/state')).body.overrides.count).toBe(1);
+    await t.proxy.admin('DELETE', '/admin/overrides/staff-1');
+    expect((await t.proxy.admin('GET', '/admin/assignments/staff-1')).body.reason).toBe('not-in-rollout');
+    expect((await t.proxy.admin('PUT', '/admin/overrides/x', { serve: 'nobody' })).status).toBe(400);
   });
 
   it('writes each change as an audit line with who, what, before and after, and no token', async () => {
-    await proxy.admin('PUT', '/admin/rollout', { percent: 5 });
-    const line = proxy.logs.map((l) => JSON.parse(l)).find((l) => l.audit?.action === 'rollout');
+    await t.proxy.admin('PUT', '/admin/rollout', { percent: 5 });
+    const line = t.proxy.logs.map((l) => JSON.parse(l)).find((l) => l.audit?.action === 'rollout');
     expect(line.audit).toMatchObject({
       role: 'admin',
       actor: 'jest',
@@ -94,24 +81,24 @@ describe('admin API', () => {
       after: { rollout: 5 },
     });
     expect(line.audit.address).toMatch(/127\.0\.0\.1/);
-    expect(proxy.logs.join('')).not.toContain(ADMIN_TOKEN);
+    expect(t.proxy.logs.join('')).not.toContain(ADMIN_TOKEN);
   });
 
   it('persists changes to the flag file in Unleash client-features format, and they survive a restart', async () => {
-    await proxy.admin('PUT', '/admin/rollout', { percent: 20 });
-    await proxy.admin('PUT', '/admin/shadow', { percent: 7 });
-    await proxy.admin('POST', '/admin/rollback', { reason: 'bad deploy' });
-    const doc = JSON.parse(await readFile(join(proxy.dir, 'flags.json'), 'utf8'));
+    await t.proxy.admin('PUT', '/admin/rollout', { percent: 20 });
+    await t.proxy.admin('PUT', '/admin/shadow', { percent: 7 });
+    await t.proxy.admin('POST', '/admin/rollback', { reason: 'bad deploy' });
+    const doc = JSON.parse(await readFile(join(t.proxy.dir, 'flags.json'), 'utf8'));
     const rollout = doc.features.find((f: { name: string }) => f.name === 'switchyard-rollout');
     expect(rollout.enabled).toBe(false);
     expect(rollout.strategies[0]).toMatchObject({
       name: 'flexibleRollout',
       parameters: { rollout: '20', stickiness: 'userId', groupId: 'switchyard-rollout' },
     });
-    const before = (await proxy.admin('GET', '/admin/state')).body;
-    const dir = proxy.dir;
-    await proxy.app.stop(100);
-    const again = await startProxy({ legacyUrl: legacy.url, userUrl: user.url, dir });
+    const before = (await t.proxy.admin('GET', '/admin/state')).body;
+    const dir = t.proxy.dir;
+    await t.proxy.app.stop(100);
+    const again = await startProxy({ legacyUrl: t.legacy.url, userUrl: t.user.url, dir });
     try {
       const after = (await again.admin('GET', '/admin/state')).body;
       expect(after.rollback).toEqual(before.rollback);
@@ -123,11 +110,11 @@ describe('admin API', () => {
   });
 
   it('answers health, readiness and metrics on the ops listener', async () => {
-    expect((await fetch(`${proxy.opsUrl}/healthz`)).status).toBe(200);
-    const ready = await fetch(`${proxy.opsUrl}/readyz`);
+    expect((await fetch(`${t.proxy.opsUrl}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${t.proxy.opsUrl}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ ready: true });
-    const metrics = await (await fetch(`${proxy.opsUrl}/metrics`)).text();
+    const metrics = await (await fetch(`${t.proxy.opsUrl}/metrics`)).text();
     expect(metrics).toContain('switchyard_rollout_percent 0');
     expect(metrics).toContain('switchyard_rollback_engaged 0');
     expect(metrics).toMatch(/switchyard_routing_decisions_total\{engine="user",reason="rollout"\} 0/);

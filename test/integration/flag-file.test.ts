@@ -1,24 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stateToDocument } from '../../src/flags/document.js';
-import { startEchoUpstream, type EchoUpstream } from '../support/echo-upstream.js';
-import { startProxy, type ProxyUnderTest } from '../support/proxy-harness.js';
+import { useEchoProxy } from '../support/echo-proxy-fixture.js';
 
-let legacy: EchoUpstream;
-let user: EchoUpstream;
-let proxy: ProxyUnderTest;
 const names = { rollout: 'switchyard-rollout', shadow: 'switchyard-shadow' };
-
-beforeEach(async () => {
-  legacy = await startEchoUpstream('legacy');
-  user = await startEchoUpstream('user');
-  proxy = await startProxy({ legacyUrl: legacy.url, userUrl: user.url });
-});
-
-afterEach(async () => {
-  await proxy.stop();
-  await Promise.all([legacy.close(), user.close()]);
-});
+const t = useEchoProxy();
 
 async function waitFor<T>(probe: () => Promise<T>, ok: (v: T) => boolean, ms = 1000): Promise<T> {
   const deadline = Date.now() + ms;
@@ -29,7 +15,7 @@ async function waitFor<T>(probe: () => Promise<T>, ok: (v: T) => boolean, ms = 1
   }
 }
 
-const state = () => proxy.admin('GET', '/admin/state').then((r) => r.body);
+const state = () => t.proxy.admin('GET', '/admin/state').then((r) => r.body);
 
 describe('the local flag file', () => {
   it('takes a hand edit into effect within a second', async () => {
@@ -42,23 +28,23 @@ describe('the local flag file', () => {
       },
       names,
     );
-    await writeFile(join(proxy.dir, 'flags.json'), JSON.stringify(doc));
+    await writeFile(join(t.proxy.dir, 'flags.json'), JSON.stringify(doc));
     const s = await waitFor(state, (v) => v.rollout.percent === 35);
     expect(s.rollout.percent).toBe(35);
   });
 
   it('rejects a broken edit with a logged error and keeps the last good state', async () => {
-    await proxy.admin('PUT', '/admin/rollout', { percent: 12 });
-    await writeFile(join(proxy.dir, 'flags.json'), '{"features": [ broken');
+    await t.proxy.admin('PUT', '/admin/rollout', { percent: 12 });
+    await writeFile(join(t.proxy.dir, 'flags.json'), '{"features": [ broken');
     const s = await waitFor(state, (v) => v.flagSource.up === false);
     expect(s.flagSource.up).toBe(false);
     expect(s.flagSource.problem).toContain('not valid JSON');
     expect(s.rollout.percent).toBe(12);
-    expect(proxy.logs.join('')).toContain('keeping the last good state');
+    expect(t.proxy.logs.join('')).toContain('keeping the last good state');
   });
 
   it('reads a rollout flag disabled by hand as a rollback from outside', async () => {
-    await proxy.admin('PUT', '/admin/rollout', { percent: 50 });
+    await t.proxy.admin('PUT', '/admin/rollout', { percent: 50 });
     const doc = stateToDocument(
       {
         rollout: { percent: 50, groupId: names.rollout },
@@ -69,7 +55,7 @@ describe('the local flag file', () => {
       names,
     );
     doc.features[0]!.enabled = false;
-    await writeFile(join(proxy.dir, 'flags.json'), JSON.stringify(doc));
+    await writeFile(join(t.proxy.dir, 'flags.json'), JSON.stringify(doc));
     const s = await waitFor(state, (v) => v.rollback.engaged === true);
     expect(s.rollback).toMatchObject({ engaged: true, trigger: 'external' });
     expect(s.rollout.percent).toBe(50);

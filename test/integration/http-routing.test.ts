@@ -1,27 +1,15 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startEchoUpstream, type EchoUpstream } from '../support/echo-upstream.js';
-import { startProxy, type ProxyUnderTest } from '../support/proxy-harness.js';
+import { useEchoProxy } from '../support/echo-proxy-fixture.js';
+import { startEchoUpstream } from '../support/echo-upstream.js';
+import { startProxy } from '../support/proxy-harness.js';
 import { signToken } from '../support/tokens.js';
 import { bucket } from '../../src/routing/bucket.js';
 
-let legacy: EchoUpstream;
-let user: EchoUpstream;
-let proxy: ProxyUnderTest;
-
-beforeEach(async () => {
-  legacy = await startEchoUpstream('legacy');
-  user = await startEchoUpstream('user');
-  proxy = await startProxy({ legacyUrl: legacy.url, userUrl: user.url });
-});
-
-afterEach(async () => {
-  await proxy.stop();
-  await Promise.all([legacy.close(), user.close()]);
-});
+const t = useEchoProxy();
 
 async function get(path: string, token: string | null, headers: Record<string, string> = {}) {
-  const res = await fetch(`${proxy.url}${path}`, {
+  const res = await fetch(`${t.proxy.url}${path}`, {
     headers: { ...(token !== null && { authorization: `Bearer ${token}` }), ...headers },
   });
   return {
@@ -46,7 +34,7 @@ describe('HTTP routing through the traffic listener', () => {
   });
 
   it('routes a user in the rollout to the user engine, stickily, and the others to legacy', async () => {
-    expect((await proxy.admin('PUT', '/admin/rollout', { percent: 30 })).status).toBe(200);
+    expect((await t.proxy.admin('PUT', '/admin/rollout', { percent: 30 })).status).toBe(200);
     const inside = await signToken(userIn(30, true));
     const outside = await signToken(userIn(30, false));
     for (let i = 0; i < 5; i++) {
@@ -56,17 +44,17 @@ describe('HTTP routing through the traffic listener', () => {
   });
 
   it('obeys a rollback on the very next request, and a resume restores the percentage', async () => {
-    await proxy.admin('PUT', '/admin/rollout', { percent: 100 });
+    await t.proxy.admin('PUT', '/admin/rollout', { percent: 100 });
     const token = await signToken('bob');
     expect((await get('/api/threads/1', token)).engine).toBe('user');
-    const rolled = await proxy.admin('POST', '/admin/rollback', { reason: 'errors on user engine' });
+    const rolled = await t.proxy.admin('POST', '/admin/rollback', { reason: 'errors on user engine' });
     expect(rolled.body.rollback).toMatchObject({
       engaged: true,
       trigger: 'manual',
       reason: 'errors on user engine',
     });
     expect((await get('/api/threads/1', token)).engine).toBe('legacy');
-    const resumed = await proxy.admin('POST', '/admin/resume', {});
+    const resumed = await t.proxy.admin('POST', '/admin/resume', {});
     expect(resumed.body.rollout.percent).toBe(100);
     expect((await get('/api/threads/1', token)).engine).toBe('user');
   });
@@ -74,14 +62,14 @@ describe('HTTP routing through the traffic listener', () => {
   it('forwards method, path, query and a streamed body unchanged, with x-forwarded-* and a request id', async () => {
     const token = await signToken('carol');
     const big = 'x'.repeat(3 * 1024 * 1024);
-    const res = await fetch(`${proxy.url}/api/threads?x=1&y=2`, {
+    const res = await fetch(`${t.proxy.url}/api/threads?x=1&y=2`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'text/plain' },
       body: big,
     });
     expect(res.status).toBe(200);
     expect((await res.json()).bodyBytes).toBe(big.length);
-    const seen = legacy.received.at(-1)!;
+    const seen = t.legacy.received.at(-1)!;
     expect(seen.url).toBe('/api/threads?x=1&y=2');
     expect(seen.headers['x-forwarded-for']).toBe('127.0.0.1');
     expect(seen.headers['x-request-id']).toMatch(/[0-9a-f-]{36}/);
@@ -96,7 +84,7 @@ describe('HTTP routing through the traffic listener', () => {
       'x-switchyard-shadow': '1',
       'x-keep-me': 'yes',
     });
-    const headers = legacy.received.at(-1)!.headers;
+    const headers = t.legacy.received.at(-1)!.headers;
     expect(Object.keys(headers)).not.toEqual(expect.arrayContaining(['x-test-user']));
     expect(headers['x-e2e-bypass']).toBeUndefined();
     expect(headers['x-user-id']).toBeUndefined();
@@ -111,7 +99,7 @@ describe('HTTP routing through the traffic listener', () => {
     const r = await get('/api/threads/1', token);
     expect(r.status).toBe(401);
     expect(r.body.error.code).toBe(code);
-    expect(legacy.received).toHaveLength(0);
+    expect(t.legacy.received).toHaveLength(0);
   });
 
   it('refuses an expired token, a token signed with another secret and alg none', async () => {
@@ -130,7 +118,7 @@ describe('HTTP routing through the traffic listener', () => {
     expect((await get('/api/threads/1?user_id=grace', token)).status).toBe(403);
     expect((await get('/api/threads/1?user_id=frank', token)).status).toBe(200);
     const post = (body: string) =>
-      fetch(`${proxy.url}/api/agent/run_agent`, {
+      fetch(`${t.proxy.url}/api/agent/run_agent`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
         body,
@@ -139,13 +127,13 @@ describe('HTTP routing through the traffic listener', () => {
     expect((await post('{not json')).status).toBe(400);
     const ok = await post(JSON.stringify({ user_id: 'frank', query: 'q' }));
     expect(ok.status).toBe(200);
-    expect(legacy.received.at(-1)!.body).toBe(JSON.stringify({ user_id: 'frank', query: 'q' }));
+    expect(t.legacy.received.at(-1)!.body).toBe(JSON.stringify({ user_id: 'frank', query: 'q' }));
   });
 
   it('sends requests without a token to legacy when anonymous traffic is allowed, but still refuses a bad token', async () => {
     const open = await startProxy({
-      legacyUrl: legacy.url,
-      userUrl: user.url,
+      legacyUrl: t.legacy.url,
+      userUrl: t.user.url,
       config: { identity: { allowAnonymous: true } },
     });
     try {
@@ -165,8 +153,8 @@ describe('HTTP routing through the traffic listener', () => {
   });
 
   it('answers 502 naming the engine when the engine refuses, and keeps serving the other users', async () => {
-    await proxy.admin('PUT', '/admin/rollout', { percent: 30 });
-    await user.close();
+    await t.proxy.admin('PUT', '/admin/rollout', { percent: 30 });
+    await t.user.close();
     const down = await get('/api/threads/1', await signToken(userIn(30, true)));
     expect(down.status).toBe(502);
     expect(down.body.error).toMatchObject({
@@ -174,11 +162,11 @@ describe('HTTP routing through the traffic listener', () => {
       message: expect.stringContaining('user engine'),
     });
     expect((await get('/api/threads/1', await signToken(userIn(30, false)))).status).toBe(200);
-    user = await startEchoUpstream('user');
+    t.user = await startEchoUpstream('user');
   });
 
   it('answers 504 when the engine does not answer in time', async () => {
-    legacy.mode = 'hang';
+    t.legacy.mode = 'hang';
     const r = await get('/api/threads/1', await signToken('henry'));
     expect(r.status).toBe(504);
     expect(r.body.error.code).toBe('upstream_timeout');
@@ -188,7 +176,7 @@ describe('HTTP routing through the traffic listener', () => {
     const token = await signToken('ivy');
     await get('/api/threads/1', token);
     await get('/api/threads/1', 'bad.token.value');
-    const lines = proxy.logs.join('');
+    const lines = t.proxy.logs.join('');
     expect(lines).toContain('"engine":"legacy"');
     expect(lines).toContain('"reason":"not-in-rollout"');
     expect(lines).not.toContain(token);
@@ -208,7 +196,7 @@ describe('HTTP routing through the traffic listener', () => {
     await new Promise<void>((resolve) => dropping.listen(0, '127.0.0.1', resolve));
     const dropProxy = await startProxy({
       legacyUrl: `http://127.0.0.1:${(dropping.address() as AddressInfo).port}`,
-      userUrl: user.url,
+      userUrl: t.user.url,
     });
     const token = await signToken('jack');
     const call = () =>
