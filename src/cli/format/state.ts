@@ -36,7 +36,3 @@ export function stateRows(state: StateView, now: number): string[][] {
     ['flags', flagSourceLine(state.flagSource, now)],
   ];
 }
-
-export function formatState(state: StateView, now: number): string {
-  return table(stateRows(state, now));
-}
