@@ -1,5 +1,5 @@
 import type { StateView } from '../api-types.js';
-import { quoted, table, when } from './text.js';
+import { quoted, when } from './text.js';
 
 const SHOWN_OVERRIDES = 5;
 
