@@ -9,7 +9,7 @@ import { consoleRedirect, consoleRoutes, findConsoleDir } from './admin/console-
 // <<< console
 import type { Config } from './config/schema.js';
 import { RolloutControl } from './control/rollout-control.js';
-import { createFlagSource } from './flags/unleash/create.js';
+import { createFlagSource } from './flags/create-source.js';
 import type { FlagSource } from './flags/source.js';
 import { createHeaderStripper } from './identity/header-hygiene.js';
 import { TokenVerifier } from './identity/verifier.js';

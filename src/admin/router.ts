@@ -5,7 +5,7 @@ import type { FlagSource } from '../flags/source.js';
 import { emptyState } from '../flags/document.js';
 import type { FlagState } from '../routing/types.js';
 import { adminAuth } from './auth.js';
-import { AdminError, notFound } from './errors.js';
+import { SwitchyardError, notFound } from '../errors/switchyard-error.js';
 import { stateView } from './state-view.js';
 import { emptyBody, overrideBody, parseOr400, percentBody, rollbackBody, userIdParam } from './validate.js';
 
@@ -129,7 +129,7 @@ function summary(s: ReturnType<typeof stateView>) {
 
 export function handleErrors(log: Logger) {
   return (err: unknown, _req: Request, res: Response, _next: NextFunction): void => {
-    if (err instanceof AdminError) {
+    if (err instanceof SwitchyardError) {
       res.status(err.status).json(err.toJSON());
       return;
     }

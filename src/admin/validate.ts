@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { badRequest } from './errors.js';
+import { badRequest } from '../errors/switchyard-error.js';
 
 export const percentBody = z.strictObject({
   percent: z

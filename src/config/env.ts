@@ -1,4 +1,4 @@
-import { UNLEASH_ENV_PATHS, UNLEASH_SECRET_PATHS } from '../flags/unleash/config.js';
+import { UNLEASH_ENV_PATHS, UNLEASH_SECRET_PATHS } from './unleash.js';
 
 /**
  * Environment variables and the config paths they override (ARCHITECTURE.md, "Environment").

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_ROUTES } from './routes.js';
-import { requireUnleashSettings, unleashSection } from '../flags/unleash/config.js';
+import { requireUnleashSettings, unleashSection } from './unleash.js';
 
 const port = z.coerce
   .number({ error: 'not a port' })

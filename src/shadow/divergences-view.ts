@@ -1,4 +1,4 @@
-import { badRequest } from '../admin/errors.js';
+import { badRequest } from '../errors/switchyard-error.js';
 import {
   COMPARISON_RESULTS,
   MISMATCH_KINDS,

@@ -1,9 +1,9 @@
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
-import { FileFlagSource } from '../file-source.js';
-import type { FlagSource } from '../source.js';
-import type { UnleashSettings } from './config.js';
-import { UnleashFlagSource } from './source.js';
+import { FileFlagSource } from './file-source.js';
+import type { FlagSource } from './source.js';
+import type { UnleashSettings } from '../config/unleash.js';
+import { UnleashFlagSource } from './unleash/source.js';
 
 export interface FlagsSettings {
   source: 'file' | 'unleash';
