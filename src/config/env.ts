@@ -29,6 +29,7 @@ export const ENV_PATHS: Readonly<Record<string, readonly string[]>> = {
   GUARD_MIN_REQUESTS: ['guard', 'minRequests'],
   GUARD_MIN_USERS: ['guard', 'minUsers'],
   GUARD_MAX_ERROR_RATE_DELTA: ['guard', 'maxErrorRateDelta'],
+  GUARD_MAX_ERROR_RATE: ['guard', 'maxErrorRate'],
   GUARD_MAX_P95_RATIO: ['guard', 'maxP95Ratio'],
   GUARD_MIN_P95_DELTA_MS: ['guard', 'minP95DeltaMs'],
   GUARD_MAX_MISMATCH_RATE: ['guard', 'maxMismatchRate'],
