@@ -19,6 +19,7 @@ export const ENV_PATHS: Readonly<Record<string, readonly string[]>> = {
   JWT_AUDIENCE: ['jwt', 'audience'],
   FLAG_SOURCE: ['flags', 'source'],
   FLAGS_FILE: ['flags', 'file'],
+  FLAGS_MAX_FILE_BYTES: ['flags', 'maxFileBytes'],
   ROLLOUT_FLAG: ['flags', 'rolloutFlag'],
   SHADOW_FLAG: ['flags', 'shadowFlag'],
   ...UNLEASH_ENV_PATHS,

@@ -98,6 +98,8 @@ export const configSchema = z.strictObject({
     .strictObject({
       source: z.enum(['file', 'unleash'], { error: 'must be file or unleash' }).default('file'),
       file: z.string().default('config/flags.json'),
+      /** A flag file larger than this is refused without being read. */
+      maxFileBytes: positiveInt.default(1024 * 1024),
       rolloutFlag: z.string().min(1).default('switchyard-rollout'),
       shadowFlag: z.string().min(1).default('switchyard-shadow'),
       unleash: unleashSection,

@@ -44,14 +44,16 @@ describe('isolation gate', () => {
   it('does not breach when one account with 205 sessions receives ownership violations', () => {
     const w = new SampleWindow(60);
     for (let s = 0; s < 205; s++) {
-      for (let k = 0; k < 5; k++) w.recordIsolation('user', T0 + s * 100 + k, 'ownership', session(s), userHash(7));
+      for (let k = 0; k < 5; k++)
+        w.recordIsolation('user', T0 + s * 100 + k, 'ownership', session(s), userHash(7));
     }
     expect(gate(w)).toMatchObject({ verdict: 'insufficient', value: 1025, users: 1 });
   });
 
   it('breaches when 20 distinct users, one session each, receive ownership violations', () => {
     const w = new SampleWindow(60);
-    for (let u = 0; u < 20; u++) w.recordIsolation('user', T0 + u * 100, 'ownership', session(u), userHash(u));
+    for (let u = 0; u < 20; u++)
+      w.recordIsolation('user', T0 + u * 100, 'ownership', session(u), userHash(u));
     expect(gate(w)).toMatchObject({ verdict: 'breach', value: 20, users: 20 });
   });
 
@@ -63,7 +65,8 @@ describe('isolation gate', () => {
 
   it("does not breach when one client keeps sending another user's thread id", () => {
     const w = new SampleWindow(60);
-    for (let k = 0; k < 500; k++) w.recordIsolation('user', T0 + k * 50, 'ownership', session(42), userHash(42));
+    for (let k = 0; k < 500; k++)
+      w.recordIsolation('user', T0 + k * 50, 'ownership', session(42), userHash(42));
     expect(gate(w)).toMatchObject({ verdict: 'insufficient', users: 1 });
   });
 
