@@ -131,11 +131,9 @@ export class GuardService {
       return;
     }
     this.log.error({ gate: trip.gate, reason: trip.reason }, 'guard tripped: rolling back to legacy');
+    // A rollback that cannot be persisted still holds on this instance (FlagSource); the error says so.
     this.control.rollback('guard', trip.reason).catch((err: unknown) => {
-      this.log.error(
-        { err: (err as Error).message },
-        'guard rollback could not be persisted; it holds in memory',
-      );
+      this.log.error({ err: (err as Error).message }, 'guard rollback not persisted');
     });
   }
 
