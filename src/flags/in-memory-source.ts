@@ -15,7 +15,7 @@ export interface InMemoryFlagSourceOptions {
  * follows the same order as the file source (written, then published; a rollback at once).
  */
 export class InMemoryFlagSource implements FlagSource {
-  readonly kind = 'file' as const;
+  readonly kind = 'memory' as const;
   /** Every state persisted, in order. */
   readonly written: FlagState[] = [];
   private readonly flags: PersistedFlags;
@@ -43,7 +43,7 @@ export class InMemoryFlagSource implements FlagSource {
 
   status(): FlagSourceStatus {
     const ready = this.flags.current() !== null;
-    return { kind: 'file', ready, up: true, lastSync: null, problem: ready ? null : 'flags not loaded' };
+    return { kind: 'memory', ready, up: true, lastSync: null, problem: ready ? null : 'flags not loaded' };
   }
 
   onChange(listener: (state: FlagState) => void): void {

@@ -1,6 +1,6 @@
 import type { FlagState } from '../routing/types.js';
 
-export type FlagSourceKind = 'file' | 'unleash';
+export type FlagSourceKind = 'file' | 'unleash' | 'memory';
 
 export interface FlagSourceStatus {
   kind: FlagSourceKind;
