@@ -151,7 +151,7 @@ export function handleErrors(log: Logger) {
       return;
     }
     if (err instanceof FlagPersistError) {
-      log.error({ err: err.message }, 'admin change not persisted');
+      // Already on the record: the change's audit line carries the failure.
       res.status(500).json({ error: { code: 'not_persisted', message: err.message } });
       return;
     }
