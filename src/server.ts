@@ -47,6 +47,7 @@ export interface Switchyard {
   readonly metrics: Metrics;
   readonly registry: Registry;
   readonly gateway: WsGateway;
+  readonly guard: GuardService;
   start(): Promise<{ trafficPort: number; opsPort: number }>;
   stop(graceMs?: number): Promise<void>;
 }
@@ -139,7 +140,7 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     log,
     stripHeaders,
     observe: shadow.observe, // shadow
-    onViolation: (engine, evidence, userHash) => guard.recordIsolation(engine, evidence, userHash),
+    onViolation: (engine, evidence, userHash) => guard.recordIsolation(engine, evidence, userHash, userHash),
     onSessionEnded: (engine, failed, userId) => guard.recordWsSession(engine, failed, userHash32(userId)),
   });
   traffic.on('upgrade', (req, socket, head) => gateway.upgrade(req, socket, head));
@@ -189,6 +190,7 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     metrics,
     registry,
     gateway,
+    guard,
     async start() {
       await source.start();
       control.init();

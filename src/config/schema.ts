@@ -98,6 +98,8 @@ export const configSchema = z.strictObject({
     .strictObject({
       source: z.enum(['file', 'unleash'], { error: 'must be file or unleash' }).default('file'),
       file: z.string().default('config/flags.json'),
+      /** A flag file larger than this is refused without being read. */
+      maxFileBytes: positiveInt.default(1024 * 1024),
       rolloutFlag: z.string().min(1).default('switchyard-rollout'),
       shadowFlag: z.string().min(1).default('switchyard-shadow'),
       unleash: unleashSection,
@@ -152,6 +154,7 @@ export const configSchema = z.strictObject({
       minRequests: positiveInt.default(100),
       minUsers: positiveInt.max(64, 'must be at most 64 (the distinct-user sketch holds 64)').default(5),
       maxErrorRateDelta: ranged(0, 100).default(1),
+      maxErrorRate: ranged(0, 0.9999).default(0.05),
       maxP95Ratio: ranged(1, 100).default(1.1),
       minP95DeltaMs: ranged(0, 60_000).default(25),
       maxMismatchRate: ranged(0, 1).default(0.05),

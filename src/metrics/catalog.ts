@@ -37,7 +37,13 @@ export const SHADOW_DROP_REASONS = [
   'body_too_large',
   'flood',
 ] as const;
-export const GUARD_GATES = ['error_rate', 'latency', 'mismatch_rate', 'isolation'] as const;
+export const GUARD_GATES = [
+  'error_rate',
+  'user_error_rate',
+  'latency',
+  'mismatch_rate',
+  'isolation',
+] as const;
 export const GUARD_MODES = ['enforce', 'dry-run', 'off'] as const;
 
 /** Seconds: sub-millisecond proxy hops up to minute-long agent runs. */
