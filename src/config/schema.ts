@@ -8,6 +8,8 @@ const port = z.coerce
   .min(0, 'not a port')
   .max(65535, 'not a port');
 const url = z.url({ error: 'not a URL' });
+/** An engine is spoken to over HTTP(S) and WebSocket: `ftp:` or `javascript:` cannot work. */
+const engineUrl = url.refine((u) => /^https?:\/\//i.test(u), 'not an http(s) URL');
 const positiveInt = z.coerce
   .number({ error: 'not a number' })
   .int('not an integer')
@@ -47,8 +49,8 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   engines: z.strictObject({
-    legacy: orEmpty(z.strictObject({ url })),
-    user: orEmpty(z.strictObject({ url })),
+    legacy: orEmpty(z.strictObject({ url: engineUrl })),
+    user: orEmpty(z.strictObject({ url: engineUrl })),
     timeoutMs: positiveInt.default(60_000),
     idleSocketMs: positiveInt.default(4_000),
   }),
