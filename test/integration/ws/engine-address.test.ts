@@ -12,7 +12,11 @@ async function startRecordingEngine(basePath: string) {
   const sockets: Array<{ path: string; shadow: boolean; frames: string[] }> = [];
   server.on('upgrade', (req, socket, head) => {
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const entry = { path: req.url ?? '', shadow: req.headers['x-switchyard-shadow'] === '1', frames: [] };
+      const entry = {
+        path: req.url ?? '',
+        shadow: req.headers['x-switchyard-shadow'] === '1',
+        frames: [] as string[],
+      };
       sockets.push(entry);
       ws.on('message', (data) => entry.frames.push((data as Buffer).toString()));
     });
