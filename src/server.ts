@@ -94,8 +94,10 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     secret: ticketSecret,
     maxResponseBytes: config.tickets.maxResponseBytes,
     timeoutMs: config.engines.timeoutMs,
+    fallbackToLegacy: config.websocket.fallbackToLegacy,
     remember: (ticketId, jwt, expiresAt) => ticketJwts.set(ticketId, jwt, expiresAt * 1000),
     onUpstreamError: (engine, reason) => metrics.upstreamErrors.labels(engine, reason).inc(),
+    onFallback: () => metrics.decisions.labels('legacy', 'fallback').inc(),
   });
 
   const guard = new GuardService(
