@@ -23,7 +23,7 @@ describe('nothing a request or a listener does crashes the proxy', () => {
     });
     expect((await fetch(`${t.proxy.url}/api/threads/2`, { headers: auth })).status).toBe(200);
     expect(t.proxy.logs.filter((l) => l.includes('request handler failed'))).toHaveLength(1);
-  });
+  }, 30_000);
 
   it("logs a rollback or resume listener's throw; the change and the other listeners still happen", async () => {
     let others = 0;
@@ -45,5 +45,5 @@ describe('nothing a request or a listener does crashes the proxy', () => {
     expect(after.headers.get('x-switchyard-engine')).toBe('user');
     const logged = t.proxy.logs.filter((l) => l.includes('rollout listener failed'));
     expect(logged).toHaveLength(2);
-  });
+  }, 30_000);
 });

@@ -84,7 +84,7 @@ describe('a request is sent to its engine once', () => {
     // A later request through the same proxy and engine: any resend was made before it.
     expect((await fetch(`${proxy.url}/api/threads/after`, { headers: auth })).status).toBe(200);
     expect(engine.seen.get('POST /api/agent/run_agent')).toBe(1);
-  });
+  }, 30_000);
 
   it('an engine that drops idle sockets 1-3 ms after answering: 320 GETs answered, each sent once', async () => {
     engine = await startIdleDroppingEngine();

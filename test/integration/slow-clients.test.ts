@@ -51,7 +51,7 @@ describe('slow clients', () => {
       (i) => `X-Slow-${i}: y\r\n`,
     );
     expect(answer).toMatch(/^HTTP\/1.1 408/);
-  });
+  }, 30_000);
 
   it('closes a connection whose headers trickle in, on the ops listener', async () => {
     const answer = await trickle(
@@ -60,7 +60,7 @@ describe('slow clients', () => {
       (i) => `X-Slow-${i}: y\r\n`,
     );
     expect(answer).toMatch(/^HTTP\/1.1 408/);
-  });
+  }, 30_000);
 
   it('closes a connection whose body trickles in', async () => {
     const head =
@@ -69,11 +69,11 @@ describe('slow clients', () => {
     await trickle(t.proxy.url, head, () => ' ');
     // The engine never got a whole request.
     expect(t.legacy.received.filter((r) => r.method === 'POST')).toEqual([]);
-  });
+  }, 30_000);
 
   it('still serves a normal request, and keeps an idle keep-alive connection for a while', async () => {
     const res = await fetch(`${t.proxy.url}/healthz-not-a-route`, { headers: { authorization: 'Bearer x' } });
     expect(res.headers.get('keep-alive')).toBe('timeout=1');
     await res.arrayBuffer();
-  });
+  }, 30_000);
 });

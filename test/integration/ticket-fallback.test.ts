@@ -72,7 +72,7 @@ describe('a ticket request while the user engine is down', () => {
     expect(body.ticket_id).not.toBe('legacy-ticket-1');
     expect(body.websocket_url).toContain(encodeURIComponent(body.ticket_id));
     expect(legacy.bodies).toEqual(['{"purpose":"chat"}']);
-  });
+  }, 30_000);
 
   it('with fallback off, answers 503 with Retry-After (not 502)', async () => {
     await start(false);
@@ -81,5 +81,5 @@ describe('a ticket request while the user engine is down', () => {
     expect(res.headers.get('retry-after')).toBe('5');
     expect(await res.json()).toMatchObject({ error: { code: 'upstream_refused' } });
     expect(legacy.bodies).toEqual([]);
-  });
+  }, 30_000);
 });

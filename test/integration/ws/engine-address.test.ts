@@ -74,7 +74,7 @@ describe('the engine WebSocket address and fallback', () => {
     ws.send('{"type":"ping"}');
     await until(() => legacy.sockets[0]?.frames.length === 1, 10_000, 'the frame at legacy');
     expect(legacy.sockets.map((s) => s.path)).toEqual(['/legacy/ws']);
-  });
+  }, 30_000);
 
   it('after a fallback to legacy, legacy gets each client frame once', async () => {
     legacy = await startRecordingEngine('');
@@ -95,5 +95,5 @@ describe('the engine WebSocket address and fallback', () => {
     await until(() => live.frames.length === 3, 10_000, 'three frames on the live socket');
     const all = legacy.sockets.flatMap((s) => s.frames);
     expect(all).toHaveLength(3);
-  });
+  }, 30_000);
 });
