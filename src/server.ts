@@ -204,6 +204,9 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
       guard.start();
       const trafficPort = await listen(traffic, config.port, config.host, 'traffic');
       const opsPort = await listen(ops, config.admin.port, config.admin.host, 'ops');
+      // An error on a listening server (EMFILE on accept, say) is logged, not thrown at the process.
+      traffic.on('error', (err) => log.error({ listener: 'traffic', err: err.message }, 'listener error'));
+      ops.on('error', (err) => log.error({ listener: 'ops', err: err.message }, 'listener error'));
       listening = true;
       log.info({ trafficPort, opsPort, flagSource: source.kind }, 'switchyard listening');
       return { trafficPort, opsPort };
