@@ -2,6 +2,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startProxy, type ProxyUnderTest } from '../support/proxy-harness.js';
 import { signToken } from '../support/tokens.js';
+import { WebClient } from '../support/web-client.js';
+import { token, until } from './engines/helpers.js';
+import { startRig, type Rig } from './ws/rig.js';
 
 /** A legacy engine that issues tickets (and records the ticket requests' bodies). */
 async function startTicketEngine() {
@@ -81,5 +84,25 @@ describe('a ticket request while the user engine is down', () => {
     expect(res.headers.get('retry-after')).toBe('5');
     expect(await res.json()).toMatchObject({ error: { code: 'upstream_refused' } });
     expect(legacy.bodies).toEqual([]);
+  }, 30_000);
+});
+
+describe('the real web client with the user engine down at 100 %', () => {
+  let rig: Rig;
+  let client: WebClient | null = null;
+  afterEach(async () => {
+    client?.stop();
+    await rig.stop();
+  });
+
+  it('signs in with a ticket and is served by legacy when fallback is on', async () => {
+    rig = await startRig({ userUrl: await deadUrl(), config: { websocket: { fallbackToLegacy: true } } });
+    await rig.proxy.admin('PUT', '/admin/rollout', { percent: 100 });
+    client = new WebClient({ origin: rig.proxy.url, token: () => token('frank'), generation: 'ticket' });
+    client.start();
+    await until(() => client!.engine === 'legacy' || client!.stoppedBy !== null, 15_000);
+    expect(client.stoppedBy).toBeNull();
+    expect(client.engine).toBe('legacy');
+    expect(client.state).toBe('open');
   }, 30_000);
 });
