@@ -25,6 +25,9 @@ import type { Engine } from './routing/types.js';
 import { randomBytes } from 'node:crypto';
 import { TtlMap } from './identity/ttl-map.js';
 import { createTicketRelay } from './proxy/ticket-relay.js';
+import { handlerFailure } from './proxy/handler-failure.js';
+import { listenerOptions } from './proxy/listener-options.js';
+import { ListenError } from './start-failure.js';
 import { SessionDrainer } from './ws/drain.js';
 import { createWsGateway, type WsGateway } from './ws/ws-gateway.js';
 import { GuardService, userHash32 } from './guard/guard-service.js';
@@ -92,8 +95,10 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     secret: ticketSecret,
     maxResponseBytes: config.tickets.maxResponseBytes,
     timeoutMs: config.engines.timeoutMs,
+    fallbackToLegacy: config.websocket.fallbackToLegacy,
     remember: (ticketId, jwt, expiresAt) => ticketJwts.set(ticketId, jwt, expiresAt * 1000),
     onUpstreamError: (engine, reason) => metrics.upstreamErrors.labels(engine, reason).inc(),
+    onFallback: () => metrics.decisions.labels('legacy', 'fallback').inc(),
   });
 
   const guard = new GuardService(
@@ -130,7 +135,10 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     },
     onShadowForward: shadow.onHttpForward, // shadow
   });
-  const traffic: Server = createServer((req, res) => void handle(req, res));
+  const failed = handlerFailure(log.child({ part: 'proxy' }));
+  const traffic: Server = createServer(listenerOptions(config.http), (req, res) => {
+    handle(req, res).catch((err: unknown) => failed(res, err));
+  });
   const gateway = createWsGateway({
     config,
     ticketSecret,
@@ -169,6 +177,7 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     },
   });
   const ops = createServer(
+    listenerOptions(config.http),
     createOpsApp({
       registry,
       admin,
@@ -195,8 +204,11 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
       await source.start();
       control.init();
       guard.start();
-      const trafficPort = await listen(traffic, config.port, config.host);
-      const opsPort = await listen(ops, config.admin.port, config.admin.host);
+      const trafficPort = await listen(traffic, config.port, config.host, 'traffic');
+      const opsPort = await listen(ops, config.admin.port, config.admin.host, 'ops');
+      // An error on a listening server (EMFILE on accept, say) is logged, not thrown at the process.
+      traffic.on('error', (err) => log.error({ listener: 'traffic', err: err.message }, 'listener error'));
+      ops.on('error', (err) => log.error({ listener: 'ops', err: err.message }, 'listener error'));
       listening = true;
       log.info({ trafficPort, opsPort, flagSource: source.kind }, 'switchyard listening');
       return { trafficPort, opsPort };
@@ -215,11 +227,12 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
   };
 }
 
-function listen(server: Server, port: number, host: string): Promise<number> {
+function listen(server: Server, port: number, host: string, name: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    const failed = (err: NodeJS.ErrnoException) => reject(new ListenError(name, err));
+    server.once('error', failed);
     server.listen(port, host, () => {
-      server.off('error', reject);
+      server.off('error', failed);
       resolve((server.address() as AddressInfo).port);
     });
   });

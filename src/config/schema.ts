@@ -8,6 +8,8 @@ const port = z.coerce
   .min(0, 'not a port')
   .max(65535, 'not a port');
 const url = z.url({ error: 'not a URL' });
+/** An engine is spoken to over HTTP(S) and WebSocket: `ftp:` or `javascript:` cannot work. */
+const engineUrl = url.refine((u) => /^https?:\/\//i.test(u), 'not an http(s) URL');
 const positiveInt = z.coerce
   .number({ error: 'not a number' })
   .int('not an integer')
@@ -46,9 +48,24 @@ export const configSchema = z.strictObject({
       maxBodyBytes: positiveInt.default(16 * 1024),
     })
     .prefault({}),
+  /** Slow clients on both listeners (node:http): see README, "Slow clients". */
+  http: z
+    .strictObject({
+      /** All of a request's headers must be in within this. */
+      headersTimeoutMs: positiveInt.default(10_000),
+      /** The whole request, body included (a large upload must fit in it). */
+      requestTimeoutMs: positiveInt.default(300_000),
+      /** A keep-alive connection with no request in progress is closed after this. */
+      idleTimeoutMs: positiveInt.default(60_000),
+    })
+    .prefault({})
+    .refine((h) => h.headersTimeoutMs <= h.requestTimeoutMs, {
+      path: ['headersTimeoutMs'],
+      message: 'must not be longer than http.requestTimeoutMs',
+    }),
   engines: z.strictObject({
-    legacy: orEmpty(z.strictObject({ url })),
-    user: orEmpty(z.strictObject({ url })),
+    legacy: orEmpty(z.strictObject({ url: engineUrl })),
+    user: orEmpty(z.strictObject({ url: engineUrl })),
     timeoutMs: positiveInt.default(60_000),
     idleSocketMs: positiveInt.default(4_000),
   }),

@@ -54,11 +54,20 @@ export class RolloutControl {
   }
 
   onRollback(listener: (e: RollbackEvent) => void): void {
-    this.rollbackListeners.push(listener);
+    this.rollbackListeners.push((e) => this.safely('rollback', () => listener(e)));
   }
 
   onResume(listener: () => void): void {
-    this.resumeListeners.push(listener);
+    this.resumeListeners.push(() => this.safely('resume', listener));
+  }
+
+  /** A listener's throw is logged: it must stop neither the other listeners nor the change. */
+  private safely(event: string, listener: () => void): void {
+    try {
+      listener();
+    } catch (err) {
+      this.log.error({ event, err: (err as Error).message }, 'rollout listener failed');
+    }
   }
 
   async setRollout(percent: number): Promise<FlagState> {

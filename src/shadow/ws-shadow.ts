@@ -72,6 +72,8 @@ export class WsShadow implements SessionObserver, Sweepable {
 
   onClientFrame(data: Buffer, isBinary: boolean, type: string | null, at: number): void {
     if (this.ended || this.clientLeftAt !== null || !this.init.copies(type, isBinary)) return;
+    // Fell back to the shadow's own engine: it gets the frame on the live socket, once.
+    if (this.init.servedBy() === this.init.candidate) return this.end(at, false);
     if (!isBinary) this.init.guard.checkClientFrame(frameIds(data));
     if (!this.socket.send(data, isBinary)) return;
     if (type !== null) this.comparator.onClientFrame(type, at);

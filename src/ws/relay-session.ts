@@ -160,7 +160,7 @@ export class RelaySession {
     if (!isBinary) this.runs.clientFrame(type);
     this.stats.clientFrame();
     this.notify((o) => o.onClientFrame(data, isBinary, type, Date.now()));
-    if (open) up.send(data, { binary: isBinary });
+    if (open) this.writer.toEngine(up, data, isBinary);
   }
 
   private fromEngine(data: Buffer, isBinary: boolean): void {

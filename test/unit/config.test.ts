@@ -66,6 +66,13 @@ describe('configuration', () => {
     );
   });
 
+  it('refuses engine URLs other than http(s)', () => {
+    for (const bad of ['ftp://files.example/legacy', 'javascript:alert(1)', 'file:///etc/passwd']) {
+      expect(problems(base, { LEGACY_ENGINE_URL: bad })).toContain('LEGACY_ENGINE_URL: not an http(s) URL');
+    }
+    expect(problems(base, { USER_ENGINE_URL: 'https://user.example/base' })).toEqual([]);
+  });
+
   it('requires a JWT secret or a JWKS URL and refuses unknown keys', () => {
     expect(problems({ engines: base.engines, bogus: 1 }, {})).toEqual(
       expect.arrayContaining([
