@@ -35,6 +35,7 @@ export function createUpstreamErrorHandler(deps: {
       sendJsonError(res, 502, 'upstream_other', 'the engine could not be reached');
       return;
     }
+    if (ctx.bodyRefused === true) return; // aborted by the proxy, which has answered
     const replayable =
       ctx.body !== null ||
       (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined);
