@@ -78,7 +78,13 @@ export class UserIdScanner {
       case TokenType.COLON:
         if (top) this.expect = 'value';
         return;
-      default:
+      case TokenType.SEPARATOR:
+        return;
+      case TokenType.STRING:
+      case TokenType.NUMBER:
+      case TokenType.TRUE:
+      case TokenType.FALSE:
+      case TokenType.NULL:
         if (!top) return;
         if (this.expect === 'key') {
           this.userIdValueNext = typeof value === 'string' && isUserIdKey(value);
