@@ -24,6 +24,7 @@ export const ENV_PATHS: Readonly<Record<string, readonly string[]>> = {
   ...UNLEASH_ENV_PATHS,
   LOG_LEVEL: ['log', 'level'],
   TICKET_SECRET: ['tickets', 'secret'],
+  ID_HASH_SECRET: ['identity', 'idHashSecret'],
   GUARD_MODE: ['guard', 'mode'],
   GUARD_WINDOW_SECONDS: ['guard', 'windowSeconds'],
   GUARD_MIN_REQUESTS: ['guard', 'minRequests'],
@@ -42,5 +43,6 @@ export const SECRET_PATHS: readonly string[] = [
   'admin.readToken',
   'jwt.secret',
   'tickets.secret',
+  'identity.idHashSecret',
   ...UNLEASH_SECRET_PATHS,
 ];
