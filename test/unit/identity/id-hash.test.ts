@@ -54,6 +54,8 @@ describe('ID_HASH_SECRET', () => {
   });
 
   it('refuses a short one', () => {
-    expect(() => buildConfig(base, { JWT_SECRET: SECRET, ID_HASH_SECRET: 'short' })).toThrow(/idHashSecret/);
+    expect(() => buildConfig(base, { JWT_SECRET: SECRET, ID_HASH_SECRET: 'short' })).toThrow(
+      /ID_HASH_SECRET: id hash secrets must be at least 32 characters/,
+    );
   });
 });
