@@ -48,7 +48,7 @@ beforeAll(async () => {
       else child.stdout!.once('data', look);
     };
     look();
-  })) as [string];
+  }));
   port = (JSON.parse(line) as { trafficPort: number }).trafficPort;
 }, 30_000);
 
