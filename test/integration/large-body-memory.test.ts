@@ -41,14 +41,14 @@ beforeAll(async () => {
   });
   let out = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  const [line] = (await new Promise((resolve) => {
+  const line = await new Promise<string>((resolve) => {
     const look = (): void => {
       const found = out.split('\n').find((l) => l.includes('switchyard listening'));
-      if (found !== undefined) resolve([found]);
+      if (found !== undefined) resolve(found);
       else child.stdout!.once('data', look);
     };
     look();
-  }));
+  });
   port = (JSON.parse(line) as { trafficPort: number }).trafficPort;
 }, 30_000);
 
