@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { request } from 'node:http';
 import { Readable } from 'node:stream';
+import { startEchoUpstream } from '../support/echo-upstream.js';
 import { startHashingEngine, type HashingEngine } from '../support/hashing-engine.js';
 import { startProxy, type ProxyUnderTest } from '../support/proxy-harness.js';
 import { signToken } from '../support/tokens.js';
@@ -139,4 +140,49 @@ async function expectOnlyAbortedSince(before: number): Promise<void> {
   expect(res.status).toBe(200);
   const complete = legacy.seen.slice(before).filter((s) => s.complete);
   expect(complete.map((s) => s.bytes)).toEqual([1024]);
+}
+
+describe('a streamed user id body on a shadow-safe route', () => {
+  it('is still shadowed when under the shadow body limit, and never when refused', async () => {
+    const control = await startEchoUpstream('legacy');
+    const candidate = await startEchoUpstream('user');
+    const shadowed = await startProxy({
+      legacyUrl: control.url,
+      userUrl: candidate.url,
+      config: {
+        routes: [{ name: 'notes', method: 'POST', path: '/api/notes', shadowSafe: true, userIdIn: 'body' }],
+      },
+    });
+    try {
+      expect((await shadowed.admin('PUT', '/admin/shadow', { percent: 100 })).status).toBe(200);
+      const send = (userId: string) => {
+        const text = `{"user_id":"${userId}","note":"${'n'.repeat(512 * 1024)}"}`;
+        return fetch(`${shadowed.url}/api/notes`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${alice}`, 'content-type': 'application/json' },
+          body: text,
+        }).then(async (res) => ({ status: res.status, text, body: await res.text() }));
+      };
+      const refused = await send('bob');
+      expect(refused.status).toBe(403);
+      const own = await send('alice');
+      expect(own.status).toBe(200);
+      expect(control.received.at(-1)!.body).toBe(own.text);
+      await until(() => candidate.received.length > 0);
+      expect(candidate.received.map((r) => r.body)).toEqual([own.text]);
+      expect(control.received.every((r) => !r.body.includes('"bob"'))).toBe(true);
+    } finally {
+      await shadowed.stop();
+      await Promise.all([control.close(), candidate.close()]);
+    }
+  });
+});
+
+/** Polls a condition every 10 ms for up to 10 s. */
+async function until(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in 10 s');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
