@@ -1,6 +1,8 @@
+import { dirname, join } from 'node:path';
 import { ConfigError, loadConfig, maskSecrets } from './config/load.js';
 import { createLoggers } from './log/logger.js';
 import { generateTokenFile } from './admin/token-file.js';
+import { loadOrCreateIdHashSecret } from './identity/id-hash-secret.js';
 import { createSwitchyard } from './server.js';
 import { EXIT, startFailure } from './start-failure.js';
 
@@ -38,7 +40,10 @@ async function main(): Promise<void> {
         'no ADMIN_TOKEN configured: generated one (mode 0600) for the CLI',
       );
     }
-    const app = createSwitchyard({ config, log, requestLog, adminToken });
+    const idHashSecret =
+      config.identity.idHashSecret ??
+      (await loadOrCreateIdHashSecret(join(dirname(config.admin.tokenFile), 'id-hash-secret')));
+    const app = createSwitchyard({ config, log, requestLog, adminToken, idHashSecret });
     await app.start();
     let stopping = false;
     const stop = (signal: string) => {

@@ -20,6 +20,7 @@ export const ENV_PATHS: Readonly<Record<string, readonly string[]>> = {
   JWT_JWKS_URL: ['jwt', 'jwksUrl'],
   JWT_ISSUER: ['jwt', 'issuer'],
   JWT_AUDIENCE: ['jwt', 'audience'],
+  ID_HASH_SECRET: ['identity', 'idHashSecret'],
   FLAG_SOURCE: ['flags', 'source'],
   FLAGS_FILE: ['flags', 'file'],
   FLAGS_MAX_FILE_BYTES: ['flags', 'maxFileBytes'],
@@ -47,5 +48,6 @@ export const SECRET_PATHS: readonly string[] = [
   'admin.readToken',
   'jwt.secret',
   'tickets.secret',
+  'identity.idHashSecret',
   ...UNLEASH_SECRET_PATHS,
 ];

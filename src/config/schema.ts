@@ -108,7 +108,10 @@ export const configSchema = z.strictObject({
           'x-authenticated-user',
           'x-switchyard-shadow',
         ]),
+      /** Bodies declared up to this size are read, then checked; larger or chunked ones stream. */
       maxUserIdBodyBytes: positiveInt.default(256 * 1024),
+      /** Keys the id hashes in logs and divergences; generated beside the admin token when unset. */
+      idHashSecret: z.string().min(32, 'id hash secrets must be at least 32 characters').optional(),
     })
     .prefault({}),
   flags: z

@@ -20,6 +20,7 @@ export const AUTH_FAILURES = [
   'no_subject',
   'user_id_mismatch',
   'bad_body',
+  'bad_target',
 ] as const;
 export type AuthFailure = (typeof AUTH_FAILURES)[number];
 export const STAGES = ['legacy', 'shadow', 'canary', 'complete', 'rolled-back'] as const;

@@ -98,7 +98,7 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
       upstream.setHeader('content-length', body.length);
       upstream.end(body);
     } else {
-      req.pipe(upstream);
+      (ctx?.bodySource ?? req).pipe(upstream);
     }
   };
   return { engine: options.engine, agent, forward };

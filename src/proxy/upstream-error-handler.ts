@@ -36,6 +36,7 @@ export function createUpstreamErrorHandler(deps: {
       sendJsonError(res, 502, 'upstream_other', 'the engine could not be reached');
       return;
     }
+    if (ctx.bodyRefused === true) return; // aborted by the proxy, which has answered
     if (retryable && !res.headersSent) {
       ctx.retried = true;
       deps.forwarders[ctx.engine].forward(req, res, true);
