@@ -27,6 +27,7 @@ import { TtlMap } from './identity/ttl-map.js';
 import { createTicketRelay } from './proxy/ticket-relay.js';
 import { SessionDrainer } from './ws/drain.js';
 import { createWsGateway, type WsGateway } from './ws/ws-gateway.js';
+import { hashId } from './log/hash-id.js';
 import { GuardService, userHash32 } from './guard/guard-service.js';
 import { summaryView } from './admin/summary-view.js';
 
@@ -139,6 +140,7 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     log,
     stripHeaders,
     observe: shadow.observe, // shadow
+    hashId,
     onViolation: (engine, evidence, userHash) => guard.recordIsolation(engine, evidence, userHash),
     onSessionEnded: (engine, failed, userId) => guard.recordWsSession(engine, failed, userHash32(userId)),
   });

@@ -2,7 +2,7 @@ import { Listeners } from './listeners.js';
 import { peekType } from './frame-type.js';
 
 /** Client frame types that start a run, with the backend's aliases (PROTOCOL.md). */
-const RUN_STARTS: ReadonlySet<string> = new Set([
+export const RUN_STARTS: ReadonlySet<string> = new Set([
   'user_message',
   'start_agent',
   'chat_message',

@@ -1,6 +1,9 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 
-const PREFIX = 'sy1.';
+const PREFIX = 'sy2.';
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+const INFO = 'switchyard ticket tag v2';
 
 export interface TicketTag {
   ticketId: string;
@@ -11,14 +14,17 @@ export interface TicketTag {
 
 /**
  * The proxy cannot validate a ticket (that consumes it), so it relays the engine's `ticket_id`
- * wrapped in a tag that binds it to the user: `sy1.<base64url(json)>.<hmac-sha256>`. Any replica
- * with the same TICKET_SECRET can unwrap it; the engine gets the original id back.
+ * sealed in a tag that binds it to the user: `sy2.<base64url(iv | AES-256-GCM ciphertext | tag)>`,
+ * the key derived from TICKET_SECRET with HKDF-SHA256. The raw ticket id is never readable in
+ * the tag (it is the backend's own credential); any replica with the same secret can open it,
+ * and the engine gets the original id back.
  */
 export function wrapTicket(tag: TicketTag, secret: string): string {
-  const body = Buffer.from(JSON.stringify({ t: tag.ticketId, u: tag.userId, e: tag.expiresAt })).toString(
-    'base64url',
-  );
-  return `${PREFIX}${body}.${sign(body, secret)}`;
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', keyFor(secret), iv);
+  const plain = Buffer.from(JSON.stringify({ t: tag.ticketId, u: tag.userId, e: tag.expiresAt }));
+  const sealed = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
+  return `${PREFIX}${sealed.toString('base64url')}`;
 }
 
 export type UnwrapResult =
@@ -26,16 +32,22 @@ export type UnwrapResult =
 
 export function unwrapTicket(wrapped: string, secret: string, nowSeconds: number): UnwrapResult {
   if (!wrapped.startsWith(PREFIX)) return { ok: false, reason: 'malformed' };
-  const dot = wrapped.lastIndexOf('.');
-  if (dot <= PREFIX.length) return { ok: false, reason: 'malformed' };
-  const body = wrapped.slice(PREFIX.length, dot);
-  const mac = Buffer.from(wrapped.slice(dot + 1), 'base64url');
-  const expected = Buffer.from(sign(body, secret), 'base64url');
-  if (mac.length !== expected.length || !timingSafeEqual(mac, expected))
+  const sealed = Buffer.from(wrapped.slice(PREFIX.length), 'base64url');
+  if (sealed.length <= IV_BYTES + TAG_BYTES) return { ok: false, reason: 'malformed' };
+  let plain: Buffer;
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', keyFor(secret), sealed.subarray(0, IV_BYTES));
+    decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
+    plain = Buffer.concat([
+      decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES)),
+      decipher.final(),
+    ]);
+  } catch {
     return { ok: false, reason: 'forged' };
+  }
   let parsed: { t?: unknown; u?: unknown; e?: unknown };
   try {
-    parsed = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as typeof parsed;
+    parsed = JSON.parse(plain.toString('utf8')) as typeof parsed;
   } catch {
     return { ok: false, reason: 'malformed' };
   }
@@ -46,6 +58,15 @@ export function unwrapTicket(wrapped: string, secret: string, nowSeconds: number
   return { ok: true, tag: { ticketId: parsed.t, userId: parsed.u, expiresAt: parsed.e } };
 }
 
-function sign(body: string, secret: string): string {
-  return createHmac('sha256', secret).update(body).digest('base64url');
+const keys = new Map<string, Buffer>();
+
+/** One derivation per secret (a process has one or two). */
+function keyFor(secret: string): Buffer {
+  let key = keys.get(secret);
+  if (key === undefined) {
+    key = Buffer.from(hkdfSync('sha256', secret, 'switchyard', INFO, 32));
+    if (keys.size >= 4) keys.clear();
+    keys.set(secret, key);
+  }
+  return key;
 }
