@@ -1,3 +1,5 @@
+import { someToken } from './raw-tokens.js';
+
 export interface KnownUsersOptions {
   /** How long a user stays known after their last sign-in or session (default 10 min). */
   ttlMs?: number;
@@ -62,30 +64,19 @@ export class KnownUsers {
   }
 
   /**
-   * A known user other than `self` named in raw bytes (a frame that is not JSON), or null. The
-   * bytes are cut at JSON punctuation, quotes, whitespace and URL separators; only pieces as long
-   * as some known id are looked up, so the cost is one pass over the frame.
+   * A known user other than `self` named in raw bytes (a frame that is not JSON), or null. Only
+   * pieces as long as some known id are looked up, so the cost is one pass over the frame.
    */
   foreignIn(raw: Buffer, self: string): string | null {
-    let start = 0;
-    for (let i = 0; i <= raw.length; i++) {
-      if (i < raw.length && !DELIMITER[raw[i]!]) continue;
-      const found = this.knownIn(raw, start, i, self);
-      if (found !== null) return found;
-      // A sentence's full stop is not part of an id (an e-mail's inner dots are).
-      if (i - start > 1 && raw[i - 1] === 0x2e) {
-        const trimmed = this.knownIn(raw, start, i - 1, self);
-        if (trimmed !== null) return trimmed;
-      }
-      start = i + 1;
-    }
-    return null;
-  }
-
-  private knownIn(raw: Buffer, start: number, end: number, self: string): string | null {
-    if (end <= start || !this.lengths.has(end - start)) return null;
-    const token = raw.toString('utf8', start, end);
-    return token !== self && this.has(token) ? token : null;
+    let found: string | null = null;
+    someToken(raw, (start, end) => {
+      if (!this.lengths.has(end - start)) return false;
+      const token = raw.toString('utf8', start, end);
+      if (token === self || !this.has(token)) return false;
+      found = token;
+      return true;
+    });
+    return found;
   }
 
   private insert(userId: string, now: number): void {
@@ -117,12 +108,3 @@ export class KnownUsers {
     }
   }
 }
-
-/** Bytes that end an id-shaped token: controls, space, quotes, JSON and URL punctuation. */
-const DELIMITER: readonly boolean[] = (() => {
-  const table = new Array<boolean>(256).fill(false);
-  for (let b = 0; b <= 0x20; b++) table[b] = true;
-  for (const c of '"\'`,:;{}[]()<>\\=&/?#!*^~') table[c.charCodeAt(0)] = true;
-  table[0x7f] = true;
-  return table;
-})();

@@ -3,6 +3,7 @@ import { scanFrame, type FrameIds } from './frame-ids.js';
 import { KnownUsers } from './known-users.js';
 import type { Claim, OwnershipIndex } from './ownership.js';
 import { PendingStarts } from './pending-starts.js';
+import { someToken } from './raw-tokens.js';
 
 /**
  * What a violation rests on: `user_id` = the frame named another user known to this instance
@@ -56,10 +57,8 @@ export class SessionGuard {
     const scan = scanFrame(data, isBinary);
     if (scan.kind === 'clean') return OK;
     if (scan.kind === 'opaque') {
-      if (this.known.foreignIn(data, this.userId) !== null)
-        return { ok: false, evidence: 'user_id', type: null };
-      if (isBinary && scan.idKey) return { ok: false, evidence: 'ownership', type: null };
-      return { ok: true, type: null };
+      const evidence = this.opaqueEvidence(data) ?? (isBinary && scan.idKey ? 'ownership' : null);
+      return evidence === null ? { ok: true, type: null } : { ok: false, evidence, type: null };
     }
     const ids = scan.ids;
     const evidence = this.engineEvidence(ids);
@@ -73,8 +72,8 @@ export class SessionGuard {
     const scan = scanFrame(data, isBinary);
     if (scan.kind === 'clean') return OK;
     if (scan.kind === 'opaque') {
-      const foreign = this.known.foreignIn(data, this.userId) !== null;
-      return foreign ? { ok: false, evidence: 'user_id', type: null } : { ok: true, type: null };
+      const evidence = this.opaqueEvidence(data);
+      return evidence === null ? { ok: true, type: null } : { ok: false, evidence, type: null };
     }
     const ids = scan.ids;
     const evidence = this.clientEvidence(ids);
@@ -88,6 +87,16 @@ export class SessionGuard {
   close(): void {
     for (const [id, claim] of this.held) this.index.release(id, claim);
     this.held.clear();
+  }
+
+  /** A frame that is not JSON: another known user's id, or an id another user owns, in its bytes. */
+  private opaqueEvidence(data: Buffer): Evidence | null {
+    if (this.known.foreignIn(data, this.userId) !== null) return 'user_id';
+    const owned = someToken(data, (start, end) => {
+      const owner = this.index.ownerOf(data.toString('utf8', start, end));
+      return owner !== undefined && owner !== this.userId;
+    });
+    return owned ? 'ownership' : null;
   }
 
   private engineEvidence(ids: FrameIds): Evidence | null {
