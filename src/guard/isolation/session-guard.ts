@@ -158,8 +158,10 @@ export class SessionGuard {
     let inMyRun = false;
     for (const r of ids.runIds) {
       if (this.index.ownerOf(r) === this.userId) inMyRun = true;
-      else if (mine) inMyRun = this.claim(r) || inMyRun;
-      else {
+      else if (mine) {
+        this.starts.take(this.starts.find(ids.threadIds)); // the start it answers, if any
+        inMyRun = this.claim(r) || inMyRun;
+      } else {
         const start = this.starts.find(ids.threadIds);
         if (start < 0) continue; // an engine-initiated run, delivered by configuration
         this.starts.take(start);
