@@ -81,8 +81,10 @@ function collect(root: unknown, ids: FrameIds, nesting: number): void {
 }
 
 function nested(text: string, ids: FrameIds, nesting: number): void {
-  const first = text.trimStart()[0];
-  if (first !== '{' && first !== '[') return;
+  let i = 0;
+  while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+  const first = text.charCodeAt(i);
+  if (first !== 0x7b && first !== 0x5b) return; // { [
   let inner: unknown;
   try {
     inner = JSON.parse(text);

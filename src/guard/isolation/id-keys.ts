@@ -4,6 +4,13 @@ const KINDS: ReadonlyMap<string, IdKind> = new Map([
   ['userid', 'user'],
   ['runid', 'run'],
   ['threadid', 'thread'],
+  // The common spellings, looked up as they are.
+  ['user_id', 'user'],
+  ['run_id', 'run'],
+  ['thread_id', 'thread'],
+  ['userId', 'user'],
+  ['runId', 'run'],
+  ['threadId', 'thread'],
 ]);
 const MAX_KEY_LENGTH = 24;
 
@@ -13,12 +20,16 @@ const MAX_KEY_LENGTH = 24;
  * an escaped key (`user\u005fid`) is seen as what it is.
  */
 export function idKind(key: string): IdKind | null {
-  if (key.length < 5 || key.length > MAX_KEY_LENGTH) return null;
-  return KINDS.get(key.replace(/[_-]/g, '').toLowerCase()) ?? null;
+  const n = key.length;
+  if (n < 5 || n > MAX_KEY_LENGTH) return null;
+  // Most keys end in neither `id` nor `ID`: rejected without building a string.
+  if ((key.charCodeAt(n - 1) | 0x20) !== 0x64 || (key.charCodeAt(n - 2) | 0x20) !== 0x69) return null;
+  return KINDS.get(key) ?? KINDS.get(key.replace(/[_-]/g, '').toLowerCase()) ?? null;
 }
 
-const BACKSLASH_U = Buffer.from('\\u');
-const KEY_ENDS = ['d"', 'D"', 'd\\', 'D\\'].map((s) => Buffer.from(s));
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const LOWER_U = 0x75;
 const STEMS = ['user', 'run', 'thread'].map((s) => Buffer.from(s));
 const UNDERSCORE = 0x5f;
 const HYPHEN = 0x2d;
@@ -26,14 +37,16 @@ const HYPHEN = 0x2d;
 /**
  * Cheap raw pre-check: can this frame carry an id key at all? True when it holds an `id` key
  * ending after one of the stems (any case, `_`/`-` between), also inside a JSON string (`id\"`),
- * or any `\u` escape (a key may be escaped). Frames for which this is false are never parsed.
+ * or any `\u` escape (a key may be escaped). One pass over the bytes; frames for which this is
+ * false are never parsed.
  */
 export function mayNameIdKey(raw: Buffer): boolean {
-  if (raw.includes(BACKSLASH_U)) return true;
-  for (const end of KEY_ENDS) {
-    for (let at = raw.indexOf(end); at >= 0; at = raw.indexOf(end, at + 2)) {
-      if (at > 0 && (raw[at - 1]! | 0x20) === 0x69 /* i */ && stemBefore(raw, at - 1)) return true;
-    }
+  for (let i = 0; i < raw.length; i++) {
+    const b = raw[i];
+    if (b !== QUOTE && b !== BACKSLASH) continue;
+    if (b === BACKSLASH && raw[i + 1] === LOWER_U) return true;
+    if (i >= 2 && (raw[i - 1]! | 0x20) === 0x64 && (raw[i - 2]! | 0x20) === 0x69 && stemBefore(raw, i - 2))
+      return true;
   }
   return false;
 }
