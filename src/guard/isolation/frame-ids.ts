@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { idKind, mayNameIdKey } from './id-keys.js';
+import { isSpace, looksLikeJson } from './own-ids-only.js';
 
 /** The ids a frame names, at any depth, in arrays, and in JSON nested in string fields. */
 export interface FrameIds {
@@ -15,6 +16,8 @@ export interface FrameIds {
  * - `clean`: it cannot name an id key (not parsed);
  * - `ids`: JSON (text, or binary that is UTF-8 JSON), parsed once, with the ids it names;
  * - `opaque`: not JSON; `idKey` when its bytes hold something like an id key.
+ * A frame without an id key that starts and ends like a JSON object or array is taken as JSON
+ * without parsing it (the hot path); anything else is opaque and scanned for known user ids.
  */
 export type FrameScan =
   { kind: 'clean' } | { kind: 'ids'; ids: FrameIds } | { kind: 'opaque'; idKey: boolean };
@@ -36,22 +39,6 @@ export function scanFrame(raw: Buffer, isBinary = false): FrameScan {
   const ids: FrameIds = { type: top, userIds: [], runIds: [], threadIds: [] };
   collect(parsed, ids, 0);
   return { kind: 'ids', ids };
-}
-
-/**
- * A frame without an id key that starts and ends like a JSON object or array is taken as JSON
- * without parsing it (the hot path); anything else is opaque and scanned for known user ids.
- */
-function looksLikeJson(raw: Buffer): boolean {
-  let i = 0;
-  let j = raw.length - 1;
-  while (i < j && isSpace(raw[i]!)) i++;
-  while (j > i && isSpace(raw[j]!)) j--;
-  return (raw[i] === 0x7b && raw[j] === 0x7d) || (raw[i] === 0x5b && raw[j] === 0x5d);
-}
-
-function isSpace(b: number): boolean {
-  return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 }
 
 /** The ids of a frame that may carry some, or null (used where only JSON matters: the shadow). */

@@ -1,6 +1,9 @@
+import { isUtf8 } from 'node:buffer';
 import { RUN_STARTS } from '../../ws/run-tracker.js';
 import { scanFrame, type FrameIds } from './frame-ids.js';
+import type { IdKind } from './id-keys.js';
 import { KnownUsers } from './known-users.js';
+import { ownIdsOnly, sameBytes, type OwnIdCheck } from './own-ids-only.js';
 import type { Claim, OwnershipIndex } from './ownership.js';
 import { PendingStarts } from './pending-starts.js';
 import { someToken } from './raw-tokens.js';
@@ -29,6 +32,7 @@ const THREAD_EVENTS: ReadonlySet<string> = new Set(['thread_created', 'thread_lo
 const MAX_HELD = 2_000;
 const MAX_NAMED = 1_000;
 const OK: Verdict = { ok: true, type: undefined };
+const RECENT_IDS = 4;
 
 /**
  * The isolation guard of one session (PROTOCOL.md, "What a leak is"; docs/decisions.md,
@@ -43,6 +47,8 @@ export class SessionGuard {
   private readonly named = new Set<string>();
   private readonly starts: PendingStarts;
   private readonly known: KnownUsers;
+  private readonly selfBytes: Buffer;
+  private readonly recent: Array<{ id: string; bytes: Buffer }> = [];
 
   constructor(
     private readonly userId: string,
@@ -50,10 +56,13 @@ export class SessionGuard {
     private readonly options: SessionGuardOptions = {},
   ) {
     this.known = options.knownUsers ?? new KnownUsers();
+    this.selfBytes = Buffer.from(userId);
     this.starts = new PendingStarts(options.now ?? Date.now);
   }
 
   checkEngineFrame(data: Buffer, isBinary = false): Verdict {
+    // Most frames name only this session's own ids: proven on the bytes, not parsed.
+    if ((!isBinary || isUtf8(data)) && ownIdsOnly(data, this.isOwn)) return OK;
     const scan = scanFrame(data, isBinary);
     if (scan.kind === 'clean') return OK;
     if (scan.kind === 'opaque') {
@@ -81,6 +90,28 @@ export class SessionGuard {
     for (const t of ids.threadIds) if (this.named.size < MAX_NAMED) this.named.add(t);
     if (ids.type !== null && RUN_STARTS.has(ids.type)) this.starts.push(ids.threadIds[0] ?? null);
     return { ok: true, type: ids.type };
+  }
+
+  /**
+   * An id the full check would pass with nothing to register: this user's own id, or a run or
+   * thread this session holds (also a thread id in `user_id`, unless it is a user's). The last
+   * few such ids are remembered as bytes: a run's frames repeat its ids.
+   */
+  private readonly isOwn: OwnIdCheck = (kind, raw, start, end) => {
+    if (end === start) return true;
+    if (kind === 'user' && sameBytes(raw, start, end, this.selfBytes)) return true;
+    for (const r of this.recent) if (sameBytes(raw, start, end, r.bytes)) return this.holds(kind, r.id);
+    const id = raw.toString('utf8', start, end);
+    if (kind === 'user' && id === this.userId) return true;
+    if (!this.holds(kind, id)) return false;
+    if (this.recent.length >= RECENT_IDS) this.recent.shift();
+    this.recent.push({ id, bytes: Buffer.from(id) });
+    return true;
+  };
+
+  private holds(kind: IdKind, id: string): boolean {
+    if (kind === 'user' && this.known.has(id)) return false;
+    return this.held.has(id) && this.index.ownerOf(id) === this.userId;
   }
 
   /** Releases every id this session registered. */

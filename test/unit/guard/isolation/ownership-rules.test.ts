@@ -152,6 +152,18 @@ describe('bounds', () => {
     expect(index.ownerOf('c1')).toBe('cat');
   });
 
+  it('never takes as its own an id it held that was evicted and confirmed for another user since', () => {
+    const { session } = world({}, new OwnershipIndex({ perUser: 1 }));
+    const ann = session('ann');
+    const ben = session('ben');
+    const thinking = bridge({ thread_id: 't1' });
+    expect(ann.checkEngineFrame(emitter({ user_id: 'ann', thread_id: 't1' })).ok).toBe(true);
+    expect(ann.checkEngineFrame(thinking).ok).toBe(true); // the shortcut: a thread it holds
+    expect(ann.checkEngineFrame(emitter({ user_id: 'ann', thread_id: 't2' })).ok).toBe(true); // evicts t1
+    expect(ben.checkEngineFrame(emitter({ user_id: 'ben', thread_id: 't1' })).ok).toBe(true);
+    expect(ann.checkEngineFrame(thinking)).toMatchObject({ ok: false, evidence: 'ownership' });
+  });
+
   it('ignores the release of a claim that was evicted and claimed again meanwhile', () => {
     const index = new OwnershipIndex({ perUser: 1 });
     const stale = index.claim('t', 'ann')!;
