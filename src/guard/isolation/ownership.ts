@@ -23,6 +23,8 @@ export class OwnershipIndex {
   private readonly owners = new Map<string, Claim>();
   /** Each user's ids, oldest first. */
   private readonly byUser = new Map<string, Set<string>>();
+  /** How many owned ids have each UTF-8 byte length: raw scans look up only pieces of these lengths. */
+  private readonly lengths = new Map<number, number>();
   private readonly perUser: number;
   private readonly total: number;
 
@@ -53,6 +55,8 @@ export class OwnershipIndex {
     }
     const claim: Claim = { userId, refs: 1 };
     this.owners.set(id, claim);
+    const bytes = Buffer.byteLength(id);
+    this.lengths.set(bytes, (this.lengths.get(bytes) ?? 0) + 1);
     mine.add(id);
     this.byUser.set(userId, mine); // an eviction may have emptied and dropped it
     return claim;
@@ -65,6 +69,11 @@ export class OwnershipIndex {
 
   size(): number {
     return this.owners.size;
+  }
+
+  /** Whether some owned id is `bytes` long in UTF-8 (a cheap filter before a lookup). */
+  hasByteLength(bytes: number): boolean {
+    return this.lengths.has(bytes);
   }
 
   /** How many ids `userId` owns. */
@@ -81,6 +90,10 @@ export class OwnershipIndex {
     const claim = this.owners.get(id);
     if (claim === undefined) return;
     this.owners.delete(id);
+    const bytes = Buffer.byteLength(id);
+    const n = (this.lengths.get(bytes) ?? 1) - 1;
+    if (n <= 0) this.lengths.delete(bytes);
+    else this.lengths.set(bytes, n);
     const mine = this.byUser.get(claim.userId);
     mine?.delete(id);
     if (mine?.size === 0) this.byUser.delete(claim.userId);

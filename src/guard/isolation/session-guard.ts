@@ -124,6 +124,7 @@ export class SessionGuard {
   private opaqueEvidence(data: Buffer): Evidence | null {
     if (this.known.foreignIn(data, this.userId) !== null) return 'user_id';
     const owned = someToken(data, (start, end) => {
+      if (!this.index.hasByteLength(end - start)) return false;
       const owner = this.index.ownerOf(data.toString('utf8', start, end));
       return owner !== undefined && owner !== this.userId;
     });
