@@ -20,6 +20,8 @@ export class KnownUsers {
   private readonly seen = new Map<string, number>();
   /** How many known ids have each UTF-8 byte length: frames are scanned only for these lengths. */
   private readonly lengths = new Map<number, number>();
+  /** Counts users added: an id not known before can become known only after. */
+  additions = 0;
   private readonly ttlMs: number;
   private readonly maxUsers: number;
   private readonly now: () => number;
@@ -81,6 +83,7 @@ export class KnownUsers {
 
   private insert(userId: string, now: number): void {
     this.seen.set(userId, now);
+    this.additions++;
     const len = Buffer.byteLength(userId);
     this.lengths.set(len, (this.lengths.get(len) ?? 0) + 1);
   }

@@ -27,6 +27,8 @@ export class OwnershipIndex {
   private readonly lengths = new Map<number, number>();
   private readonly perUser: number;
   private readonly total: number;
+  /** Counts every id that stopped being owned: an id some user held can change hands only after. */
+  drops = 0;
 
   constructor(limits: OwnershipLimits = {}) {
     this.perUser = limits.perUser ?? 1_000;
@@ -90,6 +92,7 @@ export class OwnershipIndex {
     const claim = this.owners.get(id);
     if (claim === undefined) return;
     this.owners.delete(id);
+    this.drops++;
     const bytes = Buffer.byteLength(id);
     const n = (this.lengths.get(bytes) ?? 1) - 1;
     if (n <= 0) this.lengths.delete(bytes);

@@ -48,7 +48,13 @@ export class SessionGuard {
   private readonly starts: PendingStarts;
   private readonly known: KnownUsers;
   private readonly selfBytes: Buffer;
-  private readonly recent: Array<{ id: string; bytes: Buffer }> = [];
+  private readonly recent: Array<{
+    id: string;
+    kind: IdKind;
+    bytes: Buffer;
+    drops: number;
+    additions: number;
+  }> = [];
 
   constructor(
     private readonly userId: string,
@@ -95,17 +101,26 @@ export class SessionGuard {
   /**
    * An id the full check would pass with nothing to register: this user's own id, or a run or
    * thread this session holds (also a thread id in `user_id`, unless it is a user's). The last
-   * few such ids are remembered as bytes: a run's frames repeat its ids.
+   * few such ids are remembered as bytes, with the index's and registry's counters when they were
+   * checked: a run's frames repeat its ids, and a held id can change hands only after a drop.
    */
   private readonly isOwn: OwnIdCheck = (kind, raw, start, end) => {
     if (end === start) return true;
     if (kind === 'user' && sameBytes(raw, start, end, this.selfBytes)) return true;
-    for (const r of this.recent) if (sameBytes(raw, start, end, r.bytes)) return this.holds(kind, r.id);
+    for (const r of this.recent) {
+      if (r.kind !== kind || !sameBytes(raw, start, end, r.bytes)) continue;
+      if (r.drops === this.index.drops && r.additions === this.known.additions) return true;
+      if (!this.holds(kind, r.id)) return false;
+      r.drops = this.index.drops;
+      r.additions = this.known.additions;
+      return true;
+    }
     const id = raw.toString('utf8', start, end);
     if (kind === 'user' && id === this.userId) return true;
     if (!this.holds(kind, id)) return false;
     if (this.recent.length >= RECENT_IDS) this.recent.shift();
-    this.recent.push({ id, bytes: Buffer.from(id) });
+    const checked = { drops: this.index.drops, additions: this.known.additions };
+    this.recent.push({ id, kind, bytes: Buffer.from(id), ...checked });
     return true;
   };
 
