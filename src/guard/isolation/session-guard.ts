@@ -6,6 +6,7 @@ import { KnownUsers } from './known-users.js';
 import { ownIdsOnly, sameBytes, type OwnIdCheck } from './own-ids-only.js';
 import type { Claim, OwnershipIndex } from './ownership.js';
 import { PendingStarts } from './pending-starts.js';
+import { RecentOwnIds } from './recent-own-ids.js';
 import { someToken } from './raw-tokens.js';
 
 /**
@@ -32,11 +33,10 @@ const THREAD_EVENTS: ReadonlySet<string> = new Set(['thread_created', 'thread_lo
 const MAX_HELD = 2_000;
 const MAX_NAMED = 1_000;
 const OK: Verdict = { ok: true, type: undefined };
-const RECENT_IDS = 4;
 
 /**
  * The isolation guard of one session (PROTOCOL.md, "What a leak is"; docs/decisions.md,
- * "Isolation"). Ownership comes from the engine: a run id is this user's when it binds to a run
+ * "WebSocket"). Ownership comes from the engine: a run id is this user's when it binds to a run
  * this session's client started, or arrives with this user's own user id; a thread id when the
  * engine sends it with this user's id, within this user's run, or in a thread event for a thread
  * the client named. A client naming an id claims nothing. A blocked frame registers nothing.
@@ -48,13 +48,7 @@ export class SessionGuard {
   private readonly starts: PendingStarts;
   private readonly known: KnownUsers;
   private readonly selfBytes: Buffer;
-  private readonly recent: Array<{
-    id: string;
-    kind: IdKind;
-    bytes: Buffer;
-    drops: number;
-    additions: number;
-  }> = [];
+  private readonly recent: RecentOwnIds;
 
   constructor(
     private readonly userId: string,
@@ -63,6 +57,7 @@ export class SessionGuard {
   ) {
     this.known = options.knownUsers ?? new KnownUsers();
     this.selfBytes = Buffer.from(userId);
+    this.recent = new RecentOwnIds(index, this.known);
     this.starts = new PendingStarts(options.now ?? Date.now);
   }
 
@@ -100,34 +95,25 @@ export class SessionGuard {
 
   /**
    * An id the full check would pass with nothing to register: this user's own id, or a run or
-   * thread this session holds (also a thread id in `user_id`, unless it is a user's). The last
-   * few such ids are remembered as bytes, with the index's and registry's counters when they were
-   * checked: a run's frames repeat its ids, and a held id can change hands only after a drop.
+   * thread this session holds (also a thread id in `user_id`, unless it is a user's).
    */
   private readonly isOwn: OwnIdCheck = (kind, raw, start, end) => {
     if (end === start) return true;
     if (kind === 'user' && sameBytes(raw, start, end, this.selfBytes)) return true;
-    for (const r of this.recent) {
-      if (r.kind !== kind || !sameBytes(raw, start, end, r.bytes)) continue;
-      if (r.drops === this.index.drops && r.additions === this.known.additions) return true;
-      if (!this.holds(kind, r.id)) return false;
-      r.drops = this.index.drops;
-      r.additions = this.known.additions;
-      return true;
-    }
+    const remembered = this.recent.check(kind, raw, start, end, this.holds);
+    if (remembered !== null) return remembered;
     const id = raw.toString('utf8', start, end);
     if (kind === 'user' && id === this.userId) return true;
     if (!this.holds(kind, id)) return false;
-    if (this.recent.length >= RECENT_IDS) this.recent.shift();
-    const checked = { drops: this.index.drops, additions: this.known.additions };
-    this.recent.push({ id, kind, bytes: Buffer.from(id), ...checked });
+    this.recent.remember(kind, id);
     return true;
   };
 
-  private holds(kind: IdKind, id: string): boolean {
-    if (kind === 'user' && this.known.has(id)) return false;
+  /** As the full check sees it: a user's id is never a thread or a `user_id` of this session. */
+  private readonly holds = (kind: IdKind, id: string): boolean => {
+    if (kind !== 'run' && this.known.has(id)) return false;
     return this.held.has(id) && this.index.ownerOf(id) === this.userId;
-  }
+  };
 
   /** Releases every id this session registered. */
   close(): void {
