@@ -32,6 +32,7 @@ import { ListenError } from './start-failure.js';
 import { SessionDrainer } from './ws/drain.js';
 import { createWsGateway, type WsGateway } from './ws/ws-gateway.js';
 import { GuardService, userHash32 } from './guard/guard-service.js';
+import { KnownUsers } from './guard/isolation/known-users.js';
 import { summaryView } from './admin/summary-view.js';
 
 export interface SwitchyardDeps {
@@ -129,6 +130,8 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     onComparison: (result, userId) => guard.recordComparison(result, userId),
   });
   // <<< shadow
+  /** Users signed in here now or recently: only their ids prove a leak (guard/isolation). */
+  const knownUsers = new KnownUsers();
   const handle = createTrafficHandler({
     catalogue,
     verifier,
@@ -141,6 +144,7 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     allowAnonymous: config.identity.allowAnonymous,
     maxUserIdBodyBytes: config.identity.maxUserIdBodyBytes,
     onFinished: (req, res, ctx, route, userId) => {
+      if (userId !== null) knownUsers.touch(userId);
       guard.recordHttp(ctx.engine, performance.now() - ctx.startedAt, res.statusCode, userId);
       shadow.onHttpFinished(req, res, ctx, route, userId); // shadow
     },
@@ -159,7 +163,10 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     log,
     stripHeaders,
     observe: shadow.observe, // shadow
-    onViolation: (engine, evidence, userHash) => guard.recordIsolation(engine, evidence, userHash, userHash),
+    hashId,
+    knownUsers,
+    onViolation: (engine, evidence, userHash, sessionId) =>
+      guard.recordIsolation(engine, evidence, sessionId, userHash),
     onSessionEnded: (engine, failed, userId) => guard.recordWsSession(engine, failed, userHash32(userId)),
   });
   traffic.on('upgrade', (req, socket, head) => gateway.upgrade(req, socket, head));

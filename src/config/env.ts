@@ -29,6 +29,7 @@ export const ENV_PATHS: Readonly<Record<string, readonly string[]>> = {
   ...UNLEASH_ENV_PATHS,
   LOG_LEVEL: ['log', 'level'],
   TICKET_SECRET: ['tickets', 'secret'],
+  WS_ALLOW_ENGINE_RUNS: ['websocket', 'allowEngineInitiatedRuns'],
   GUARD_MODE: ['guard', 'mode'],
   GUARD_WINDOW_SECONDS: ['guard', 'windowSeconds'],
   GUARD_MIN_REQUESTS: ['guard', 'minRequests'],

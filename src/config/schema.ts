@@ -146,6 +146,8 @@ export const configSchema = z.strictObject({
       handshakeTimeoutMs: positiveInt.default(5_000),
       fallbackToLegacy: bool.default(false),
       isolation: z.enum(['block', 'report', 'off']).default('block'),
+      /** Deliver a run id that no run start of the session explains (WS_ALLOW_ENGINE_RUNS). */
+      allowEngineInitiatedRuns: bool.default(false),
       minSessionMs: z.coerce.number().int().min(0).default(1_500),
       drain: z
         .strictObject({

@@ -16,5 +16,6 @@ export class SwitchyardError extends Error {
 export const badRequest = (message: string) => new SwitchyardError(400, 'bad_request', message);
 export const unauthorized = () =>
   new SwitchyardError(401, 'unauthorized', 'a valid admin bearer token is required');
-export const forbidden = () => new SwitchyardError(403, 'read_only', 'the read-only token cannot change anything');
+export const forbidden = () =>
+  new SwitchyardError(403, 'read_only', 'the read-only token cannot change anything');
 export const notFound = (message: string) => new SwitchyardError(404, 'not_found', message);

@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 
 /** A short, stable stand-in for an id (user, run, thread) in logs and stored divergences. */
 export type IdHasher = (id: string) => string;
@@ -10,12 +10,4 @@ export type IdHasher = (id: string) => string;
  */
 export function createIdHasher(secret: string): IdHasher {
   return (id) => createHmac('sha256', secret).update(id).digest('hex').slice(0, 12);
-}
-
-/**
- * @deprecated Unkeyed. Kept only until the merge so that src/ws/ws-gateway.ts compiles: it takes
- * `deps.hashId` (a createIdHasher from server.ts) instead, then this goes.
- */
-export function hashId(id: string): string {
-  return createHash('sha256').update(id).digest('hex').slice(0, 12);
 }

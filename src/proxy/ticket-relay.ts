@@ -1,6 +1,6 @@
 import { request, type Agent, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Engine } from '../routing/types.js';
-import { wrapTicket } from '../ws/ticket-tag.js';
+import { wrapTicket } from '../identity/ticket-tag.js';
 import { sendJsonError } from './json-error.js';
 import { BodyTooLargeError, readBody } from './read-body.js';
 import type { RoutedRequest } from './request-context.js';
