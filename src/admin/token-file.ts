@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { writeFileAtomic } from '../flags/atomic-write.js';
 
@@ -12,10 +12,3 @@ export async function generateTokenFile(path: string): Promise<string> {
   return token;
 }
 
-export async function readTokenFile(path: string): Promise<string | null> {
-  try {
-    return (await readFile(path, 'utf8')).trim() || null;
-  } catch {
-    return null;
-  }
-}

@@ -1,4 +1,5 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { TtlMap } from './ttl-map.js';
 
 export interface VerifierOptions {
   secret?: string | undefined;
@@ -13,24 +14,19 @@ export interface VerifierOptions {
 export type Verified = { ok: true; userId: string } | { ok: false; reason: TokenFailure };
 export type TokenFailure = 'expired' | 'invalid' | 'no_subject';
 
-interface CacheEntry {
-  userId: string;
-  expiresAtMs: number;
-}
-
 /**
  * Verifies access tokens and remembers the good ones until they expire, so that a user's
- * next request costs a map lookup, not a signature check. The cache is bounded: when full,
- * the oldest entry goes (Map keeps insertion order).
+ * next request costs a map lookup, not a signature check. The cache is bounded (TtlMap).
  */
 export class TokenVerifier {
-  private readonly cache = new Map<string, CacheEntry>();
+  private readonly cache: TtlMap<string>;
   private readonly key: Uint8Array | JWTVerifyGetKey;
   private readonly algorithms: string[];
   private readonly now: () => number;
 
   constructor(private readonly options: VerifierOptions) {
     this.now = options.now ?? Date.now;
+    this.cache = new TtlMap(options.cacheSize);
     if (options.jwksUrl !== undefined) {
       this.key = createRemoteJWKSet(new URL(options.jwksUrl));
       this.algorithms = ['RS256', 'ES256'];
@@ -44,13 +40,7 @@ export class TokenVerifier {
 
   /** Synchronous fast path: the user id of a token verified before and not yet expired. */
   cached(token: string): string | undefined {
-    const entry = this.cache.get(token);
-    if (entry === undefined) return undefined;
-    if (entry.expiresAtMs <= this.now()) {
-      this.cache.delete(token);
-      return undefined;
-    }
-    return entry.userId;
+    return this.cache.get(token, this.now());
   }
 
   async verify(token: string): Promise<Verified> {
@@ -73,7 +63,7 @@ export class TokenVerifier {
   }
 
   size(): number {
-    return this.cache.size;
+    return this.cache.size();
   }
 
   private remember(token: string, userId: string, exp: number | undefined): void {
@@ -82,10 +72,6 @@ export class TokenVerifier {
       exp === undefined ? Infinity : (exp + this.options.clockSkewSeconds) * 1000,
       this.now() + 5 * 60_000,
     );
-    if (this.cache.size >= this.options.cacheSize) {
-      const oldest = this.cache.keys().next();
-      if (oldest.done !== true) this.cache.delete(oldest.value);
-    }
-    this.cache.set(token, { userId, expiresAtMs });
+    this.cache.set(token, userId, expiresAtMs);
   }
 }

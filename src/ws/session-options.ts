@@ -29,7 +29,6 @@ export interface RelaySessionInit {
   assignment: Assignment;
   upstreamUrl: string;
   upstreamHeaders: Record<string, string>;
-  userId: string | null;
   userHash: string;
   guard: SessionGuard | null;
   limits: RelayLimits;

@@ -142,7 +142,6 @@ export function createWsGateway(deps: GatewayDeps) {
         assignment,
         upstreamUrl: upstreamWsUrl(config.engines[assignment.serve].url, url.pathname, query),
         upstreamHeaders: headers,
-        userId: identity.userId,
         userHash,
         guard: ws.isolation === 'off' ? null : new SessionGuard(identity.userId, ownership, guardOptions),
         limits: ws,
