@@ -11,4 +11,3 @@ export async function generateTokenFile(path: string): Promise<string> {
   await chmod(path, 0o600);
   return token;
 }
-
