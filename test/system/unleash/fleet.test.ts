@@ -20,6 +20,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function fileSourceState(state: FlagState): Promise<FlagState> {
   const path = join(s.dir, 'file-source', 'flags.json');
   const file = new FileFlagSource(path, FLAG_NAMES, pino({ level: 'silent' }));
+  await file.start(); // changes are made to known flags only (a missing file is 0%)
   await file.update(() => state);
   await file.close();
   return documentToState(JSON.parse(await readFile(path, 'utf8')), FLAG_NAMES);
