@@ -1,6 +1,7 @@
 import { Agent, request, type ClientRequest, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { Engine } from '../routing/types.js';
 import { DeadlineSweeper } from './deadline-sweeper.js';
+import { engineHeaders, HOP_BY_HOP } from './engine-headers.js';
 import type { RoutedRequest } from './request-context.js';
 
 export interface ForwarderOptions {
@@ -25,19 +26,6 @@ export interface Forwarder {
   /** `fresh`: a one-off connection instead of the pool's (the retry). */
   forward(req: RoutedRequest, res: ServerResponse, fresh?: boolean): void;
 }
-
-/** Hop-by-hop headers (RFC 9110 7.6.1) are the proxy's own business on each side. */
-const HOP_BY_HOP = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'transfer-encoding',
-  'te',
-  'trailer',
-  'upgrade',
-  'proxy-authorization',
-  'proxy-authenticate',
-]);
 
 /**
  * node:http forwarding with a keep-alive agent: bodies streamed both ways, x-forwarded-* set,
@@ -129,15 +117,9 @@ function mayRetry(
 }
 
 function outgoingHeaders(req: RoutedRequest): IncomingHttpHeaders {
-  const out: IncomingHttpHeaders = {};
-  const h = req.headers;
-  for (const name in h) if (!HOP_BY_HOP.has(name)) out[name] = h[name];
-  const addr = req.socket.remoteAddress ?? '';
-  out['x-forwarded-for'] =
-    h['x-forwarded-for'] === undefined ? addr : `${String(h['x-forwarded-for'])}, ${addr}`;
-  out['x-forwarded-port'] ??= String(req.socket.localPort ?? '');
-  out['x-forwarded-proto'] ??= 'http';
-  out['x-forwarded-host'] ??= h.host ?? '';
-  if (h['transfer-encoding'] !== undefined) out['transfer-encoding'] = h['transfer-encoding'];
+  const out = engineHeaders(req.headers, req.socket);
+  // Hop-by-hop, but the body is streamed as it comes: its framing goes with it.
+  const te = req.headers['transfer-encoding'];
+  if (te !== undefined) out['transfer-encoding'] = te;
   return out;
 }

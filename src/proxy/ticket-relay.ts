@@ -1,5 +1,6 @@
 import { request, type Agent, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Engine } from '../routing/types.js';
+import { engineHeaders } from './engine-headers.js';
 import { wrapTicket } from '../identity/ticket-tag.js';
 import { sendJsonError } from './json-error.js';
 import { BodyTooLargeError, readBody } from './read-body.js';
@@ -51,10 +52,9 @@ export function createTicketRelay(deps: TicketRelayDeps) {
       res.setHeader('x-switchyard-engine', 'legacy');
       issue(req, res, 'legacy', body, userId, jwt);
     };
-    const headers = { ...req.headers, 'content-length': String(body.length) };
-    delete headers['transfer-encoding'];
+    const headers = { ...engineHeaders(req.headers, req.socket), 'content-length': String(body.length) };
     const upstream = request(
-      new URL(req.url ?? '/', deps.engines[engine].url),
+      `${deps.engines[engine].url.replace(/\/+$/, '')}${req.url ?? '/'}`,
       { method: req.method, headers, agent: deps.engines[engine].agent, timeout: deps.timeoutMs },
       (upRes) => {
         if (mayFallBack && UNAVAILABLE.has(upRes.statusCode ?? 0)) {

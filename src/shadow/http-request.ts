@@ -1,5 +1,6 @@
 import { request, type Agent, type IncomingHttpHeaders } from 'node:http';
 import type { HttpResponseSample } from '../compare/index.js';
+import { engineHeaders, type ClientSocket } from '../proxy/engine-headers.js';
 import type { DropReason } from './drop-reason.js';
 
 export interface ShadowHttpRequest {
@@ -9,6 +10,7 @@ export interface ShadowHttpRequest {
   /** Path and query string, as the client sent them. */
   target: string;
   headers: IncomingHttpHeaders;
+  client: ClientSocket;
   body: Buffer;
 }
 
@@ -22,20 +24,8 @@ export type ShadowHttpResult =
   | { ok: true; sample: HttpResponseSample }
   | { ok: false; reason: Extract<DropReason, 'connect_failed' | 'timeout' | 'body_too_large'> };
 
-/** Hop-by-hop and framing headers: never copied to the shadow request. */
-const NOT_COPIED = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'transfer-encoding',
-  'upgrade',
-  'te',
-  'trailer',
-  'host',
-  'content-length',
-  'expect',
-  'accept-encoding',
-]);
+/** Besides the hop-by-hop ones: the shadow request has its own host, framing and encoding. */
+const NOT_COPIED = ['host', 'content-length', 'expect', 'accept-encoding'] as const;
 
 /**
  * Re-sends a request to the shadow engine, marked `x-switchyard-shadow: 1`, and reads its answer
@@ -55,10 +45,8 @@ export function sendShadowRequest(
       settle(result);
     };
     const base = new URL(req.base);
-    const headers: Record<string, string | string[]> = {};
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (value !== undefined && !NOT_COPIED.has(name)) headers[name] = value;
-    }
+    const headers = engineHeaders(req.headers, req.client);
+    for (const name of NOT_COPIED) delete headers[name];
     headers['x-switchyard-shadow'] = '1';
     headers['accept-encoding'] = 'identity';
     if (req.body.length > 0 || !['GET', 'HEAD', 'DELETE', 'OPTIONS'].includes(req.method)) {

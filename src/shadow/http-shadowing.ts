@@ -113,6 +113,7 @@ export class HttpShadowing {
         method: req.method ?? 'GET',
         target: req.url ?? '/',
         headers: req.headers,
+        client: req.socket,
         body,
       },
       { agent: this.agents[candidate], timeoutMs: this.settings.httpTimeoutMs, bodyLimitBytes: limit },
