@@ -13,7 +13,8 @@ export interface OfrepFlag {
 export function switchyardFlags(names: { rollout: string; shadow: string }): OfrepFlag[] {
   return [
     { key: names.rollout, valueOf: (a) => a.serve },
-    { key: names.shadow, valueOf: (a) => a.shadow },
+    // A copy to the serving engine itself is the noise baseline's, not the shadow flag's.
+    { key: names.shadow, valueOf: (a) => (a.shadow === a.serve ? 'none' : a.shadow) },
   ];
 }
 
