@@ -23,6 +23,12 @@ describe('OFREP evaluation of the proxy decision', () => {
     expect(evaluate(shadow, assignment)).toMatchObject({ key: 's', value: shadowed, reason });
   });
 
+  it('leaves a copy to the serving engine itself (the noise baseline) out of the shadow flag', () => {
+    expect(evaluate(shadow, { serve: 'user', shadow: 'user', reason: 'rollout' })).toMatchObject({
+      value: 'none',
+    });
+  });
+
   it('answers no value when the flags are unknown, so the caller keeps its default', () => {
     expect(evaluate(rollout, { serve: 'legacy', shadow: 'none', reason: 'flags-unavailable' })).toEqual({
       key: 'r',
