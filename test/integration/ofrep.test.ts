@@ -51,7 +51,7 @@ describe('OFREP on the ops listener', () => {
     const counts = { SPLIT: 0, TARGETING_MATCH: 0, user: 0, shadowed: 0 };
     const disagreements: string[] = [];
     await pool(ids, 32, async (id) => {
-      const expected = proxy.app.control.decide(id);
+      const expected = proxy.app.switchboard.decide(id);
       const serve = await client.getStringDetails(ROLLOUT, 'default', { targetingKey: id });
       const shadow = await client.getStringDetails(SHADOW, 'default', { targetingKey: id });
       if (serve.value !== expected.serve || serve.variant !== expected.serve) disagreements.push(id);

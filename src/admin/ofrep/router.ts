@@ -6,7 +6,7 @@ import { evaluate, isFailure, targetingKeyOf, type OfrepFlag } from './evaluate.
 
 export interface OfrepDeps {
   flags: readonly OfrepFlag[];
-  /** The proxy's own decision (RolloutControl.decide), so OFREP cannot disagree with routing. */
+  /** The proxy's own decision (Switchboard.decide), so OFREP cannot disagree with routing. */
   decide: (userId: string) => Assignment;
   adminToken: string;
   readToken: string | undefined;
