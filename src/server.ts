@@ -34,6 +34,10 @@ import { createWsGateway, type WsGateway } from './ws/ws-gateway.js';
 import { RollbackGuard, userHash32 } from './guard/rollback-guard.js';
 import { KnownUsers } from './isolation/known-users.js';
 import { summaryView } from './admin/summary-view.js';
+// >>> ofrep
+import { switchyardFlags } from './admin/ofrep/evaluate.js';
+import { createOfrepRouter } from './admin/ofrep/router.js';
+// <<< ofrep
 
 export interface SwitchyardDeps {
   config: Config;
@@ -199,9 +203,24 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     createOpsApp({
       registry,
       admin,
-      // >>> console
-      mounts: consoleMounts(),
-      // <<< console
+      mounts: [
+        // >>> ofrep
+        {
+          path: '/ofrep/v1',
+          handler: createOfrepRouter({
+            flags: switchyardFlags(flagNames),
+            decide: (userId) => switchboard.decide(userId),
+            adminToken: deps.adminToken,
+            readToken: config.admin.readToken,
+            maxBodyBytes: config.admin.maxBodyBytes,
+            maxUserIdLength: 256,
+          }),
+        },
+        // <<< ofrep
+        // >>> console
+        ...consoleMounts(),
+        // <<< console
+      ],
       notReadyReason: () => {
         const status = source.status();
         if (!status.ready) return status.problem ?? 'flags not loaded';

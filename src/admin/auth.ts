@@ -16,17 +16,26 @@ function sameToken(presented: string, expected: Buffer): boolean {
  * Sets `res.locals.role`.
  */
 export function adminAuth(adminToken: string, readToken: string | undefined) {
-  const admin = digest(adminToken);
-  const read = readToken === undefined ? null : digest(readToken);
+  const roleOf = bearerRole(adminToken, readToken);
   return (req: Request, res: Response, next: NextFunction): void => {
-    const header = req.headers.authorization ?? '';
-    const token = header.toLowerCase().startsWith('bearer ') ? header.slice(7).trim() : '';
-    let role: AdminRole | null = null;
-    if (token !== '' && sameToken(token, admin)) role = 'admin';
-    else if (token !== '' && read !== null && sameToken(token, read)) role = 'read';
+    const role = roleOf(req.headers.authorization);
     if (role === null) return next(unauthorized());
     if (role === 'read' && req.method !== 'GET' && req.method !== 'HEAD') return next(forbidden());
     res.locals.role = role;
     next();
+  };
+}
+
+/** The role an `Authorization: Bearer` header carries, or null (the admin API and OFREP share it). */
+export function bearerRole(adminToken: string, readToken: string | undefined) {
+  const admin = digest(adminToken);
+  const read = readToken === undefined ? null : digest(readToken);
+  return (header: string | undefined): AdminRole | null => {
+    const value = header ?? '';
+    const token = value.toLowerCase().startsWith('bearer ') ? value.slice(7).trim() : '';
+    if (token === '') return null;
+    if (sameToken(token, admin)) return 'admin';
+    if (read !== null && sameToken(token, read)) return 'read';
+    return null;
   };
 }
