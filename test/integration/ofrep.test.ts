@@ -85,13 +85,13 @@ describe('OFREP on the ops listener', () => {
     await proxy.admin('PUT', '/admin/rollout', { percent: 100 });
     await proxy.admin('PUT', '/admin/overrides/pinned', { serve: 'legacy' });
     const client = await sdkClient(proxy.opsUrl, ADMIN_TOKEN);
-    const pinned = await client.getStringDetails(ROLLOUT, 'x', { targetingKey: 'pinned' });
-    expect(pinned).toMatchObject({ value: 'legacy', variant: 'legacy', reason: 'TARGETING_MATCH' });
+    const overridden = await client.getStringDetails(ROLLOUT, 'x', { targetingKey: 'overridden' });
+    expect(overridden).toMatchObject({ value: 'legacy', variant: 'legacy', reason: 'TARGETING_MATCH' });
     const other = await client.getStringDetails(ROLLOUT, 'x', { targetingKey: 'someone' });
     expect(other).toMatchObject({ value: 'user', reason: 'SPLIT' });
 
     await proxy.admin('POST', '/admin/rollback', { reason: 'test' });
-    for (const id of ['pinned', 'someone']) {
+    for (const id of ['overridden', 'someone']) {
       const rolled = await client.getStringDetails(ROLLOUT, 'x', { targetingKey: id });
       expect(rolled).toMatchObject({ value: 'legacy', reason: 'DISABLED' });
       expect(await client.getStringValue(SHADOW, 'x', { targetingKey: id })).toBe('none');

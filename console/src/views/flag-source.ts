@@ -34,7 +34,7 @@ export function createFlagSourceView() {
     setText(health, healthy ? '✓ healthy' : `✕ ${problem}`);
     health.classList.toggle('bad', !healthy);
     setText(lastSync, src.lastSync === null ? 'never' : `${clock(src.lastSync)} (${ago(src.lastSync)})`);
-    setText(overrides, `${s.overrides.count} user(s) pinned`);
+    setText(overrides, `${s.overrides.count} override(s)`);
   }
 
   return { root, render };

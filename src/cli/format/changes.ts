@@ -45,6 +45,6 @@ export function overrideResult(
   const done =
     serve === 'clear'
       ? `override for ${userId} cleared`
-      : `${userId} pinned to ${serve}${note === undefined ? '' : ` (note: ${note})`}`;
+      : `${userId} overridden to ${serve}${note === undefined ? '' : ` (note: ${note})`}`;
   return `${done}\nnow ${assignmentLine(now)}`;
 }

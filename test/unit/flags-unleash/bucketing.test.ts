@@ -23,7 +23,7 @@ async function offlineClient(features: unknown[]): Promise<Unleash> {
 }
 
 describe('the Unleash spelling of the flags is evaluated by decide as unleash-client evaluates it', () => {
-  it.each([1, 10, 50, 99])('agrees on 10,000 ids at %i%%, with users pinned both ways', async (percent) => {
+  it.each([1, 10, 50, 99])('agrees on 10,000 ids at %i%%, with overrides both ways', async (percent) => {
     const [legacy, user] = [ids.slice(0, 20), ids.slice(20, 40)];
     const features = [
       {

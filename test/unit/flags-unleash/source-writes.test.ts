@@ -82,7 +82,7 @@ describe('the Unleash flag source with an admin token', () => {
     await waitFor(() => other.current()?.rollout.percent === 35, 1000);
   });
 
-  it('writes overrides as the NOT_IN constraint and the userId IN pin, notes on the meta flag', async () => {
+  it('writes overrides as the NOT_IN constraint and the userId IN override, notes on the meta flag', async () => {
     const { source: s } = await started(true);
     await s.update((st) => ({
       ...st,
