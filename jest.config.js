@@ -6,6 +6,9 @@ const project = (name, extra = {}) => ({
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },
   testEnvironment: 'node',
+  // A bound on failures only: awaited conditions finish as soon as they hold, and a busy
+  // two-core CI machine must not turn a slow pass into a timeout.
+  testTimeout: 30_000,
   ...extra,
 });
 
