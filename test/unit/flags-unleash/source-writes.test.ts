@@ -4,7 +4,7 @@ import type { UnleashFlagSource } from '../../../src/flags/unleash/source.js';
 import { metaPayload } from '../../../src/flags/unleash/strategies.js';
 import type { FlagState, RollbackTrigger } from '../../../src/routing/types.js';
 import { FakeUnleash } from './fake-unleash.js';
-import { names, seed, sleep, source, tempDir, waitFor } from './helpers.js';
+import { names, seed, source, tempDir, waitFor } from './helpers.js';
 
 let fake: FakeUnleash;
 let dir: string;
@@ -170,7 +170,11 @@ describe('the Unleash flag source with an admin token', () => {
     await s.update(resume);
     expect(s.current()?.rollback.engaged).toBe(false);
     await fake.restart();
-    await sleep(500);
+    // A held rollback is written after a successful poll; after three, and with the write queue
+    // drained, a write that was going to happen has happened.
+    const polls = fake.clientPolls;
+    await waitFor(() => fake.clientPolls >= polls + 3, 10_000);
+    await s.close();
     expect(fake.env(names.rollout)?.enabled).toBe(true);
     expect(s.current()?.rollback.engaged).toBe(false);
   });
