@@ -13,5 +13,10 @@ const project = (name, extra = {}) => ({
 });
 
 export default {
-  projects: [project('unit'), project('integration'), project('system')],
+  projects: [
+    project('unit'),
+    // These run compiled code (bin/switchyard.js, dist/src/main.js, console/dist): built first when stale.
+    project('integration', { globalSetup: '<rootDir>/test/support/build-if-stale.mjs' }),
+    project('system', { globalSetup: '<rootDir>/test/support/build-if-stale.mjs' }),
+  ],
 };
