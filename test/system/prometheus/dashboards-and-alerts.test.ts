@@ -18,7 +18,7 @@ import { httpSession, usersAt, wsConcurrentRuns, wsRun, type HttpTally } from '.
 
 /**
  * The dashboards and alert rules against a real Prometheus scraping a real proxy in front of the
- * reference engines. The user engine sits behind a link that adds 60 ms to every answer, and
+ * reference engines. The user engine sits behind a link that adds 300 ms to every answer, and
  * fails every API request; everyone is shadowed, with a small cap on HTTP shadows. The guard is
  * first in dry-run, so that the traffic's conditions (errors, latency, mismatches) hold while
  * their alerts are awaited: a guard that rolled back mid-burst would move the rest of it to
@@ -31,7 +31,11 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const RULES = `${ROOT}config/prometheus/rules/switchyard-alerts.yml`;
 const DASHBOARDS = `${ROOT}dashboards/`;
 const JOB = 'switchyard';
-const SLOW_MS = 60;
+/**
+ * Far above what a busy machine adds to legacy's answers: the p95s are read from histogram
+ * buckets (0.1, 0.25, 0.5 s), and two p95s in one bucket read too close for the latency alert.
+ */
+const SLOW_MS = 300;
 /** Above 100, the alerts' minimum, so that the guard trips only once Prometheus has enough too. */
 const GUARD_MIN_REQUESTS = 120;
 const VARIABLES = { rateInterval: '1m', range: '5m' };
@@ -170,7 +174,7 @@ describe('dashboards and alerts against a real Prometheus', () => {
     for (const [key, n] of burst.byEngineStatus) tally.byEngineStatus.set(key, n);
     expect(tally.byEngineStatus.get('user 500')).toBeGreaterThanOrEqual(GUARD_MIN_REQUESTS);
     expect(tally.byEngineStatus.get('legacy 200')).toBeGreaterThanOrEqual(GUARD_MIN_REQUESTS);
-  }, 60_000);
+  }, 120_000);
 
   it('raises the error-rate, latency, mismatch and dropped-shadow alerts, and the dry-run guard says it would roll back', async () => {
     const errorRate = await raised('SwitchyardUserEngineErrorRateAboveLegacy', ', kind="http"');
