@@ -131,7 +131,7 @@ describe('the client drops', () => {
     await once(client.ws, 'open');
     client.ws.terminate();
     await until(() => rig.proxy.app.gateway.registry.size() === 0);
-    await new Promise((r) => setTimeout(r, 300));
+    await until(() => engine!.settled === 1);
     expect(engine.handshakes).toBe(1);
     expect(engine.sockets).toHaveLength(0);
   });

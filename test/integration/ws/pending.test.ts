@@ -49,7 +49,11 @@ describe('frames sent before the engine socket is open', () => {
     const client = await openAs('quinn');
     for (let i = 0; i < 6; i++) client.send({ type: 'ping', n: i });
     expect((await client.closed).code).toBe(1013);
-    await new Promise((r) => setTimeout(r, 350));
+    // Once the engine's accept delay is over and any socket it accepted is closed, nothing more can come.
+    await until(
+      () =>
+        engine!.settled === engine!.handshakes && engine!.sockets.every((ws) => ws.readyState === ws.CLOSED),
+    );
     expect(engine!.received).toHaveLength(0);
   });
 
