@@ -37,7 +37,7 @@ describe('back-pressure', () => {
     client.ws.pause();
     client.send({ type: 'flood_me' });
     const session = () => rig.proxy.app.gateway.registry.all()[0]!;
-    await until(() => session().enginePaused, 3000);
+    await until(() => session().enginePaused);
     await sleep(200);
     const stuck = flooded!.bufferedAmount;
     expect(stuck).toBeGreaterThan(16 * 1024 * 1024); // it waits at the engine, not in the proxy
@@ -66,11 +66,11 @@ describe('back-pressure', () => {
     const client = await openAs('lou');
     client.ws.pause();
     client.send({ type: 'flood_me' });
-    await until(() => (flooded?.bufferedAmount ?? 0) > 16 * 1024 * 1024, 3000);
+    await until(() => (flooded?.bufferedAmount ?? 0) > 16 * 1024 * 1024);
     const goneAt = Date.now();
     client.ws.terminate();
     // The engine's close reply waits behind what it still has to send: the proxy must read it all.
-    await until(() => closed.length === 1, 3000);
+    await until(() => closed.length === 1);
     expect(closed[0]! - goneAt).toBeLessThan(2000);
   });
 });

@@ -38,7 +38,7 @@ describe('frames sent before the engine socket is open', () => {
     for (const f of sent) client.ws.send(f);
     await until(() => rig.proxy.app.gateway.registry.all()[0]?.pendingFrames === sent.length);
     expect(engine!.received).toHaveLength(0);
-    await until(() => engine!.received.length === sent.length, 3000);
+    await until(() => engine!.received.length === sent.length);
     expect(engine!.received.map((f) => (f.isBinary ? f.data : f.data.toString('utf8')))).toEqual(sent);
     expect(engine!.received.at(-1)!.isBinary).toBe(true);
     expect(rig.proxy.app.gateway.registry.all()[0]!.pendingFrames).toBe(0);

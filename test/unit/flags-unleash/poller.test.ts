@@ -63,6 +63,6 @@ describe('polling Unleash with unleash-client', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(seen.polls).toBe(polls); // unleash-client stopped polling for good
     fake.acceptedClientToken = CLIENT_TOKEN;
-    await waitFor(() => seen.data.includes(true), 3000);
+    await waitFor(() => seen.data.includes(true));
   });
 });
