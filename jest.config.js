@@ -6,13 +6,14 @@ const project = (name, extra = {}) => ({
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },
   testEnvironment: 'node',
-  // A bound on failures only: awaited conditions finish as soon as they hold, and a busy
-  // two-core CI machine must not turn a slow pass into a timeout.
-  testTimeout: 30_000,
   ...extra,
 });
 
 export default {
+  // A bound on failures only (jest reads it from the top level, not per project): awaited
+  // conditions finish as soon as they hold, and a busy two-core machine must not turn a slow
+  // pass into a timeout.
+  testTimeout: 30_000,
   projects: [
     project('unit'),
     // These run compiled code (bin/switchyard.js, dist/src/main.js, console/dist): built first when stale.
