@@ -69,9 +69,11 @@ describe('back-pressure', () => {
     await until(() => (flooded?.bufferedAmount ?? 0) > 16 * 1024 * 1024);
     const goneAt = Date.now();
     client.ws.terminate();
-    // The engine's close reply waits behind what it still has to send: the proxy must read it all.
-    await until(() => closed.length === 1);
-    expect(closed[0]! - goneAt).toBeLessThan(2000);
+    // The engine's close reply waits behind what it still has to send, so a proxy that only
+    // started a close handshake would hold the socket until ws's 30 s close timeout; one that
+    // closes at once frees it in the time it takes to read what is in flight (longer when busy).
+    await until(() => closed.length === 1, 20_000);
+    expect(closed[0]! - goneAt).toBeLessThan(15_000);
   });
 });
 
