@@ -46,14 +46,16 @@ describe('rollback drain policy', () => {
     const at = Date.now();
     await rig.proxy.admin('POST', '/admin/rollback', {});
     await until(() => [...idle, ...busy].every((w) => w.code === 1012));
-    // Nine slots over 500 ms: the six idle sessions take the first six, 0 to 312 ms.
+    // Nine slots over 500 ms: the six idle sessions take the first six, 0 to 312 ms (timers
+    // fire late on a busy machine, never early: the upper bounds leave room for that).
     const idleCloses = idle.map((w) => w.closedAt! - at).sort((a, b) => a - b);
     expect(idleCloses[idleCloses.length - 1]! - idleCloses[0]!).toBeGreaterThanOrEqual(250);
-    expect(idleCloses[idleCloses.length - 1]!).toBeLessThan(500);
+    expect(idleCloses[idleCloses.length - 1]!).toBeLessThan(2000);
     for (const w of busy) {
       expect(w.terminalAt).toBeDefined();
+      // Right after the terminal event, not at the 10 s deadline.
       expect(w.closedAt! - w.terminalAt!).toBeGreaterThanOrEqual(0);
-      expect(w.closedAt! - w.terminalAt!).toBeLessThan(100);
+      expect(w.closedAt! - w.terminalAt!).toBeLessThan(2000);
       expect(w.closedAt!).toBeGreaterThan(Math.max(...idle.map((i) => i.closedAt!)));
     }
   });
@@ -77,7 +79,7 @@ describe('rollback drain policy', () => {
     await until(() => w!.code === 1012);
     expect(w!.terminalAt).toBeUndefined();
     expect(w!.closedAt! - at).toBeGreaterThanOrEqual(380);
-    expect(w!.closedAt! - at).toBeLessThan(1200); // not the run's 10 s
+    expect(w!.closedAt! - at).toBeLessThan(5000); // not the run's 10 s
   });
 
   it('finish-run leaves a session in a run until the run ends, however long the window', async () => {
@@ -91,7 +93,7 @@ describe('rollback drain policy', () => {
     await rig.proxy.admin('POST', '/admin/rollback', {});
     await until(() => busy!.code === 1012);
     expect(idle!.closedAt!).toBeLessThan(busy!.terminalAt!);
-    expect(busy!.closedAt! - busy!.terminalAt!).toBeLessThan(100);
+    expect(busy!.closedAt! - busy!.terminalAt!).toBeLessThan(2000);
   });
 
   it('finish-run closes a run that never ends at its bound', async () => {
