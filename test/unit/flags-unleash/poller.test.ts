@@ -16,7 +16,8 @@ beforeEach(async () => {
 afterEach(async () => {
   poller?.close();
   await fake.stop();
-  await rm(dir, { recursive: true, force: true });
+  // unleash-client may still be writing its backup file: retried, as rm does on ENOTEMPTY.
+  await rm(dir, { recursive: true, force: true, maxRetries: 5 });
 });
 
 function recorder() {

@@ -23,7 +23,8 @@ beforeEach(async () => {
 afterEach(async () => {
   await Promise.all(open.splice(0).map((s) => s.close()));
   await fake.stop().catch(() => undefined);
-  await rm(dir, { recursive: true, force: true });
+  // unleash-client may still be writing its backup file: retried, as rm does on ENOTEMPTY.
+  await rm(dir, { recursive: true, force: true, maxRetries: 5 });
 });
 
 const warnings = (lines: LogLine[]) => lines.filter((l) => l.level === 40);

@@ -37,7 +37,8 @@ beforeEach(async () => {
 afterEach(async () => {
   await Promise.all(open.splice(0).map((s) => s.close()));
   await fake.stop().catch(() => undefined);
-  await rm(dir, { recursive: true, force: true });
+  // unleash-client may still be writing its backup file: retried, as rm does on ENOTEMPTY.
+  await rm(dir, { recursive: true, force: true, maxRetries: 5 });
 });
 
 describe('the Unleash flag source without an admin token', () => {
