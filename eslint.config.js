@@ -1,7 +1,8 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import layers from './scripts/eslint/layers.mjs';
 
-const PURE = ['src/routing/**', 'src/compare/**', 'src/guard/gates/**'];
+const PURE = ['src/routing/**', 'src/compare/**', 'src/guard/gates/**', 'src/guard/isolation/**'];
 const IO_MODULES = [
   'express',
   'http-proxy-middleware',
@@ -10,8 +11,19 @@ const IO_MODULES = [
   'unleash-client',
   'pino',
   'node:http',
+  'node:https',
   'node:fs',
+  'node:fs/promises',
   'node:net',
+  'node:zlib',
+  'node:child_process',
+  'http',
+  'https',
+  'fs',
+  'fs/promises',
+  'net',
+  'zlib',
+  'child_process',
 ];
 
 export default tseslint.config(
@@ -36,6 +48,11 @@ export default tseslint.config(
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
+  },
+  {
+    files: ['src/**/*.ts'],
+    plugins: { layers },
+    rules: { 'layers/one-way': 'error' },
   },
   {
     files: PURE,

@@ -1,7 +1,7 @@
 import { SignJWT, jwtVerify } from 'jose';
 import { randomUUID } from 'node:crypto';
 
-/** HS256 access tokens with the claims the backend issues (PROTOCOL.md, "Identity"). */
+/** HS256 access tokens with the claims the backend issues (docs/design.md, "Sign-in places"). */
 
 export interface AccessTokenRequest {
   secret: string;

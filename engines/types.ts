@@ -1,4 +1,4 @@
-/** The public shapes of the reference engines (see PROTOCOL.md for what they speak). */
+/** The public shapes of the reference engines (docs/design.md, "The wire protocol", says what they speak). */
 
 export type EngineKind = 'legacy' | 'user';
 
@@ -38,7 +38,7 @@ export interface EngineFaults {
   refuseWebSocket?: boolean;
   /** How `Sec-WebSocket-Protocol` is echoed; default `jwt-auth`. */
   echoSubprotocol?: 'jwt-auth' | 'none' | 'exact';
-  /** Envelope of run events (PROTOCOL.md A = bridge, B = emitter); default legacy bridge, user emitter. */
+  /** Envelope of run events (docs/design.md: A = bridge, B = emitter); default legacy bridge, user emitter. */
   envelope?: 'bridge' | 'emitter';
   /** Delay between run events, default 20 ms. */
   stepDelayMs?: number;

@@ -1,9 +1,17 @@
+import { dirname, join } from 'node:path';
 import { ConfigError, loadConfig, maskSecrets } from './config/load.js';
 import { createLoggers } from './log/logger.js';
 import { generateTokenFile } from './admin/token-file.js';
+import { loadOrCreateIdHashSecret } from './identity/id-hash-secret.js';
 import { createSwitchyard } from './server.js';
+import { EXIT, startFailure } from './start-failure.js';
 
-/** Load config, build, listen, drain on SIGTERM. Exit 2 on invalid configuration. */
+/** How long a stop may take in all: past it the process exits (1) whatever is still pending. */
+const HARD_STOP_MS = 15_000;
+/** How long buffered log lines get before an exit: a stdout nobody reads must not hold it up. */
+const LOG_FLUSH_MS = 2_000;
+
+/** Load config, build, listen, drain on SIGTERM. Exit codes: src/start-failure.ts (README). */
 async function main(): Promise<void> {
   let config;
   try {
@@ -11,49 +19,58 @@ async function main(): Promise<void> {
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`switchyard: ${err.message}\n`);
-      process.exit(2);
+      process.exit(EXIT.config);
     }
     throw err;
   }
   const { log, requestLog, flush } = createLoggers(config.log.level);
-  log.info({ config: maskSecrets(config) }, 'configuration loaded');
-  let adminToken = config.admin.token;
-  if (adminToken === undefined) {
-    adminToken = await generateTokenFile(config.admin.tokenFile);
-    log.info(
-      { tokenFile: config.admin.tokenFile },
-      'no ADMIN_TOKEN configured: generated one (mode 0600) for the CLI',
-    );
-  }
-  const app = createSwitchyard({ config, log, requestLog, adminToken });
-  try {
-    await app.start();
-  } catch (err) {
-    log.fatal({ err: (err as Error).message }, 'could not start');
-    flush();
-    process.exit(1);
-  }
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'stopping: no new connections, finishing in-flight requests');
-    const hardStop = setTimeout(() => process.exit(1), 15_000);
-    hardStop.unref();
-    app.stop().then(
-      () => {
-        log.info('stopped');
-        flush();
-        process.exit(0);
-      },
-      () => {
-        flush();
-        process.exit(1);
-      },
-    );
+  const exit = (code: number): void => {
+    void flush(LOG_FLUSH_MS).then(() => process.exit(code));
   };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('unhandledRejection', (err) => {
+    log.error({ err: err instanceof Error ? err.message : String(err) }, 'unhandled rejection (ignored)');
+  });
+  log.info({ config: maskSecrets(config) }, 'configuration loaded');
+  try {
+    let adminToken = config.admin.token;
+    if (adminToken === undefined) {
+      adminToken = await generateTokenFile(config.admin.tokenFile);
+      log.info(
+        { tokenFile: config.admin.tokenFile },
+        'no ADMIN_TOKEN configured: generated one (mode 0600) for the CLI',
+      );
+    }
+    const idHashSecret =
+      config.identity.idHashSecret ??
+      (await loadOrCreateIdHashSecret(join(dirname(config.admin.tokenFile), 'id-hash-secret')));
+    const app = createSwitchyard({ config, log, requestLog, adminToken, idHashSecret });
+    await app.start();
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      log.info({ signal }, 'stopping: no new connections, finishing in-flight requests');
+      // Not unref'd, and independent of the log stream: the process ends by this time at the latest.
+      setTimeout(() => process.exit(EXIT.hardStop), HARD_STOP_MS);
+      app.stop().then(
+        () => {
+          log.info('stopped');
+          exit(EXIT.ok);
+        },
+        (err: unknown) => {
+          log.error({ err: (err as Error).message }, 'stop failed');
+          exit(EXIT.hardStop);
+        },
+      );
+    };
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+  } catch (err) {
+    const failure = startFailure(err);
+    process.stderr.write(`switchyard: could not start: ${failure.message}\n`);
+    log.fatal({ err: failure.message, exitCode: failure.code }, 'could not start');
+    exit(failure.code);
+  }
 }
 
 void main();

@@ -1,5 +1,5 @@
 /**
- * The admin API's answers as the console reads them (ARCHITECTURE.md, "Admin API"). The console
+ * The admin API's answers as the console reads them (README.md, "Admin API"). The console
  * is a client over HTTP, so it keeps its own copy of the shapes, as the CLI does.
  */
 export type Engine = 'legacy' | 'user';

@@ -30,7 +30,7 @@ const DEFAULT_TICKET_TTL = 300;
 const MIN_TICKET_TTL = 30;
 const MAX_TICKET_TTL = 3600;
 
-/** The backend's HTTP routes (PROTOCOL.md), answered with fixed content plus fresh volatile fields. */
+/** The backend's HTTP routes (docs/design.md, "HTTP routes"), answered with fixed content plus fresh volatile fields. */
 export function createRoutes({ tickets, threads }: RouteDeps): Route[] {
   const runId = (threadId: string): string => `run_${threadId}_${Date.now()}_${shortHex()}`;
   return [

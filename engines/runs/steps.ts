@@ -30,7 +30,7 @@ const RESULT = { rows: 3, total_cost_usd: 1234.5, top_driver: 'gpt-4o' };
 
 /**
  * The five critical events of a run, with the differences between the engines that
- * PROTOCOL.md names (the user engine thinks 2-3 times, legacy once; on failure legacy sends
+ * docs/design.md ("A run") names (the user engine thinks 2-3 times, legacy once; on failure legacy sends
  * `agent_error`, the user engine `agent_completed` with status `failed`) and one divergence.
  */
 export function buildScript({ kind, prompt, divergence, stepDelayMs }: ScriptInput): ScriptedStep[] {

@@ -22,7 +22,7 @@ export interface SessionDeps {
 }
 
 /**
- * One signed-in socket: answers client frames (PROTOCOL.md) and owns the runs it started.
+ * One signed-in socket: answers client frames (docs/design.md, "Client frames") and owns the runs it started.
  * `dispose` (on close, error or engine shutdown) cancels those runs and the heartbeat timer.
  */
 export class Session implements RunOwner, FrameSink {

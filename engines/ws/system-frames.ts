@@ -1,7 +1,7 @@
 import type { EngineKind } from '../types.js';
 import { epochSeconds, newUuid } from '../stamps.js';
 
-/** Envelope C of PROTOCOL.md: `{type, data, timestamp:<epoch float>, server_id, correlation_id}`. */
+/** Envelope C of docs/design.md ("The three envelopes"): `{type, data, timestamp:<epoch float>, server_id, correlation_id}`. */
 export function systemFrame(
   type: string,
   data: Record<string, unknown>,

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import { forbidden, unauthorized } from './errors.js';
+import { forbidden, unauthorized } from '../errors/switchyard-error.js';
 
 export type AdminRole = 'admin' | 'read';
 

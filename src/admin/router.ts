@@ -1,13 +1,21 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import type { RolloutControl } from '../control/rollout-control.js';
-import type { FlagSource } from '../flags/source.js';
+import { FlagPersistError, FlagsUnavailableError, type FlagSource } from '../flags/source.js';
 import { emptyState } from '../flags/document.js';
 import type { FlagState } from '../routing/types.js';
 import { adminAuth } from './auth.js';
-import { AdminError, notFound } from './errors.js';
+import { SwitchyardError, notFound } from '../errors/switchyard-error.js';
 import { stateView } from './state-view.js';
-import { emptyBody, overrideBody, parseOr400, percentBody, rollbackBody, userIdParam } from './validate.js';
+import {
+  emptyBody,
+  overrideBody,
+  overrideUserId,
+  parseOr400,
+  percentBody,
+  rollbackBody,
+  userIdParam,
+} from './validate.js';
 
 export interface AdminDeps {
   control: RolloutControl;
@@ -31,15 +39,14 @@ export function createAdminRouter(deps: AdminDeps): Router {
   const current = (): FlagState => control.flags() ?? emptyState(deps.flagNames);
   const state = () => stateView(current(), source.status());
 
-  /** Runs a change and writes the audit line: who, what, before, after. */
+  /** Runs a change and writes the audit line: who, what, before, after (and the failure, if any). */
   const change =
     (action: string, apply: (req: Request) => Promise<unknown>) =>
     async (req: Request, res: Response): Promise<void> => {
       const before = state();
-      await apply(req);
-      const after = state();
-      log.info(
-        {
+      const audit = (failure: string | null) => {
+        const after = state();
+        const line = {
           audit: {
             action,
             role: res.locals.role as string,
@@ -50,11 +57,21 @@ export function createAdminRouter(deps: AdminDeps): Router {
             ...(typeof (req.body as { reason?: unknown } | undefined)?.reason === 'string' && {
               reason: (req.body as { reason: string }).reason,
             }),
+            ...(failure !== null && { failed: failure }),
           },
-        },
-        `admin ${action}`,
-      );
-      res.json(after);
+        };
+        if (failure === null) log.info(line, `admin ${action}`);
+        else log.warn(line, `admin ${action} failed`);
+        return after;
+      };
+      try {
+        await apply(req);
+      } catch (err) {
+        // Bad input changes nothing and says so; anything else that failed is on the record.
+        if (!(err instanceof SwitchyardError && err.status === 400)) audit((err as Error).message);
+        throw err;
+      }
+      res.json(audit(null));
     };
 
   router.get('/state', (_req, res) => {
@@ -88,7 +105,7 @@ export function createAdminRouter(deps: AdminDeps): Router {
   router.put(
     '/overrides/:userId',
     change('override', (req) => {
-      const userId = parseOr400(userIdParam, req.params.userId);
+      const userId = parseOr400(overrideUserId, req.params.userId);
       const body = parseOr400(overrideBody, req.body);
       return control.setOverride(
         userId,
@@ -129,8 +146,17 @@ function summary(s: ReturnType<typeof stateView>) {
 
 export function handleErrors(log: Logger) {
   return (err: unknown, _req: Request, res: Response, _next: NextFunction): void => {
-    if (err instanceof AdminError) {
+    if (err instanceof SwitchyardError) {
       res.status(err.status).json(err.toJSON());
+      return;
+    }
+    if (err instanceof FlagPersistError) {
+      // Already on the record: the change's audit line carries the failure.
+      res.status(500).json({ error: { code: 'not_persisted', message: err.message } });
+      return;
+    }
+    if (err instanceof FlagsUnavailableError) {
+      res.status(503).json({ error: { code: 'flags_unavailable', message: err.message } });
       return;
     }
     const e = err as { type?: string; status?: number };

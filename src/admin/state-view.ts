@@ -11,7 +11,7 @@ export interface StateView {
   flagSource: FlagSourceStatus;
 }
 
-/** The shape of `GET /admin/state` (ARCHITECTURE.md, "Admin API"). */
+/** The shape of `GET /admin/state` (README.md, "Admin API"). */
 export function stateView(flags: FlagState, source: FlagSourceStatus): StateView {
   return {
     stage: stageOf(flags),

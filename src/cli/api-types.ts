@@ -1,5 +1,5 @@
 /**
- * The admin API's answers as the CLI reads them (ARCHITECTURE.md, "Admin API"). The CLI is a
+ * The admin API's answers as the CLI reads them (README.md, "Admin API"). The CLI is a
  * client over HTTP, possibly of another version of the proxy, so it keeps its own copy of the
  * shapes rather than importing the server's types.
  */

@@ -1,4 +1,4 @@
-import { runFlagsCommand } from '../flags/unleash/cli.js';
+import { runFlagsCommand } from './commands/flags.js';
 import { AdminClient } from './admin-client.js';
 import { parseCommandLine, stringOption, type CommandLine } from './args.js';
 import type { Command, CommandContext } from './command.js';

@@ -1,5 +1,5 @@
 /**
- * One server frame in one form, whatever envelope it came in (PROTOCOL.md, "three envelopes"):
+ * One server frame in one form, whatever envelope it came in (docs/design.md, "The three envelopes"):
  * A, the bridge (top-level `run_id`, `agent_name`, `payload.tool_name|status|error_message`);
  * B, the emitter (`data.run_id|thread_id|user_id|tool|status|agent_name`); C, the system frames
  * (`pong`, `system_message`, `connect`, `error_message` with top-level `error_message`).

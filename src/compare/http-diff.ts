@@ -1,7 +1,7 @@
 import { compileIgnore, diffJson } from './json-diff.js';
 
 /**
- * Fields that differ on every call (PROTOCOL.md, "Volatile response fields"), at any depth, and
+ * Fields that differ on every call (docs/design.md, "HTTP routes"), at any depth, and
  * the top-level `engine` the reference engines stamp with their identity. A server-created
  * thread's `id` (`POST /api/threads`) is not here: add `id` to that route's `ignorePaths`.
  */

@@ -1,6 +1,6 @@
 import { isTerminal, outcomeOf, type CanonicalEvent, type Outcome } from './canonical.js';
 
-/** Client frame types that start a run, aliases included (PROTOCOL.md, "Client -> server"). */
+/** Client frame types that start a run, aliases included (docs/design.md, "Client frames"). */
 const RUN_STARTS: ReadonlySet<string> = new Set([
   'user_message',
   'chat_message',

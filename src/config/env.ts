@@ -1,4 +1,4 @@
-import { UNLEASH_ENV_PATHS, UNLEASH_SECRET_PATHS } from '../flags/unleash/config.js';
+import { UNLEASH_ENV_PATHS, UNLEASH_SECRET_PATHS } from './unleash.js';
 
 /**
  * Environment variables and the config paths they override (ARCHITECTURE.md, "Environment").
@@ -11,24 +11,31 @@ export const ENV_PATHS: Readonly<Record<string, readonly string[]>> = {
   ADMIN_TOKEN: ['admin', 'token'],
   ADMIN_READ_TOKEN: ['admin', 'readToken'],
   ADMIN_TOKEN_FILE: ['admin', 'tokenFile'],
+  HTTP_HEADERS_TIMEOUT_MS: ['http', 'headersTimeoutMs'],
+  HTTP_REQUEST_TIMEOUT_MS: ['http', 'requestTimeoutMs'],
+  HTTP_IDLE_TIMEOUT_MS: ['http', 'idleTimeoutMs'],
   LEGACY_ENGINE_URL: ['engines', 'legacy', 'url'],
   USER_ENGINE_URL: ['engines', 'user', 'url'],
   JWT_SECRET: ['jwt', 'secret'],
   JWT_JWKS_URL: ['jwt', 'jwksUrl'],
   JWT_ISSUER: ['jwt', 'issuer'],
   JWT_AUDIENCE: ['jwt', 'audience'],
+  ID_HASH_SECRET: ['identity', 'idHashSecret'],
   FLAG_SOURCE: ['flags', 'source'],
   FLAGS_FILE: ['flags', 'file'],
+  FLAGS_MAX_FILE_BYTES: ['flags', 'maxFileBytes'],
   ROLLOUT_FLAG: ['flags', 'rolloutFlag'],
   SHADOW_FLAG: ['flags', 'shadowFlag'],
   ...UNLEASH_ENV_PATHS,
   LOG_LEVEL: ['log', 'level'],
   TICKET_SECRET: ['tickets', 'secret'],
+  WS_ALLOW_ENGINE_RUNS: ['websocket', 'allowEngineInitiatedRuns'],
   GUARD_MODE: ['guard', 'mode'],
   GUARD_WINDOW_SECONDS: ['guard', 'windowSeconds'],
   GUARD_MIN_REQUESTS: ['guard', 'minRequests'],
   GUARD_MIN_USERS: ['guard', 'minUsers'],
   GUARD_MAX_ERROR_RATE_DELTA: ['guard', 'maxErrorRateDelta'],
+  GUARD_MAX_ERROR_RATE: ['guard', 'maxErrorRate'],
   GUARD_MAX_P95_RATIO: ['guard', 'maxP95Ratio'],
   GUARD_MIN_P95_DELTA_MS: ['guard', 'minP95DeltaMs'],
   GUARD_MAX_MISMATCH_RATE: ['guard', 'maxMismatchRate'],
@@ -42,5 +49,6 @@ export const SECRET_PATHS: readonly string[] = [
   'admin.readToken',
   'jwt.secret',
   'tickets.secret',
+  'identity.idHashSecret',
   ...UNLEASH_SECRET_PATHS,
 ];

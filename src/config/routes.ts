@@ -10,7 +10,7 @@ export interface RouteSpec {
   readonly userIdIn: UserIdPlace;
 }
 
-/** The backend's routes (PROTOCOL.md, "HTTP routes"). */
+/** The backend's routes (docs/design.md, "HTTP routes"). */
 export const DEFAULT_ROUTES: readonly RouteSpec[] = [
   {
     name: 'agent_v2_execute',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_ROUTES } from './routes.js';
-import { requireUnleashSettings, unleashSection } from '../flags/unleash/config.js';
+import { requireUnleashSettings, unleashSection } from './unleash.js';
 
 const port = z.coerce
   .number({ error: 'not a port' })
@@ -8,6 +8,8 @@ const port = z.coerce
   .min(0, 'not a port')
   .max(65535, 'not a port');
 const url = z.url({ error: 'not a URL' });
+/** An engine is spoken to over HTTP(S) and WebSocket: `ftp:` or `javascript:` cannot work. */
+const engineUrl = url.refine((u) => /^https?:\/\//i.test(u), 'not an http(s) URL');
 const positiveInt = z.coerce
   .number({ error: 'not a number' })
   .int('not an integer')
@@ -46,9 +48,24 @@ export const configSchema = z.strictObject({
       maxBodyBytes: positiveInt.default(16 * 1024),
     })
     .prefault({}),
+  /** Slow clients on both listeners (node:http): see README, "Slow clients". */
+  http: z
+    .strictObject({
+      /** All of a request's headers must be in within this. */
+      headersTimeoutMs: positiveInt.default(10_000),
+      /** The whole request, body included (a large upload must fit in it). */
+      requestTimeoutMs: positiveInt.default(300_000),
+      /** A keep-alive connection with no request in progress is closed after this. */
+      idleTimeoutMs: positiveInt.default(60_000),
+    })
+    .prefault({})
+    .refine((h) => h.headersTimeoutMs <= h.requestTimeoutMs, {
+      path: ['headersTimeoutMs'],
+      message: 'must not be longer than http.requestTimeoutMs',
+    }),
   engines: z.strictObject({
-    legacy: orEmpty(z.strictObject({ url })),
-    user: orEmpty(z.strictObject({ url })),
+    legacy: orEmpty(z.strictObject({ url: engineUrl })),
+    user: orEmpty(z.strictObject({ url: engineUrl })),
     timeoutMs: positiveInt.default(60_000),
     idleSocketMs: positiveInt.default(4_000),
   }),
@@ -91,13 +108,18 @@ export const configSchema = z.strictObject({
           'x-authenticated-user',
           'x-switchyard-shadow',
         ]),
+      /** Bodies declared up to this size are read, then checked; larger or chunked ones stream. */
       maxUserIdBodyBytes: positiveInt.default(256 * 1024),
+      /** Keys the id hashes in logs and divergences; generated beside the admin token when unset. */
+      idHashSecret: z.string().min(32, 'id hash secrets must be at least 32 characters').optional(),
     })
     .prefault({}),
   flags: z
     .strictObject({
       source: z.enum(['file', 'unleash'], { error: 'must be file or unleash' }).default('file'),
       file: z.string().default('config/flags.json'),
+      /** A flag file larger than this is refused without being read. */
+      maxFileBytes: positiveInt.default(1024 * 1024),
       rolloutFlag: z.string().min(1).default('switchyard-rollout'),
       shadowFlag: z.string().min(1).default('switchyard-shadow'),
       unleash: unleashSection,
@@ -124,6 +146,8 @@ export const configSchema = z.strictObject({
       handshakeTimeoutMs: positiveInt.default(5_000),
       fallbackToLegacy: bool.default(false),
       isolation: z.enum(['block', 'report', 'off']).default('block'),
+      /** Deliver a run id that no run start of the session explains (WS_ALLOW_ENGINE_RUNS). */
+      allowEngineInitiatedRuns: bool.default(false),
       minSessionMs: z.coerce.number().int().min(0).default(1_500),
       drain: z
         .strictObject({
@@ -152,6 +176,7 @@ export const configSchema = z.strictObject({
       minRequests: positiveInt.default(100),
       minUsers: positiveInt.max(64, 'must be at most 64 (the distinct-user sketch holds 64)').default(5),
       maxErrorRateDelta: ranged(0, 100).default(1),
+      maxErrorRate: ranged(0, 0.9999).default(0.05),
       maxP95Ratio: ranged(1, 100).default(1.1),
       minP95DeltaMs: ranged(0, 60_000).default(25),
       maxMismatchRate: ranged(0, 1).default(0.05),

@@ -19,8 +19,10 @@ export interface RollbackEvent {
 
 /**
  * The migration's state as ops change it: percentages, overrides and the rollback switch, on top
- * of a flag source. Every change is applied in memory first (so this instance obeys at once) and
- * then persisted by the source. Rollback and resume are idempotent.
+ * of a flag source. A change takes effect once the source has persisted it, and not at all if it
+ * cannot be (the promise rejects); engaging the rollback is the exception: it takes effect at
+ * once and holds on this instance even when it cannot be persisted (FlagSource). Rollback and
+ * resume are idempotent.
  */
 export class RolloutControl {
   private readonly rollbackListeners: Array<(e: RollbackEvent) => void> = [];
@@ -52,11 +54,20 @@ export class RolloutControl {
   }
 
   onRollback(listener: (e: RollbackEvent) => void): void {
-    this.rollbackListeners.push(listener);
+    this.rollbackListeners.push((e) => this.safely('rollback', () => listener(e)));
   }
 
   onResume(listener: () => void): void {
-    this.resumeListeners.push(listener);
+    this.resumeListeners.push(() => this.safely('resume', listener));
+  }
+
+  /** A listener's throw is logged: it must stop neither the other listeners nor the change. */
+  private safely(event: string, listener: () => void): void {
+    try {
+      listener();
+    } catch (err) {
+      this.log.error({ event, err: (err as Error).message }, 'rollout listener failed');
+    }
   }
 
   async setRollout(percent: number): Promise<FlagState> {

@@ -1,18 +1,26 @@
-import { mkdir, open, rename } from 'node:fs/promises';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
-/** Write-then-rename with fsync, so a reader sees the old file or the new one, never half. */
+/**
+ * Write-then-rename with fsync, so a reader sees the old file or the new one, never half. A write
+ * that fails leaves the old file as it was and removes its temporary file.
+ */
 export async function writeFileAtomic(path: string, data: string, mode = 0o644): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const temp = `${path}.${process.pid}.${Date.now()}.tmp`;
-  const handle = await open(temp, 'w', mode);
   try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
+    const handle = await open(temp, 'w', mode);
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, path);
+  } catch (err) {
+    await rm(temp, { force: true }).catch(() => undefined);
+    throw err;
   }
-  await rename(temp, path);
   const dir = await open(dirname(path), 'r');
   try {
     await dir.sync();

@@ -61,13 +61,18 @@ export function emptyState(names: FlagNames): FlagState {
   };
 }
 
-/** Reads the document; throws an Error naming the problem when it is not one we can trust. */
+/**
+ * Reads the document; throws an Error naming the problem when it is not one we can trust (a
+ * document without the rollout flag says nothing about the rollout: it is not read as 0%).
+ */
 export function documentToState(input: unknown, names: FlagNames): FlagState {
   const doc = flagDocumentSchema.parse(input);
   const rolloutFeature = doc.features.find((f) => f.name === names.rollout);
   const shadowFeature = doc.features.find((f) => f.name === names.shadow);
+  if (rolloutFeature === undefined) {
+    throw new Error(`no flag named ${names.rollout} (ROLLOUT_FLAG): the rollout is unknown`);
+  }
   const base = emptyState(names);
-  if (rolloutFeature === undefined) return base;
   const rollout = readRollout(rolloutFeature, names.rollout);
   const meta = doc.switchyard?.rollback;
   const rollback: RollbackState = rolloutFeature.enabled

@@ -1,6 +1,6 @@
 import type { FlagState } from '../routing/types.js';
 
-export type FlagSourceKind = 'file' | 'unleash';
+export type FlagSourceKind = 'file' | 'unleash' | 'memory';
 
 export interface FlagSourceStatus {
   kind: FlagSourceKind;
@@ -16,8 +16,15 @@ export interface FlagSourceStatus {
 
 /**
  * Where the flags live. A change (from the source, or written through `update`) is published to
- * `onChange` listeners; `update` applies the change in memory before it persists it, so the
- * instance that makes a change obeys it at once.
+ * `onChange` listeners. `current()` is null while the flags are unknown (everyone is then served
+ * by legacy, reason `flags-unavailable`).
+ *
+ * `update` (the file and in-memory sources): changes apply one at a time, each to the state the
+ * previous one left, and each is persisted *before* it is published; a change that cannot be
+ * persisted rejects with FlagPersistError and leaves the state as it was. The one exception is
+ * engaging the rollback, a safety action: it is published at once and holds in memory even when
+ * it cannot be persisted (the error then says so). The Unleash source applies a change locally
+ * while it writes it to Unleash and takes it back if the write fails (src/flags/unleash/).
  */
 export interface FlagSource {
   readonly kind: FlagSourceKind;
@@ -27,4 +34,27 @@ export interface FlagSource {
   onChange(listener: (state: FlagState) => void): void;
   update(change: (state: FlagState) => FlagState): Promise<FlagState>;
   close(): Promise<void>;
+}
+
+/** A change could not be persisted. `heldInMemory`: it was a rollback, engaged here regardless. */
+export class FlagPersistError extends Error {
+  constructor(
+    cause: unknown,
+    readonly heldInMemory: boolean,
+  ) {
+    const why = (cause as NodeJS.ErrnoException).code ?? (cause as Error).message;
+    super(
+      heldInMemory
+        ? `the rollback is engaged on this instance but could not be persisted (${why})`
+        : `nothing changed: the flags could not be persisted (${why})`,
+      { cause },
+    );
+  }
+}
+
+/** A change was asked for while the flags are unknown (a corrupt or incomplete source). */
+export class FlagsUnavailableError extends Error {
+  constructor(problem: string | null) {
+    super(`the flags are unknown${problem === null ? '' : ` (${problem})`}: nothing changed`);
+  }
 }

@@ -17,9 +17,28 @@ import {
 /** A user id as the window's distinct-user sketch takes it: a 32-bit hash, never the id. */
 export const userHash32 = (userId: string): number => murmur.x86.hash32(userId, 0x5eed);
 
+/** The guard's time: what `now` is, and how its evaluation is repeated. Tests inject a manual one. */
+export interface GuardClock {
+  now(): number;
+  /** Calls `tick` every `ms` until the returned function is called. */
+  every(ms: number, tick: () => void): () => void;
+}
+
+export const SYSTEM_CLOCK: GuardClock = {
+  now: () => Date.now(),
+  every(ms, tick) {
+    const timer = setInterval(tick, ms);
+    timer.unref();
+    return () => clearInterval(timer);
+  },
+};
+
+const EVALUATE_EVERY_MS = 1000;
+
 /**
  * The automatic rollback guard: records samples on the request path (O(1), no allocation),
- * evaluates the gates every second on a timer, and in enforce mode engages the same rollback
+ * evaluates the gates every second on the clock's timer (or when `evaluate()` is called), and in
+ * enforce mode engages the same rollback
  * switch as `POST /admin/rollback`, trigger `guard`. It never resumes by itself; after a resume
  * its window starts empty.
  */
@@ -27,7 +46,7 @@ export class GuardService {
   readonly window: SampleWindow;
   private readonly tracker: BreachTracker;
   private reports: GateReport[] = [];
-  private timer: NodeJS.Timeout | null = null;
+  private stopTimer: (() => void) | null = null;
   /** Off: nothing is recorded or evaluated (and `/admin/summary` has no figures). */
   private readonly recording: boolean;
 
@@ -37,7 +56,7 @@ export class GuardService {
     private readonly control: RolloutControl,
     private readonly metrics: Metrics,
     private readonly log: Logger,
-    private readonly now: () => number = Date.now,
+    private readonly clock: GuardClock = SYSTEM_CLOCK,
   ) {
     this.window = new SampleWindow(limits.windowSeconds);
     this.tracker = new BreachTracker(mode);
@@ -47,12 +66,12 @@ export class GuardService {
 
   start(): void {
     if (!this.recording) return;
-    this.timer = setInterval(() => this.evaluate(), 1000);
-    this.timer.unref();
+    this.stopTimer ??= this.clock.every(EVALUATE_EVERY_MS, () => this.evaluate());
   }
 
   stop(): void {
-    if (this.timer !== null) clearInterval(this.timer);
+    this.stopTimer?.();
+    this.stopTimer = null;
   }
 
   recordHttp(engine: Engine, durationMs: number, status: number, userId: string | null): void {
@@ -76,12 +95,23 @@ export class GuardService {
     this.window.recordComparison(this.now(), result, userHash32(userId));
   }
 
-  recordIsolation(engine: Engine, evidence: IsolationEvidence, sessionKey: string): void {
+  /**
+   * An isolation violation by `engine`, seen on the session `sessionKey` (unique per session) of
+   * the user `userKey` (the recipient: an id or its hash), both hashed before they are counted.
+   */
+  recordIsolation(engine: Engine, evidence: IsolationEvidence, sessionKey: string, userKey: string): void {
     if (!this.recording) return;
-    const actNow = this.window.recordIsolation(engine, this.now(), evidence, userHash32(sessionKey));
+    const actNow = this.window.recordIsolation(
+      engine,
+      this.now(),
+      evidence,
+      userHash32(sessionKey),
+      userHash32(userKey),
+    );
     if (actNow) this.evaluate();
   }
 
+  /** Runs every gate once over the window ending now; the timer calls it every second. */
   evaluate(): void {
     const now = this.now();
     this.reports = evaluateGates(this.window, this.limits, now);
@@ -101,11 +131,9 @@ export class GuardService {
       return;
     }
     this.log.error({ gate: trip.gate, reason: trip.reason }, 'guard tripped: rolling back to legacy');
+    // A rollback that cannot be persisted still holds on this instance (FlagSource); the error says so.
     this.control.rollback('guard', trip.reason).catch((err: unknown) => {
-      this.log.error(
-        { err: (err as Error).message },
-        'guard rollback could not be persisted; it holds in memory',
-      );
+      this.log.error({ err: (err as Error).message }, 'guard rollback not persisted');
     });
   }
 
@@ -136,6 +164,10 @@ export class GuardService {
               dryRun: last.dryRun,
             },
     };
+  }
+
+  private now(): number {
+    return this.clock.now();
   }
 
   private reset(): void {

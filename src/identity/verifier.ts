@@ -12,7 +12,6 @@ export interface VerifierOptions {
 
 export type Verified = { ok: true; userId: string } | { ok: false; reason: TokenFailure };
 export type TokenFailure = 'expired' | 'invalid' | 'no_subject';
-export const TOKEN_FAILURES: readonly TokenFailure[] = ['expired', 'invalid', 'no_subject'];
 
 interface CacheEntry {
   userId: string;

@@ -3,9 +3,10 @@ import { COMPARISON_RESULTS, MISMATCH_KINDS } from '../compare/judgement.js';
 import { ENGINES, REASONS, ROLLBACK_TRIGGERS } from '../routing/types.js';
 
 /**
- * Every metric Switchyard exports, in one place (README, "Metrics"). Every label takes its
- * values from a fixed set, and every series is created at zero here, so that panels and alerts
- * have data before the first event. No user, run or thread id is ever a label.
+ * Every metric Switchyard exports, in one place (docs/operations/metrics-and-alerts.md).
+ * Every label takes its values from a fixed set, and the series are created at zero at start
+ * (the request-duration histogram per route on first use, hot-path.ts), so that panels and
+ * alerts have data before the first event. No user, run or thread id is ever a label.
  */
 export const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const;
 export type StatusClass = (typeof STATUS_CLASSES)[number];
@@ -19,6 +20,7 @@ export const AUTH_FAILURES = [
   'no_subject',
   'user_id_mismatch',
   'bad_body',
+  'bad_target',
 ] as const;
 export type AuthFailure = (typeof AUTH_FAILURES)[number];
 export const STAGES = ['legacy', 'shadow', 'canary', 'complete', 'rolled-back'] as const;
@@ -36,7 +38,13 @@ export const SHADOW_DROP_REASONS = [
   'body_too_large',
   'flood',
 ] as const;
-export const GUARD_GATES = ['error_rate', 'latency', 'mismatch_rate', 'isolation'] as const;
+export const GUARD_GATES = [
+  'error_rate',
+  'user_error_rate',
+  'latency',
+  'mismatch_rate',
+  'isolation',
+] as const;
 export const GUARD_MODES = ['enforce', 'dry-run', 'off'] as const;
 
 /** Seconds: sub-millisecond proxy hops up to minute-long agent runs. */

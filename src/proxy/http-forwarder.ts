@@ -9,18 +9,21 @@ export interface ForwarderOptions {
   timeoutMs: number;
   /** Idle keep-alive sockets are dropped sooner than the engine drops them (Node's default is 5 s). */
   idleSocketMs: number;
+  /** `retryable`: the request may be sent again, on a fresh socket (see `mayRetry`). */
   onError: (
     err: NodeJS.ErrnoException,
     req: RoutedRequest,
     res: ServerResponse,
     proxyReq: ClientRequest | null,
+    retryable: boolean,
   ) => void;
 }
 
 export interface Forwarder {
   readonly engine: Engine;
   readonly agent: Agent;
-  forward(req: RoutedRequest, res: ServerResponse): void;
+  /** `fresh`: a one-off connection instead of the pool's (the retry). */
+  forward(req: RoutedRequest, res: ServerResponse, fresh?: boolean): void;
 }
 
 /** Hop-by-hop headers (RFC 9110 7.6.1) are the proxy's own business on each side. */
@@ -53,7 +56,7 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
   });
   const deadlines = new DeadlineSweeper(options.timeoutMs);
   const basePath = target.pathname === '/' ? '' : target.pathname.replace(/\/$/, '');
-  const forward = (req: RoutedRequest, res: ServerResponse): void => {
+  const forward = (req: RoutedRequest, res: ServerResponse, fresh = false): void => {
     const ctx = req.switchyard;
     const upstream = request({
       host: target.hostname,
@@ -61,9 +64,12 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
       method: req.method,
       path: basePath + (req.url ?? '/'),
       headers: outgoingHeaders(req),
-      agent,
+      agent: fresh ? false : agent,
     });
     if (ctx !== undefined) ctx.proxyReq = upstream;
+    let clientGone = false;
+    let bytesBefore = 0;
+    upstream.once('socket', (socket) => (bytesBefore = socket.bytesWritten));
     const answered = deadlines.watch(upstream, () => {
       if (ctx !== undefined) ctx.timedOut = true;
       upstream.destroy(Object.assign(new Error('engine timeout'), { code: 'ETIMEDOUT' }));
@@ -78,20 +84,48 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
     });
     upstream.on('error', (err: NodeJS.ErrnoException) => {
       answered();
-      options.onError(err, req, res, upstream);
+      if (clientGone) return; // nobody to answer, and nothing to send again
+      const wrote = (upstream.socket?.bytesWritten ?? 0) > bytesBefore;
+      options.onError(err, req, res, upstream, mayRetry(err, upstream, req, wrote));
     });
     res.on('close', () => {
-      if (!res.writableFinished) upstream.destroy();
+      if (res.writableFinished) return;
+      clientGone = true;
+      upstream.destroy();
     });
     const body = ctx?.body;
     if (body !== null && body !== undefined) {
       upstream.setHeader('content-length', body.length);
       upstream.end(body);
     } else {
-      req.pipe(upstream);
+      (ctx?.bodySource ?? req).pipe(upstream);
     }
   };
   return { engine: options.engine, agent, forward };
+}
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
+
+/**
+ * The reused-socket race, and only it: the engine closed an idle keep-alive socket as the proxy
+ * sent on it, so nothing came back. Sent again only when that cannot run it twice: none of the
+ * request reached the socket, or the method is idempotent (RFC 9110 9.2.2); and only when its
+ * body can be sent again (read by the proxy, or none). The client is known to be connected
+ * (a client that left never gets here).
+ */
+function mayRetry(
+  err: NodeJS.ErrnoException,
+  upstream: ClientRequest,
+  req: RoutedRequest,
+  wrote: boolean,
+): boolean {
+  const ctx = req.switchyard;
+  if (ctx === undefined || ctx.timedOut || ctx.retried || !upstream.reusedSocket) return false;
+  if (err.code !== 'ECONNRESET' && err.code !== 'EPIPE') return false;
+  const replayable =
+    ctx.body !== null ||
+    (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined);
+  return replayable && (!wrote || IDEMPOTENT.has(req.method ?? ''));
 }
 
 function outgoingHeaders(req: RoutedRequest): IncomingHttpHeaders {

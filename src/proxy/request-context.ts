@@ -1,4 +1,5 @@
 import type { ClientRequest, IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Assignment, Engine } from '../routing/types.js';
 
 /** What the traffic handler learnt about a request, carried on it for the forwarder's events. */
@@ -14,6 +15,10 @@ export interface RequestContext {
   retried: boolean;
   /** Body already read by the proxy (user id check), re-sent upstream. */
   body: Buffer | null;
+  /** The body as the proxy streams it (user id checked on the way), instead of the request. */
+  bodySource?: Duplex;
+  /** Set when the proxy refused the streamed body and aborted the engine request itself. */
+  bodyRefused?: boolean;
   /** The request to the engine, once made (the retry needs to know if its socket was reused). */
   proxyReq?: ClientRequest;
 }

@@ -18,11 +18,14 @@ export class RouteCatalogue {
       if (route.path.endsWith('*')) {
         this.prefixes.push({ method: route.method, prefix: route.path.slice(0, -1), route });
       } else {
-        this.exact.set(`${route.method} ${route.path}`, route);
+        // Requests are matched without their trailing slash (request-target.ts).
+        const path = route.path.length > 1 && route.path.endsWith('/') ? route.path.slice(0, -1) : route.path;
+        this.exact.set(`${route.method} ${path}`, route);
       }
     }
   }
 
+  /** `path`: decoded and canonical, without a trailing slash (parseRequestTarget's `match`). */
   match(method: string, path: string): RouteSpec {
     const hit = this.exact.get(`${method} ${path}`);
     if (hit !== undefined) return hit;

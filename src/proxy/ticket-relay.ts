@@ -1,7 +1,8 @@
 import { request, type Agent, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Engine } from '../routing/types.js';
-import { wrapTicket } from '../ws/ticket-tag.js';
+import { wrapTicket } from '../identity/ticket-tag.js';
 import { sendJsonError } from './json-error.js';
+import { BodyTooLargeError, readBody } from './read-body.js';
 import type { RoutedRequest } from './request-context.js';
 import { classifyUpstreamError } from './upstream-error.js';
 
@@ -10,39 +11,83 @@ export interface TicketRelayDeps {
   secret: string;
   maxResponseBytes: number;
   timeoutMs: number;
+  /** `websocket.fallbackToLegacy`: a user engine that cannot issue a ticket hands over to legacy. */
+  fallbackToLegacy: boolean;
   /** Remembers the JWT a ticket was issued for, so a shadow socket can sign in (bounded). */
   remember: (ticketId: string, jwt: string, expiresAtSeconds: number) => void;
   onUpstreamError: (engine: Engine, reason: string) => void;
+  /** A ticket request went to legacy instead of the user engine. */
+  onFallback?: () => void;
 }
+
+/** A ticket request's body is small (usually empty): held, so that a fallback can send it again. */
+const MAX_REQUEST_BYTES = 16 * 1024;
+/** What a client that could not get a ticket is told to wait before asking again. */
+const RETRY_AFTER_SECONDS = '5';
+/** Answers of an engine that is there but cannot serve (its load balancer's, typically). */
+const UNAVAILABLE = new Set([502, 503, 504]);
 
 /**
  * `POST /api/websocket/ticket`: forwarded to the serving engine like any route, but the answer's
  * `ticket_id` is wrapped in a signed tag that binds it to the user, so that the proxy can tell
- * whose ticket it is at `/ws?ticket=` without validating (consuming) it.
+ * whose ticket it is at `/ws?ticket=` without validating (consuming) it. The web client never
+ * asks again after a failed ticket request, so a user engine that cannot issue one hands over
+ * to legacy when fallback is on (tickets live in a store both engines share, PROTOCOL.md); an
+ * engine that cannot be reached otherwise gets 503 with `Retry-After`, never a bare 502.
  */
 export function createTicketRelay(deps: TicketRelayDeps) {
-  return (req: RoutedRequest, res: ServerResponse, engine: Engine, userId: string, jwt: string): void => {
-    const target = new URL(req.url ?? '/', deps.engines[engine].url);
+  const issue = (
+    req: RoutedRequest,
+    res: ServerResponse,
+    engine: Engine,
+    body: Buffer,
+    userId: string,
+    jwt: string,
+  ): void => {
+    const mayFallBack = engine === 'user' && deps.fallbackToLegacy;
+    const fallBack = (): void => {
+      deps.onFallback?.();
+      if (req.switchyard !== undefined) req.switchyard.engine = 'legacy';
+      res.setHeader('x-switchyard-engine', 'legacy');
+      issue(req, res, 'legacy', body, userId, jwt);
+    };
+    const headers = { ...req.headers, 'content-length': String(body.length) };
+    delete headers['transfer-encoding'];
     const upstream = request(
-      target,
-      {
-        method: req.method,
-        headers: req.headers,
-        agent: deps.engines[engine].agent,
-        timeout: deps.timeoutMs,
+      new URL(req.url ?? '/', deps.engines[engine].url),
+      { method: req.method, headers, agent: deps.engines[engine].agent, timeout: deps.timeoutMs },
+      (upRes) => {
+        if (mayFallBack && UNAVAILABLE.has(upRes.statusCode ?? 0)) {
+          upRes.resume();
+          deps.onUpstreamError(engine, 'other');
+          return fallBack();
+        }
+        relayAnswer(upRes, res, engine, userId, jwt, deps);
       },
-      (upRes) => relayAnswer(upRes, res, engine, userId, jwt, deps),
     );
     upstream.on('timeout', () =>
       upstream.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })),
     );
     upstream.on('error', (err: NodeJS.ErrnoException) => {
-      const { status, reason } = classifyUpstreamError(err.code, err.code === 'ETIMEDOUT');
+      const { reason } = classifyUpstreamError(err.code, err.code === 'ETIMEDOUT');
       deps.onUpstreamError(engine, reason);
-      sendJsonError(res, status, `upstream_${reason}`, `the ${engine} engine could not issue a ticket`);
+      if (mayFallBack && !res.headersSent) return fallBack();
+      if (!res.headersSent) res.setHeader('retry-after', RETRY_AFTER_SECONDS);
+      sendJsonError(res, 503, `upstream_${reason}`, `the ${engine} engine could not issue a ticket`);
     });
-    if (req.switchyard?.body != null) upstream.end(req.switchyard.body);
-    else req.pipe(upstream);
+    upstream.end(body);
+  };
+
+  return (req: RoutedRequest, res: ServerResponse, engine: Engine, userId: string, jwt: string): void => {
+    const held = req.switchyard?.body;
+    if (held != null) return issue(req, res, engine, held, userId, jwt);
+    readBody(req, MAX_REQUEST_BYTES).then(
+      (body) => issue(req, res, engine, body, userId, jwt),
+      (err: unknown) =>
+        err instanceof BodyTooLargeError
+          ? sendJsonError(res, 413, 'bad_body', `a ticket request body is at most ${MAX_REQUEST_BYTES} bytes`)
+          : sendJsonError(res, 400, 'bad_body', 'the request body could not be read'),
+    );
   };
 }
 

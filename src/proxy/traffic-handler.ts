@@ -11,9 +11,11 @@ import { HotPathMetrics } from '../metrics/hot-path.js';
 import type { Engine } from '../routing/types.js';
 import type { Forwarder } from './http-forwarder.js';
 import { sendJsonError } from './json-error.js';
-import { BodyTooLargeError, readBody } from './read-body.js';
+import { readBody } from './read-body.js';
 import type { RequestContext, RoutedRequest } from './request-context.js';
-import type { RouteCatalogue } from './route-catalogue.js';
+import { parseRequestTarget } from './request-target.js';
+import { OTHER_ROUTE, type RouteCatalogue } from './route-catalogue.js';
+import { UserIdBodyGate, type Refusal } from './user-id-body-gate.js';
 
 export interface TrafficDeps {
   catalogue: RouteCatalogue;
@@ -25,6 +27,7 @@ export interface TrafficDeps {
   /** null: no per-request log line. */
   requestLog: Logger | null;
   allowAnonymous: boolean;
+  /** Bodies declared up to this size are read, then checked; larger or chunked ones stream. */
   maxUserIdBodyBytes: number;
   /** `POST /api/websocket/ticket`: relayed with the ticket id wrapped (ticket-relay.ts). */
   ticketRelay?: (
@@ -47,11 +50,21 @@ export interface TrafficDeps {
 }
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+const REFUSALS = {
+  mismatch: { status: 403, reason: 'user_id_mismatch', message: 'user_id does not match the token' },
+  malformed: { status: 400, reason: 'bad_body', message: 'the request body is not valid JSON' },
+} as const;
+
+/** A body known (by its length) to be small enough to read before forwarding; others stream. */
+function knownSmall(req: IncomingMessage, limit: number): boolean {
+  const length = req.headers['content-length'];
+  return length !== undefined && req.headers['transfer-encoding'] === undefined && Number(length) <= limit;
+}
 export const TICKET_PATH = '/api/websocket/ticket';
 
 /**
- * The traffic listener's request handler, in order: route, header hygiene, identity, spoofed
- * user ids, decision, forward. A bare node:http handler: express's router costs ~100 µs of CPU
+ * The traffic listener's request handler, in order: the target as the engine will read it,
+ * route, header hygiene, identity, spoofed user ids, decision, forward. A bare node:http handler: express's router costs ~100 µs of CPU
  * per request, which this path cannot afford.
  */
 export function createTrafficHandler(deps: TrafficDeps) {
@@ -70,12 +83,17 @@ export function createTrafficHandler(deps: TrafficDeps) {
     deps.requestLog?.info({ route: route.name, status, refused: reason }, 'request refused');
   };
 
+  const refuseBody = (res: ServerResponse, route: RouteSpec, why: Refusal): void => {
+    const { status, reason, message } = REFUSALS[why];
+    refuse(res, route, status, reason, message);
+  };
+
   return async function handle(req: RoutedRequest, res: ServerResponse): Promise<void> {
     const startedAt = performance.now();
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    const path = q === -1 ? url : url.slice(0, q);
-    const search = q === -1 ? '' : url.slice(q + 1);
+    const target = parseRequestTarget(req.url ?? '/');
+    if (!target.ok) return refuse(res, OTHER_ROUTE, 400, 'bad_target', target.reason);
+    req.url = target.forward;
+    const { match: path, search } = target;
     const route = catalogue.match(req.method ?? 'GET', path);
     deps.stripHeaders(req.headers);
 
@@ -93,24 +111,22 @@ export function createTrafficHandler(deps: TrafficDeps) {
     }
 
     let body: Buffer | null = null;
+    let streamed = false;
     if (userId !== null && route.userIdIn !== 'none') {
       if (route.userIdIn !== 'body' && queryUserIdMismatch(search, userId)) {
         return refuse(res, route, 403, 'user_id_mismatch', 'user_id does not match the token');
       }
       if (route.userIdIn.includes('body') && BODY_METHODS.has(req.method ?? '')) {
-        try {
-          body = await readBody(req, deps.maxUserIdBodyBytes);
-        } catch (err) {
-          if (err instanceof BodyTooLargeError) {
-            return refuse(res, route, 413, 'bad_body', `request body over ${deps.maxUserIdBodyBytes} bytes`);
+        if (!knownSmall(req, deps.maxUserIdBodyBytes)) streamed = true;
+        else {
+          try {
+            body = await readBody(req, deps.maxUserIdBodyBytes);
+          } catch {
+            return refuse(res, route, 400, 'bad_body', 'the request body could not be read');
           }
-          return refuse(res, route, 400, 'bad_body', 'the request body could not be read');
+          const check = bodyUserIdCheck(body, userId);
+          if (check !== 'ok') return refuseBody(res, route, check);
         }
-        const check = bodyUserIdCheck(body, req.headers['content-type'], userId);
-        if (check === 'mismatch')
-          return refuse(res, route, 403, 'user_id_mismatch', 'user_id does not match the token');
-        if (check === 'malformed')
-          return refuse(res, route, 400, 'bad_body', 'the request body is not valid JSON');
       }
     }
 
@@ -130,6 +146,13 @@ export function createTrafficHandler(deps: TrafficDeps) {
       retried: false,
       body,
     };
+    if (streamed && userId !== null) {
+      ctx.bodySource = new UserIdBodyGate(userId, (why) => {
+        ctx.bodyRefused = true;
+        ctx.proxyReq?.destroy();
+        refuseBody(res, route, why);
+      });
+    }
     req.switchyard = ctx;
     res.setHeader('x-switchyard-engine', engine);
     res.setHeader('x-request-id', requestId);
@@ -145,7 +168,7 @@ export function createTrafficHandler(deps: TrafficDeps) {
         reason: assignment.reason,
         ms: Math.round(seconds * 10_000) / 10,
       });
-      deps.onFinished?.(req, res, ctx, route, userId);
+      if (ctx.bodyRefused !== true) deps.onFinished?.(req, res, ctx, route, userId);
     });
     if (
       deps.ticketRelay !== undefined &&
@@ -158,6 +181,7 @@ export function createTrafficHandler(deps: TrafficDeps) {
       return;
     }
     if (assignment.shadow !== 'none' && route.shadowSafe) deps.onShadowForward?.(req, res, ctx, route);
+    if (ctx.bodySource !== undefined) req.pipe(ctx.bodySource);
     forwarders[engine].forward(req, res);
   };
 }

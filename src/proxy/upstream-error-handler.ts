@@ -15,9 +15,9 @@ const WORDS = {
 };
 
 /**
- * Answers an engine failure with 502/504 JSON naming the engine. A request that failed on a
- * reused keep-alive socket before anything came back (the engine closed the idle socket as we
- * sent) is retried once on a fresh socket when its body can be sent again.
+ * Answers an engine failure with 502/504 JSON naming the engine. A request the forwarder says
+ * may be sent again (the reused-socket race, http-forwarder.ts `mayRetry`) is retried once, on
+ * a fresh connection rather than the pool's, whose other idle sockets the engine may be closing.
  */
 export function createUpstreamErrorHandler(deps: {
   forwarders: Record<Engine, Forwarder>;
@@ -28,26 +28,18 @@ export function createUpstreamErrorHandler(deps: {
     err: NodeJS.ErrnoException,
     req: RoutedRequest,
     res: ServerResponse,
-    proxyReq: ClientRequest | null,
+    _proxyReq: ClientRequest | null,
+    retryable: boolean,
   ): void => {
     const ctx = req.switchyard;
     if (ctx === undefined) {
       sendJsonError(res, 502, 'upstream_other', 'the engine could not be reached');
       return;
     }
-    const replayable =
-      ctx.body !== null ||
-      (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined);
-    if (
-      !ctx.retried &&
-      !ctx.timedOut &&
-      proxyReq?.reusedSocket === true &&
-      err.code === 'ECONNRESET' &&
-      !res.headersSent &&
-      replayable
-    ) {
+    if (ctx.bodyRefused === true) return; // aborted by the proxy, which has answered
+    if (retryable && !res.headersSent) {
       ctx.retried = true;
-      deps.forwarders[ctx.engine].forward(req, res);
+      deps.forwarders[ctx.engine].forward(req, res, true);
       return;
     }
     const { status, reason } = classifyUpstreamError(err.code, ctx.timedOut);

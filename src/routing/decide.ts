@@ -10,9 +10,9 @@ export function otherEngine(engine: Engine): Engine {
 }
 
 /**
- * The one routing decision, in the written-down order: no flags known, anonymous, rollback
- * switch, per-user override, rollout flag; then the shadow flag picks whether the engine that
- * does not serve the user gets a copy. Pure: data in, data out.
+ * The one routing decision, in this order: anonymous, no flags known, rollback switch, per-user
+ * override, rollout flag; for an override or the rollout flag the shadow flag then picks whether
+ * the engine that does not serve the user gets a copy (docs/design.md, "The decision"). Pure.
  */
 export function decide(userId: string | null, flags: FlagState | null): Assignment {
   if (userId === null) return ANONYMOUS;

@@ -1,6 +1,6 @@
 import type { FlagState, Stage } from './types.js';
 
-/** Stages are names for flag states, not extra state (ARCHITECTURE.md, "The decision"). */
+/** Stages are names for flag states, not extra state (docs/design.md, "Stages"). */
 export function stageOf(flags: FlagState): Stage {
   if (flags.rollback.engaged) return 'rolled-back';
   if (flags.rollout.percent >= 100) return 'complete';

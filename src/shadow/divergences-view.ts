@@ -1,4 +1,4 @@
-import { badRequest } from '../admin/errors.js';
+import { badRequest } from '../errors/switchyard-error.js';
 import {
   COMPARISON_RESULTS,
   MISMATCH_KINDS,
@@ -17,7 +17,7 @@ const KINDS: ReadonlySet<string> = new Set([
 
 /**
  * `GET /admin/divergences?limit=&kind=`: `{items}`, newest first, in the shape of
- * ARCHITECTURE.md (ids already hashed and free text redacted by the store). `limit` is 1..200
+ * README.md, "Admin API" (ids already hashed and free text redacted by the store). `limit` is 1..200
  * (default 50); anything else, or an unknown kind, is a 400.
  */
 export function divergencesView(

@@ -4,7 +4,7 @@ import { DivergenceStore, type ComparisonResult, type Divergence } from '../comp
 import type { RouteSpec } from '../config/routes.js';
 import type { Config } from '../config/schema.js';
 import { OwnershipIndex } from '../guard/isolation/ownership.js';
-import { hashId } from '../log/hash-id.js';
+import type { IdHasher } from '../log/hash-id.js';
 import type { Metrics } from '../metrics/catalog.js';
 import type { RequestContext } from '../proxy/request-context.js';
 import { divergencesView } from './divergences-view.js';
@@ -23,6 +23,8 @@ export interface ShadowServiceDeps {
   jwtForTicket: (ticketId: string) => string | undefined;
   /** Every comparison result and its user: the guard's `recordComparison` (it feeds `/admin/summary`). */
   onComparison?: (result: ComparisonResult, userId: string) => void;
+  /** Keyed hash of user, run and thread ids in stored divergences and session labels. */
+  hashId: IdHasher;
   /** For the mismatch log sampling; tests pass their own. */
   random?: () => number;
 }
@@ -64,7 +66,7 @@ export function createShadowService(deps: ShadowServiceDeps): ShadowService {
   const settings = config.shadow;
   const log = deps.log.child({ part: 'shadow' });
   const store = new DivergenceStore({
-    hash: hashId,
+    hash: deps.hashId,
     capacity: settings.storeSize,
     redactText: settings.redactText,
   });
@@ -93,6 +95,7 @@ export function createShadowService(deps: ShadowServiceDeps): ShadowService {
     ownership: new OwnershipIndex(),
     jwtForTicket: deps.jwtForTicket,
     live,
+    hashId: deps.hashId,
   });
 
   /** The traffic hooks run on the live path: a shadow bug is logged, never thrown into it. */

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { OwnershipIndex } from '../guard/isolation/ownership.js';
 import { SessionGuard } from '../guard/isolation/session-guard.js';
-import { hashId } from '../log/hash-id.js';
+import type { IdHasher } from '../log/hash-id.js';
 import type { Metrics } from '../metrics/catalog.js';
 import type { Engine } from '../routing/types.js';
 import type { RelaySession } from '../ws/relay-session.js';
@@ -28,6 +28,7 @@ export interface WsObserveDeps {
   jwtForTicket: (ticketId: string) => string | undefined;
   /** Live shadows, so that shutdown can end them. */
   live: Set<WsShadow>;
+  hashId: IdHasher;
 }
 
 /** A session to shadow, with everything its shadow socket needs. */
@@ -107,7 +108,7 @@ export function createWsObserve(deps: WsObserveDeps): Observe {
     const shadowQuery = new URLSearchParams(s.query);
     shadowQuery.delete('ticket');
     shadowQuery.delete('token');
-    const label = `${hashId(userId)}.${(sessions++).toString(36)}`;
+    const label = `${deps.hashId(userId)}.${(sessions++).toString(36)}`;
     const frames = deps.metrics.wsFrames.labels(candidate, 'shadow_to_proxy');
     return new WsShadow({
       url: upstreamWsUrl(config.engines[candidate].url, s.path, shadowQuery),

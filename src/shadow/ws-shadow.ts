@@ -4,7 +4,6 @@ import {
   type Judgement,
   type SessionComparatorOptions,
 } from '../compare/index.js';
-import { frameIds } from '../guard/isolation/frame-ids.js';
 import type { SessionGuard } from '../guard/isolation/session-guard.js';
 import type { Engine } from '../routing/types.js';
 import type { SessionObserver } from '../ws/session-observer.js';
@@ -72,7 +71,9 @@ export class WsShadow implements SessionObserver, Sweepable {
 
   onClientFrame(data: Buffer, isBinary: boolean, type: string | null, at: number): void {
     if (this.ended || this.clientLeftAt !== null || !this.init.copies(type, isBinary)) return;
-    if (!isBinary) this.init.guard.checkClientFrame(frameIds(data));
+    // Fell back to the shadow's own engine: it gets the frame on the live socket, once.
+    if (this.init.servedBy() === this.init.candidate) return this.end(at, false);
+    if (!isBinary) this.init.guard.checkClientFrame(data);
     if (!this.socket.send(data, isBinary)) return;
     if (type !== null) this.comparator.onClientFrame(type, at);
   }

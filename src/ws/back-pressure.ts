@@ -1,21 +1,35 @@
 import type { WebSocket } from 'ws';
 
 /**
- * Engine -> client writes with back-pressure: when the bytes buffered towards the client would
- * pass the high-water mark, the proxy stops reading from the engine until that frame has been
- * flushed to the client's socket, then reads again.
+ * Back-pressure both ways, with one high-water mark. Engine -> client: when the bytes buffered
+ * towards the client would pass it, the proxy stops reading from the engine until that frame
+ * has been flushed to the client's socket. Client -> engine: the same with the roles swapped,
+ * so a client flooding an engine that does not read holds at most about one bound in the proxy.
  */
 export class ClientWriter {
   private paused = false;
+  private clientHeld = false;
 
   constructor(
     private readonly client: WebSocket,
     private readonly highWaterBytes: number,
     private readonly engine: () => WebSocket | null,
-  ) {}
+  ) {
+    // Closing a paused client would wait (ws: 30 s) for a close reply the proxy is not reading.
+    const close = client.close.bind(client);
+    client.close = (code?: number, reason?: string | Buffer) => {
+      this.resumeClient();
+      close(code, reason);
+    };
+  }
 
   get enginePaused(): boolean {
     return this.paused;
+  }
+
+  /** True while the proxy has stopped reading from the client because the engine is behind. */
+  get clientPaused(): boolean {
+    return this.clientHeld;
   }
 
   send(data: Buffer, isBinary: boolean): void {
@@ -29,10 +43,29 @@ export class ClientWriter {
     client.send(data, { binary: isBinary }, () => this.resume());
   }
 
+  /** A client frame to the engine (frames already read while paused still go through). */
+  toEngine(engine: WebSocket, data: Buffer, isBinary: boolean): void {
+    const closing = this.client.readyState !== this.client.OPEN;
+    if (this.clientHeld || closing || engine.bufferedAmount + data.length <= this.highWaterBytes) {
+      engine.send(data, { binary: isBinary });
+      return;
+    }
+    this.clientHeld = true;
+    this.client.pause();
+    engine.send(data, { binary: isBinary }, () => this.resumeClient());
+  }
+
   /** Reads from the engine again (also before closing it, or its close reply is never read). */
   resume(): void {
+    this.resumeClient();
     if (!this.paused) return;
     this.paused = false;
     this.engine()?.resume();
+  }
+
+  private resumeClient(): void {
+    if (!this.clientHeld) return;
+    this.clientHeld = false;
+    this.client.resume();
   }
 }

@@ -1,4 +1,4 @@
-/** The backend's error frame (PROTOCOL.md, envelope C), so the web client treats ours like its own. */
+/** The backend's error frame (docs/design.md, "The three envelopes", C), so the web client treats ours like its own. */
 export function errorFrame(code: string, message: string, suggestions: string[] = []): string {
   return JSON.stringify({
     type: 'error_message',

@@ -1,5 +1,5 @@
 import type { TokenVerifier } from '../identity/verifier.js';
-import { unwrapTicket } from './ticket-tag.js';
+import { unwrapTicket } from '../identity/ticket-tag.js';
 import type { Credential } from './credential.js';
 
 export type HandshakeIdentity =

@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import { frameIds, mayCarryIds } from '../guard/isolation/frame-ids.js';
 import type { Evidence, SessionGuard } from '../guard/isolation/session-guard.js';
 import type { Metrics } from '../metrics/catalog.js';
 import type { Engine } from '../routing/types.js';
@@ -14,15 +13,15 @@ export interface IsolationFilterInit {
   onViolation?: ((engine: Engine, evidence: Evidence) => void) | undefined;
 }
 
-/** What to do with a client text frame: refused frames are answered with an error frame, not sent. */
+/** What to do with a client frame: refused frames are answered with an error frame, not sent. */
 export type ClientVerdict = { refused: boolean; type: string | null };
 
-/** What to do with an engine text frame; `type` is undefined when the frame was not parsed. */
+/** What to do with an engine frame; `type` is undefined when the frame was not parsed. */
 export type EngineVerdict = { deliver: boolean; leaked: boolean; type: string | null | undefined };
 
 /**
- * The isolation guard applied to a session's text frames, with its metrics and logging: one JSON
- * parse at most per frame, only for frames that can name an id. A leaked engine frame is blocked
+ * The isolation guard applied to a session's frames, text and binary, with its metrics and logging:
+ * one JSON parse at most per frame, only for frames that can name an id. A leaked engine frame is blocked
  * (or, by configuration, delivered and only reported), counted by engine and action, and logged
  * without its content; a client frame naming another user is refused.
  */
@@ -31,19 +30,19 @@ export class IsolationFilter {
 
   constructor(private readonly init: IsolationFilterInit) {}
 
-  clientFrame(data: Buffer, engine: Engine): ClientVerdict {
-    const ids = mayCarryIds(data) ? frameIds(data) : null;
-    const type = ids === null ? peekType(data) : ids.type;
-    const verdict = this.init.guard?.checkClientFrame(ids);
+  clientFrame(data: Buffer, isBinary: boolean, engine: Engine): ClientVerdict {
+    const verdict = this.init.guard?.checkClientFrame(data, isBinary);
+    const parsed = verdict?.type;
+    const type = parsed === undefined ? (isBinary ? null : peekType(data)) : parsed;
     if (verdict === undefined || verdict.ok) return { refused: false, type };
     this.init.metrics.isolationViolations.labels(engine, 'refuse').inc();
     return { refused: true, type };
   }
 
-  engineFrame(data: Buffer, engine: Engine): EngineVerdict {
-    const verdict = this.init.guard?.checkEngineFrame(data);
+  engineFrame(data: Buffer, isBinary: boolean, engine: Engine): EngineVerdict {
+    const verdict = this.init.guard?.checkEngineFrame(data, isBinary);
     if (verdict === undefined) return { deliver: true, leaked: false, type: undefined };
-    if (verdict.ok) return { deliver: true, leaked: false, type: verdict.ids?.type };
+    if (verdict.ok) return { deliver: true, leaked: false, type: verdict.type };
     const action = this.init.limits.isolation === 'report' ? 'report' : 'block';
     this.init.metrics.isolationViolations.labels(engine, action).inc();
     this.init.onViolation?.(engine, verdict.evidence);
@@ -56,6 +55,6 @@ export class IsolationFilter {
         'isolation violation: a frame for another user (further ones on this session are counted, not logged)',
       );
     }
-    return { deliver: action === 'report', leaked: true, type: verdict.ids.type };
+    return { deliver: action === 'report', leaked: true, type: verdict.type };
   }
 }

@@ -15,7 +15,8 @@ import type { RelaySessionInit } from './session-options.js';
 
 /**
  * One client's WebSocket, relayed to its engine. Frames pass through as the same bytes; engine
- * text frames pass the isolation guard on their way to the client. Closing, back-pressure and
+ * frames (text and binary) pass the isolation guard on their way to the client, client frames on
+ * their way to the engine. Closing, back-pressure and
  * liveness behave as if the client were connected to the engine directly.
  */
 export class RelaySession {
@@ -141,15 +142,12 @@ export class RelaySession {
   private fromClient(data: Buffer, isBinary: boolean): void {
     this.clientSeenAt = Date.now();
     if (this.closed) return;
-    let type: string | null = null;
-    if (!isBinary) {
-      const verdict = this.isolation.clientFrame(data, this.engine);
-      if (verdict.refused) {
-        const text = 'this message names another user and was not sent';
-        return this.init.client.send(errorFrame('ISOLATION_VIOLATION', text));
-      }
-      type = verdict.type;
+    const verdict = this.isolation.clientFrame(data, isBinary, this.engine);
+    if (verdict.refused) {
+      const text = 'this message names another user and was not sent';
+      return this.init.client.send(errorFrame('ISOLATION_VIOLATION', text));
     }
+    const type = isBinary ? null : verdict.type;
     const up = this.upstream;
     const open = up !== null && up.readyState === WebSocket.OPEN;
     if (!open) {
@@ -160,23 +158,19 @@ export class RelaySession {
     if (!isBinary) this.runs.clientFrame(type);
     this.stats.clientFrame();
     this.notify((o) => o.onClientFrame(data, isBinary, type, Date.now()));
-    if (open) up.send(data, { binary: isBinary });
+    if (open) this.writer.toEngine(up, data, isBinary);
   }
 
   private fromEngine(data: Buffer, isBinary: boolean): void {
     this.engineSeenAt = Date.now();
     if (this.closed) return;
-    if (isBinary) {
-      this.stats.engineFrame();
-      return this.writer.send(data, true);
-    }
-    const verdict = this.isolation.engineFrame(data, this.engine);
-    this.notify((o) => o.onServedFrame(data, Date.now(), verdict.leaked));
+    const verdict = this.isolation.engineFrame(data, isBinary, this.engine);
+    if (!isBinary) this.notify((o) => o.onServedFrame(data, Date.now(), verdict.leaked));
     if (!verdict.deliver) return this.stats.blockedFrame();
     this.stats.engineFrame();
-    this.writer.send(data, false);
+    this.writer.send(data, isBinary);
     // After the send: a drain waiting for this run's end closes behind its terminal event.
-    if (!verdict.leaked) this.runs.engineFrame(data, verdict.type);
+    if (!verdict.leaked && !isBinary) this.runs.engineFrame(data, verdict.type);
   }
 
   private onClientClose(code: number, reason: Buffer): void {

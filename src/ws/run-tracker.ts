@@ -1,16 +1,6 @@
+import { isRunStart, isTerminal } from '../compare/index.js';
 import { Listeners } from './listeners.js';
 import { peekType } from './frame-type.js';
-
-/** Client frame types that start a run, with the backend's aliases (PROTOCOL.md). */
-const RUN_STARTS: ReadonlySet<string> = new Set([
-  'user_message',
-  'start_agent',
-  'chat_message',
-  'user',
-  'message',
-  'execute_agent',
-]);
-const TERMINALS: ReadonlySet<string> = new Set(['agent_completed', 'agent_error']);
 
 /**
  * Whether a session is in a run, for the rollback drain: counts the runs the client started and
@@ -28,7 +18,7 @@ export class RunTracker {
   /** A client frame of this type was forwarded to the engine. */
   clientFrame(type: string | null): void {
     if (type === null) return;
-    if (RUN_STARTS.has(type)) this.active++;
+    if (isRunStart(type)) this.active++;
     else if (type === 'stop_agent' && this.active > 0) this.end(this.active);
   }
 
@@ -36,7 +26,7 @@ export class RunTracker {
   engineFrame(data: Buffer, type: string | null | undefined): void {
     if (this.active === 0) return;
     const t = type === undefined ? peekType(data) : type;
-    if (t !== null && TERMINALS.has(t)) this.end(1);
+    if (t !== null && isTerminal(t)) this.end(1);
   }
 
   /** Called once each time the session goes from in a run to idle; returns the remover. */

@@ -4,10 +4,10 @@ import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Config } from '../config/schema.js';
 import type { RolloutControl } from '../control/rollout-control.js';
+import { KnownUsers } from '../guard/isolation/known-users.js';
 import { OwnershipIndex } from '../guard/isolation/ownership.js';
 import { SessionGuard } from '../guard/isolation/session-guard.js';
 import type { TokenVerifier } from '../identity/verifier.js';
-import { hashId } from '../log/hash-id.js';
 import type { Metrics } from '../metrics/catalog.js';
 import type { Assignment, Engine } from '../routing/types.js';
 import { chooseSubprotocol, handshakeCredential } from './credential.js';
@@ -18,6 +18,7 @@ import { RelaySession } from './relay-session.js';
 import type { SessionObserver } from './session-observer.js';
 import { SessionRegistry } from './session-registry.js';
 import { upstreamWsUrl } from './upstream-url.js';
+import { wsQueryUserIdMismatch } from './query-user-id.js';
 
 export interface GatewayDeps {
   config: Config;
@@ -32,7 +33,20 @@ export interface GatewayDeps {
     session: RelaySession,
     ctx: { userId: string; jwt: string | null; assignment: Assignment; path: string; query: URLSearchParams },
   ) => SessionObserver | null;
-  onViolation?: (engine: Engine, evidence: 'user_id' | 'ownership', userHash: string) => void;
+  /** Hashes ids for logs (keyed by the server). */
+  hashId: (id: string) => string;
+  /** Users signed in here now or recently; shared with the HTTP path, which touches it too. */
+  knownUsers?: KnownUsers;
+  /**
+   * An engine frame was blocked (or reported). `user_id` evidence only when it named another user
+   * known to this instance; `sessionId` is unique per session.
+   */
+  onViolation?: (
+    engine: Engine,
+    evidence: 'user_id' | 'ownership',
+    userHash: string,
+    sessionId: string,
+  ) => void;
   /** A session ended; failed when its engine refused it, or closed with 1011 or dropped. */
   onSessionEnded?: (engine: Engine, failed: boolean, userId: string) => void;
 }
@@ -53,6 +67,8 @@ export function createWsGateway(deps: GatewayDeps) {
     handleProtocols: (offered) => chooseSubprotocol(offered, echo),
   });
   const ownership = new OwnershipIndex();
+  const knownUsers = deps.knownUsers ?? new KnownUsers();
+  let sessions = 0;
   const registry = new SessionRegistry();
   const sessionLog = log.child({ part: 'ws' });
 
@@ -104,18 +120,22 @@ export function createWsGateway(deps: GatewayDeps) {
     );
     if (socket.destroyed) return;
     if (!identity.ok) return refuse(req, socket, head, identity);
-    const query = new URLSearchParams(url.searchParams);
-    if (identity.ticketId !== null) query.set('ticket', identity.ticketId);
+    if (wsQueryUserIdMismatch(url.search, identity.userId)) return refuseUserId(req, socket, head);
+    const query = engineQuery(url.searchParams, identity.ticketId);
     const assignment = deps.control.decide(identity.userId);
     metrics.decisions.labels(assignment.serve, assignment.reason).inc();
-    const headers: Record<string, string> = { 'x-forwarded-for': req.socket.remoteAddress ?? '' };
+    const headers: Record<string, string> = { 'x-forwarded-for': forwardedFor(req) };
     if (identity.jwt !== null) headers.authorization = `Bearer ${identity.jwt}`;
     const requestId = req.headers['x-request-id'];
     if (typeof requestId === 'string') headers['x-request-id'] = requestId;
-    const userHash = hashId(identity.userId);
+    const userHash = deps.hashId(identity.userId);
+    const sessionId = `${userHash}.${(sessions++).toString(36)}`;
 
     wss.handleUpgrade(req, socket, head, (client: WebSocket) => {
       metrics.requests.labels(assignment.serve, 'ws', 'websocket', '1xx').inc();
+      const leave = knownUsers.enter(identity.userId);
+      client.once('close', leave);
+      const guardOptions = { knownUsers, allowEngineRuns: ws.allowEngineInitiatedRuns };
       const session = new RelaySession({
         client,
         engine: assignment.serve,
@@ -124,7 +144,7 @@ export function createWsGateway(deps: GatewayDeps) {
         upstreamHeaders: headers,
         userId: identity.userId,
         userHash,
-        guard: ws.isolation === 'off' ? null : new SessionGuard(identity.userId, ownership),
+        guard: ws.isolation === 'off' ? null : new SessionGuard(identity.userId, ownership, guardOptions),
         limits: ws,
         metrics,
         log: sessionLog,
@@ -134,7 +154,7 @@ export function createWsGateway(deps: GatewayDeps) {
           s.retarget('legacy', upstreamWsUrl(config.engines.legacy.url, url.pathname, query));
           return true;
         },
-        onViolation: (engine, evidence) => deps.onViolation?.(engine, evidence, userHash),
+        onViolation: (engine, evidence) => deps.onViolation?.(engine, evidence, userHash, sessionId),
         onEnded: (engine, failed) => deps.onSessionEnded?.(engine, failed, identity.userId),
       });
       registry.add(session);
@@ -150,9 +170,19 @@ export function createWsGateway(deps: GatewayDeps) {
     });
   };
 
+  /** A `user_id` in the handshake query that is not the token's user: as the backend refuses auth. */
+  const refuseUserId = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    metrics.authFailures.labels('ws', 'user_id_mismatch').inc();
+    wss.handleUpgrade(req, socket, head, (client) => {
+      const text = 'the user_id in the address is not the signed-in user';
+      client.send(errorFrame('USER_ID_MISMATCH', text), () => client.close(1008, 'user_id mismatch'));
+    });
+  };
+
   return {
     registry,
     ownership,
+    knownUsers,
     upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
       handleUpgrade(req, socket, head).catch((err: unknown) => {
         log.error({ err: (err as Error).message }, 'websocket handshake failed');
@@ -169,3 +199,22 @@ export function createWsGateway(deps: GatewayDeps) {
 }
 
 export type WsGateway = ReturnType<typeof createWsGateway>;
+
+/**
+ * The engine's query: the client's, without `token` (the engine gets the JWT in the Authorization
+ * header) and with the original ticket id in place of the proxy's sealed tag.
+ */
+function engineQuery(client: URLSearchParams, ticketId: string | null): URLSearchParams {
+  const query = new URLSearchParams(client);
+  query.delete('token');
+  query.delete('ticket');
+  if (ticketId !== null) query.set('ticket', ticketId);
+  return query;
+}
+
+/** `X-Forwarded-For` as on HTTP: the client's value, then the address the proxy saw. */
+function forwardedFor(req: IncomingMessage): string {
+  const addr = req.socket.remoteAddress ?? '';
+  const prior = req.headers['x-forwarded-for'];
+  return prior === undefined ? addr : `${String(prior)}, ${addr}`;
+}

@@ -71,6 +71,48 @@ describe('admin API', () => {
     expect((await t.proxy.admin('PUT', '/admin/overrides/x', { serve: 'nobody' })).status).toBe(400);
   });
 
+  it.each([
+    ['a comma', 'alice,bob', 'comma'],
+    ['surrounding spaces', ' carol ', 'space'],
+    ['a trailing space', 'carol ', 'space'],
+    ['a control character', 'dave\u0001', 'control'],
+    ['a newline', 'eve\n', 'control'],
+    ['257 characters', 'x'.repeat(257), '256'],
+  ])(
+    'refuses an override for an id with %s, which the flag file could not carry, with 400',
+    async (_, id, why) => {
+      const res = await t.proxy.admin('PUT', `/admin/overrides/${encodeURIComponent(id)}`, { serve: 'user' });
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({ error: { code: 'bad_request', message: expect.stringContaining(why) } });
+      expect((await t.proxy.admin('GET', '/admin/state')).body.overrides.count).toBe(0);
+    },
+  );
+
+  it('keeps overrides for odd but valid ids exactly as made across a restart', async () => {
+    const ids = ['zoë.müller@example.com', '用户-42', 'first.last', 'a b', 'x@y', "o'brien+tag"];
+    for (const [i, id] of ids.entries()) {
+      const serve = i % 2 === 0 ? 'user' : 'legacy';
+      const res = await t.proxy.admin('PUT', `/admin/overrides/${encodeURIComponent(id)}`, { serve });
+      expect(res.status).toBe(200);
+    }
+    const dir = t.proxy.dir;
+    await t.proxy.app.stop(100);
+    const again = await startProxy({ legacyUrl: t.legacy.url, userUrl: t.user.url, dir });
+    try {
+      expect((await again.admin('GET', '/admin/state')).body.overrides.count).toBe(ids.length);
+      for (const [i, id] of ids.entries()) {
+        const res = await again.admin('GET', `/admin/assignments/${encodeURIComponent(id)}`);
+        expect(res.body).toMatchObject({
+          userId: id,
+          serve: i % 2 === 0 ? 'user' : 'legacy',
+          reason: 'override',
+        });
+      }
+    } finally {
+      await again.stop();
+    }
+  });
+
   it('writes each change as an audit line with who, what, before and after, and no token', async () => {
     await t.proxy.admin('PUT', '/admin/rollout', { percent: 5 });
     const line = t.proxy.logs.map((l) => JSON.parse(l)).find((l) => l.audit?.action === 'rollout');

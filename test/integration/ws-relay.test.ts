@@ -93,13 +93,13 @@ describe('WebSocket relay', () => {
       body: JSON.stringify({ ttl_seconds: 60, single_use: true, permissions: [] }),
     });
     const ticket = (await res.json()) as { ticket_id: string };
-    expect(ticket.ticket_id).toMatch(/^sy1\./);
+    expect(ticket.ticket_id).toMatch(/^sy2\./);
     const other = proxy;
     await start(); // a second replica with the same TICKET_SECRET
     const client = await connected(open(`/ws?ticket=${encodeURIComponent(ticket.ticket_id)}`));
     expect(client.ws.protocol).toBe('');
     expect(client.frames[0].data.user_id).toBe('bob');
-    expect(legacy.handshakes.at(-1)!.path).not.toContain('sy1.');
+    expect(legacy.handshakes.at(-1)!.path).not.toContain('sy2.');
     const reuse = open(`/ws?ticket=${encodeURIComponent(ticket.ticket_id)}`);
     expect((await reuse.closed).code).toBe(1008);
     await other.stop();
@@ -108,7 +108,7 @@ describe('WebSocket relay', () => {
   it('refuses a forged ticket with 1008 before any engine socket opens', async () => {
     const before = legacy.handshakes.length;
     const forged = open(
-      `/ws?ticket=sy1.${Buffer.from('{"t":"x","u":"bob","e":9999999999}').toString('base64url')}.AAAA`,
+      `/ws?ticket=sy2.${Buffer.from('{"t":"x","u":"bob","e":9999999999}'.padEnd(64)).toString('base64url')}`,
     );
     expect((await forged.closed).code).toBe(1008);
     expect(legacy.handshakes.length).toBe(before);

@@ -51,6 +51,28 @@ describe('configuration', () => {
     );
   });
 
+  it("reads the guard's absolute error-rate limit and the flag file's size cap", () => {
+    const defaults = buildConfig(base, {});
+    expect(defaults.guard.maxErrorRate).toBe(0.05);
+    expect(defaults.flags.maxFileBytes).toBe(1024 * 1024);
+    const c = buildConfig(base, { GUARD_MAX_ERROR_RATE: '0.2', FLAGS_MAX_FILE_BYTES: '65536' });
+    expect(c.guard.maxErrorRate).toBe(0.2);
+    expect(c.flags.maxFileBytes).toBe(65536);
+    expect(problems(base, { GUARD_MAX_ERROR_RATE: '1', FLAGS_MAX_FILE_BYTES: '0' })).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^GUARD_MAX_ERROR_RATE: must be in 0\.\.0\.9999/),
+        expect.stringMatching(/^FLAGS_MAX_FILE_BYTES: must be at least 1/),
+      ]),
+    );
+  });
+
+  it('refuses engine URLs other than http(s)', () => {
+    for (const bad of ['ftp://files.example/legacy', 'javascript:alert(1)', 'file:///etc/passwd']) {
+      expect(problems(base, { LEGACY_ENGINE_URL: bad })).toContain('LEGACY_ENGINE_URL: not an http(s) URL');
+    }
+    expect(problems(base, { USER_ENGINE_URL: 'https://user.example/base' })).toEqual([]);
+  });
+
   it('requires a JWT secret or a JWKS URL and refuses unknown keys', () => {
     expect(problems({ engines: base.engines, bogus: 1 }, {})).toEqual(
       expect.arrayContaining([

@@ -12,6 +12,7 @@ export function gateFigure(name: string, x: number | null): string {
     case 'latency':
       return `${x.toFixed(2)}x`;
     case 'mismatch_rate':
+    case 'user_error_rate':
       return `${(x * 100).toFixed(1)}%`;
     default:
       return num(x);

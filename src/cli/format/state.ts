@@ -1,5 +1,5 @@
 import type { StateView } from '../api-types.js';
-import { quoted, table, when } from './text.js';
+import { quoted, when } from './text.js';
 
 const SHOWN_OVERRIDES = 5;
 
@@ -35,8 +35,4 @@ export function stateRows(state: StateView, now: number): string[][] {
     ['overrides', overridesLine(state.overrides)],
     ['flags', flagSourceLine(state.flagSource, now)],
   ];
-}
-
-export function formatState(state: StateView, now: number): string {
-  return table(stateRows(state, now));
 }

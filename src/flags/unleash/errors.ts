@@ -1,4 +1,4 @@
-import { AdminError } from '../../admin/errors.js';
+import { SwitchyardError } from '../../errors/switchyard-error.js';
 
 /**
  * Why a change to flags that live in Unleash was not made. They extend the admin API's one error
@@ -6,21 +6,21 @@ import { AdminError } from '../../admin/errors.js';
  */
 
 /** 409: no admin token, so Unleash (its UI, or a token) is where the change must be made. */
-export class FlagsInUnleashError extends AdminError {
+export class FlagsInUnleashError extends SwitchyardError {
   constructor(message: string) {
     super(409, 'flags_in_unleash', message);
   }
 }
 
 /** 503: Unleash did not answer (or this instance has not loaded the flags yet); nothing changed. */
-export class UnleashUnavailableError extends AdminError {
+export class UnleashUnavailableError extends SwitchyardError {
   constructor(message: string) {
     super(503, 'unleash_unavailable', message);
   }
 }
 
 /** 502: Unleash answered, but refused the change or has flags in a shape we cannot edit. */
-export class UnleashRefusedError extends AdminError {
+export class UnleashRefusedError extends SwitchyardError {
   constructor(
     message: string,
     readonly unleashStatus: number | null = null,

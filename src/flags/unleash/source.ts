@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { AdminError } from '../../admin/errors.js';
+import { SwitchyardError } from '../../errors/switchyard-error.js';
 import type { FlagState } from '../../routing/types.js';
 import { emptyState } from '../document.js';
 import type { FlagSource, FlagSourceStatus } from '../source.js';
@@ -116,7 +116,7 @@ export class UnleashFlagSource implements FlagSource {
       this.local.abandon(next);
       this.local.restoreHold(savedHold);
       this.republish();
-      throw err instanceof AdminError ? err : new UnleashRefusedError((err as Error).message);
+      throw err instanceof SwitchyardError ? err : new UnleashRefusedError((err as Error).message);
     }
     return next;
   }

@@ -15,8 +15,9 @@ export class EngineSecond {
   readonly wsFailedUsers = new UserSet();
   isolationUserId = 0;
   isolationOwnership = 0;
-  /** Sessions behind any isolation violation (user_id or ownership evidence). */
+  /** Sessions, and users, that received a violating frame (user_id or ownership evidence). */
   readonly isolationSessions = new UserSet();
+  readonly isolationUsers = new UserSet();
 
   clear(): void {
     if (this.httpRequests > 0) this.latency.fill(0);
@@ -30,6 +31,7 @@ export class EngineSecond {
     this.isolationUserId = 0;
     this.isolationOwnership = 0;
     this.isolationSessions.clear();
+    this.isolationUsers.clear();
   }
 }
 

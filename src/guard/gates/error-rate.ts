@@ -22,10 +22,15 @@ export function errorRateGate(window: SampleWindow, limits: GuardLimits, nowMs: 
     window.windowSeconds,
   );
   const ws = judge('ws', window.ws('legacy', nowMs), window.ws('user', nowMs), limits, window.windowSeconds);
-  return RANK[ws.verdict] < RANK[http.verdict] ? ws : http;
+  return graver(http, ws);
 }
 
 const RANK: Record<Verdict, number> = { breach: 0, ok: 1, insufficient: 2 };
+
+/** The deciding channel's report: a breach, else an `ok`, else an `insufficient`; HTTP on a tie. */
+export function graver(http: GateReport, ws: GateReport): GateReport {
+  return RANK[ws.verdict] < RANK[http.verdict] ? ws : http;
+}
 
 function judge(
   channel: Channel,

@@ -6,10 +6,15 @@ export interface GuardLimits {
   readonly windowSeconds: number;
   /** GUARD_MIN_REQUESTS: samples needed on each side before a comparative gate judges. */
   readonly minRequests: number;
-  /** GUARD_MIN_USERS: distinct users (isolation: sessions) a breach must come from. */
+  /** GUARD_MIN_USERS: distinct users (isolation: users and sessions) a breach must come from. */
   readonly minUsers: number;
   /** GUARD_MAX_ERROR_RATE_DELTA: user minus legacy error rate, percentage points. */
   readonly maxErrorRateDelta: number;
+  /**
+   * GUARD_MAX_ERROR_RATE: the user engine's own failed fraction (0..1), judged when there is no
+   * legacy traffic to compare with (100% rollout).
+   */
+  readonly maxErrorRate: number;
   /** GUARD_MAX_P95_RATIO: user p95 / legacy p95. */
   readonly maxP95Ratio: number;
   /** GUARD_MIN_P95_DELTA_MS: the p95s must also be this far apart, in ms. */
@@ -27,6 +32,7 @@ export const DEFAULT_GUARD_LIMITS: GuardLimits = Object.freeze({
   minRequests: 100,
   minUsers: 5,
   maxErrorRateDelta: 1,
+  maxErrorRate: 0.05,
   maxP95Ratio: 1.1,
   minP95DeltaMs: 25,
   maxMismatchRate: 0.05,
@@ -52,6 +58,7 @@ export function checkGuardLimits(l: GuardLimits): string[] {
     `GUARD_MIN_USERS must be an integer from 1 to ${USER_SKETCH_CAPACITY}`,
   );
   need(real(l.maxErrorRateDelta, 0, 100), 'GUARD_MAX_ERROR_RATE_DELTA must be 0 to 100 (points)');
+  need(real(l.maxErrorRate, 0, 1) && l.maxErrorRate < 1, 'GUARD_MAX_ERROR_RATE must be in [0, 1)');
   need(real(l.maxP95Ratio, 1, 1e6), 'GUARD_MAX_P95_RATIO must be a number >= 1');
   need(real(l.minP95DeltaMs, 0, 3.6e6), 'GUARD_MIN_P95_DELTA_MS must be a number >= 0');
   need(real(l.maxMismatchRate, 0, 1) && l.maxMismatchRate < 1, 'GUARD_MAX_MISMATCH_RATE must be in [0, 1)');

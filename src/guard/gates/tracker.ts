@@ -23,7 +23,13 @@ export interface TrackerStep {
 }
 
 /** When several gates breach together, the trip names the gravest. */
-const PRIORITY: readonly GateName[] = ['isolation', 'error_rate', 'latency', 'mismatch_rate'];
+const PRIORITY: readonly GateName[] = [
+  'isolation',
+  'error_rate',
+  'user_error_rate',
+  'latency',
+  'mismatch_rate',
+];
 
 const NOTHING: TrackerStep = Object.freeze({ started: [], ended: [], trip: null });
 

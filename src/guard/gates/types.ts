@@ -2,9 +2,15 @@ import type { Engine } from '../../routing/types.js';
 
 export type { Engine };
 
-/** The four gates, in the order `evaluateGates` reports them. */
-export type GateName = 'error_rate' | 'latency' | 'mismatch_rate' | 'isolation';
-export const GATE_NAMES: readonly GateName[] = ['error_rate', 'latency', 'mismatch_rate', 'isolation'];
+/** The five gates, in the order `evaluateGates` reports them. */
+export type GateName = 'error_rate' | 'user_error_rate' | 'latency' | 'mismatch_rate' | 'isolation';
+export const GATE_NAMES: readonly GateName[] = [
+  'error_rate',
+  'user_error_rate',
+  'latency',
+  'mismatch_rate',
+  'isolation',
+];
 
 /**
  * `insufficient`: too few samples, or a breach-shaped result from too few distinct users;
@@ -16,9 +22,10 @@ export type Verdict = 'ok' | 'breach' | 'insufficient';
 export type ComparisonResult = 'match' | 'mismatch' | 'incomplete' | 'isolation';
 
 /**
- * What an isolation violation rests on: `user_id` = a frame carried another user's `user_id`
- * (proof, acts at once); `ownership` = inferred from run or thread ownership (a client can fake
- * it by sending someone else's thread id, so it needs several distinct sessions).
+ * What an isolation violation rests on: `user_id` = a frame carried the id of another user known
+ * to this instance (proof, acts at once); `ownership` = inferred from run or thread ownership, or
+ * an id no one here signed in with (a client can provoke it, so it needs several distinct
+ * affected users and sessions).
  */
 export type IsolationEvidence = 'user_id' | 'ownership';
 
@@ -27,22 +34,23 @@ export type Channel = 'http' | 'ws';
 
 export interface GateReport {
   readonly name: GateName;
-  /** The configured limit the value is held against (isolation: 0). */
+  /** The configured limit the value is held against (user_error_rate: a fraction; isolation: 0). */
   readonly limit: number;
   /**
-   * error_rate: user minus legacy, percentage points; latency: user p95 / legacy p95;
+   * error_rate: user minus legacy, percentage points; user_error_rate: the user engine's failed
+   * fraction, 0..1; latency: user p95 / legacy p95;
    * mismatch_rate: mismatch / (match + mismatch); isolation: user-engine violations.
    * `null` when it cannot be computed (no samples on a side).
    */
   readonly value: number | null;
   /** Requests (or sessions, or judged comparisons) per engine in the window. */
   readonly samples: { readonly legacy: number; readonly user: number };
-  /** Distinct users (isolation: sessions) behind the user engine's bad samples; a lower bound. */
+  /** Distinct users behind the user engine's bad samples (isolation: affected users); a lower bound. */
   readonly users: number;
   readonly verdict: Verdict;
   /** A human sentence naming the gate and its figures; set only when `verdict` is `breach`. */
   readonly reason: string | null;
-  /** error_rate: the channel the figures come from; latency: `http`; others `null`. */
+  /** error_rate, user_error_rate: the channel the figures come from; latency: `http`; others `null`. */
   readonly channel: Channel | null;
 }
 
@@ -66,6 +74,8 @@ export interface ComparisonTotals {
 export interface IsolationTotals {
   readonly userId: number;
   readonly ownership: number;
-  /** Distinct sessions behind the violations (lower bound). */
+  /** Distinct sessions that received a violating frame (lower bound). */
   readonly sessions: number;
+  /** Distinct users (recipients) that received a violating frame (lower bound). */
+  readonly users: number;
 }

@@ -77,16 +77,24 @@ export class SampleWindow {
   }
 
   /**
-   * One isolation violation. Returns true when this event alone is a breach (the user engine,
-   * `user_id` evidence): the caller should evaluate at once rather than wait for the timer.
+   * One isolation violation: `sessionHash` names the session that received the frame (unique per
+   * session), `userHash` its user. Returns true when this event alone is a breach (the user
+   * engine, `user_id` evidence): the caller should evaluate at once rather than wait for the timer.
    */
-  recordIsolation(engine: Engine, nowMs: number, evidence: IsolationEvidence, sessionHash: number): boolean {
+  recordIsolation(
+    engine: Engine,
+    nowMs: number,
+    evidence: IsolationEvidence,
+    sessionHash: number,
+    userHash: number,
+  ): boolean {
     const b = this.slot(nowMs);
     if (b !== null) {
       const e = b[engine];
       if (evidence === 'user_id') e.isolationUserId += 1;
       else e.isolationOwnership += 1;
       e.isolationSessions.add(sessionHash);
+      e.isolationUsers.add(userHash);
     }
     return engine === 'user' && evidence === 'user_id';
   }
@@ -163,7 +171,10 @@ export class SampleWindow {
       ownership += e.isolationOwnership;
       e.isolationSessions.addTo(this.union);
     });
-    return { userId, ownership, sessions: this.union.size };
+    const sessions = this.union.size;
+    this.union.reset();
+    this.each(nowMs, (b) => b[engine].isolationUsers.addTo(this.union));
+    return { userId, ownership, sessions, users: this.union.size };
   }
 
   /** The ring's slots, for structural tests (the same objects for the window's whole life). */

@@ -1,8 +1,11 @@
-import { hashId } from '../../../src/log/hash-id.js';
+import { createHash } from 'node:crypto';
+import { createIdHasher } from '../../../src/log/hash-id.js';
 import { READ_TOKEN } from '../../support/proxy-harness.js';
 import { ShadowRig, untilMetric } from './rig.js';
 
 let rig: ShadowRig;
+const ID_HASH_SECRET = 'id-hash-secret-for-tests-0123456789abcdef';
+const hashId = createIdHasher(ID_HASH_SECRET);
 
 afterEach(async () => {
   await rig.close();
@@ -14,6 +17,7 @@ async function failingShadowRun(shadow: Record<string, unknown> = {}, userId = '
     rollout: 100,
     legacyFaults: { divergence: { kind: 'failure' } },
     shadow: { logSampleRate: 1, ...shadow },
+    config: { identity: { idHashSecret: ID_HASH_SECRET } },
   });
   const client = await rig.connect(userId);
   await client.run({ text: 'Analyze my AI costs', thread_id: `thread-${userId}-secret` });
@@ -50,6 +54,8 @@ describe('GET /admin/divergences', () => {
       threadId: hashId('thread-vera-secret'),
     });
     const text = JSON.stringify(body);
+    const unkeyed = createHash('sha256').update('vera').digest('hex').slice(0, 12);
+    expect(text).not.toContain(unkeyed);
     expect(text).not.toContain('vera');
     expect(text).not.toContain('thread-vera-secret');
     expect(text).not.toContain('upstream timeout');

@@ -36,13 +36,15 @@ async function delivered(n: number) {
 }
 
 describe('isolation guard', () => {
-  it('takes user_id equal to one of this user thread ids as legitimate, and another user thread id as a leak', async () => {
+  it('takes user_id equal to a thread id of this user run as legitimate, and another user thread id as a leak', async () => {
     const { clients, sockets } = await connectAll(['amy', 'bob']);
     const [amy, bob] = clients as [TestClient, TestClient];
     amy.send({ type: 'user_message', payload: { text: 'hi', thread_id: 'thread-amy' } });
     bob.send({ type: 'user_message', payload: { text: 'hi', thread_id: 'thread-bob' } });
     await delivered(2);
-    sockets[0]!.send(emitter('agent_thinking', { user_id: 'thread-amy', thread_id: 'thread-amy', n: 1 }));
+    // The run's first event binds run-amy to amy's start and confirms her thread.
+    const first = { user_id: 'thread-amy', thread_id: 'thread-amy', run_id: 'run-amy', n: 1 };
+    sockets[0]!.send(emitter('agent_thinking', first));
     sockets[0]!.send(emitter('agent_thinking', { user_id: 'thread-bob', n: 2 }));
     sockets[0]!.send(emitter('agent_thinking', { user_id: 'nobody-knows', n: 3 }));
     sockets[0]!.send(emitter('agent_completed', { user_id: 'amy', n: 4 }));
@@ -74,11 +76,15 @@ describe('isolation guard', () => {
     expect(await violations('block')).toBe(2);
   });
 
-  it('refuses a client frame naming an id another user owns, and accepts its own thread id as user_id', async () => {
-    const { clients } = await connectAll(['eli', 'fox']);
+  it('refuses a client frame naming an id the engine confirmed for another user, and accepts its own thread id as user_id', async () => {
+    const { clients, sockets } = await connectAll(['eli', 'fox']);
     const [eli, fox] = clients as [TestClient, TestClient];
     eli.send({ type: 'user_message', payload: { text: 'x', thread_id: 'thread-eli' } });
     await delivered(1);
+    sockets[0]!.send(
+      emitter('agent_started', { user_id: 'eli', run_id: 'run-eli', thread_id: 'thread-eli' }),
+    );
+    await eli.waitFor((f) => f.type === 'agent_started');
     fox.send({ type: 'user_message', payload: { text: 'x', thread_id: 'thread-eli' } });
     expect((await fox.waitFor((f) => f.type === 'error_message')).error_code).toBe('ISOLATION_VIOLATION');
     eli.send({ type: 'session_restore', payload: { user_id: 'thread-eli', threadId: 'thread-eli' } });

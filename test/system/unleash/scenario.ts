@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runFlagsCommand } from '../../../src/flags/unleash/cli.js';
+import { runFlagsCommand } from '../../../src/cli/commands/flags.js';
 import { startEchoUpstream, type EchoUpstream } from '../../support/echo-upstream.js';
 import { FLAG_NAMES, REFRESH_MS, startMember, type Member, type MemberOptions } from './fleet.js';
 import { startPostgres, type Postgres } from './postgres.js';

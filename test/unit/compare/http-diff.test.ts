@@ -23,7 +23,7 @@ const execute = (over: Record<string, unknown> = {}) => ({
 });
 
 describe('diffHttp', () => {
-  it('ignores the volatile fields of PROTOCOL.md, at any depth, and the top-level engine', () => {
+  it('ignores the volatile response fields, at any depth, and the top-level engine', () => {
     const other = execute({
       run_id: 'run_2',
       thread_id: 'thread_9',

@@ -1,4 +1,4 @@
-import { runFlagsCommand } from '../../../src/flags/unleash/cli.js';
+import { runFlagsCommand } from '../../../src/cli/commands/flags.js';
 import { ADMIN_TOKEN, FakeUnleash } from './fake-unleash.js';
 
 let fake: FakeUnleash;

@@ -5,8 +5,8 @@ import {
   UNLEASH_ENV_PATHS,
   UNLEASH_SECRET_PATHS,
   unleashSection,
-} from '../../../src/flags/unleash/config.js';
-import { createFlagSource } from '../../../src/flags/unleash/create.js';
+} from '../../../src/config/unleash.js';
+import { createFlagSource } from '../../../src/flags/create-source.js';
 
 /** The `flags` section as schema.ts composes it with the pieces this folder exports. */
 const flagsSection = z

@@ -5,10 +5,11 @@ import { SampleWindow } from '../../../src/guard/gates/window.js';
 import { NOW, T0, feedHttp, limits, userHash } from './feed.js';
 
 describe('evaluateGates', () => {
-  it('reports the four gates in order, all insufficient or ok on an empty window', () => {
+  it('reports the five gates in order, all insufficient or ok on an empty window', () => {
     const reports = evaluateGates(new SampleWindow(60), DEFAULT_GUARD_LIMITS, NOW);
     expect(reports.map((r) => [r.name, r.verdict])).toEqual([
       ['error_rate', 'insufficient'],
+      ['user_error_rate', 'insufficient'],
       ['latency', 'insufficient'],
       ['mismatch_rate', 'insufficient'],
       ['isolation', 'ok'],
@@ -21,7 +22,7 @@ describe('evaluateGates', () => {
     feedHttp(w, 'legacy', { requests: 1000, failed: 5, ms: (i) => 20 + (i % 40) });
     feedHttp(w, 'user', { requests: 1000, failed: 6, ms: (i) => 21 + (i % 40) });
     for (let i = 0; i < 100; i++) w.recordComparison(T0, i < 2 ? 'mismatch' : 'match', userHash(i));
-    expect(evaluateGates(w, limits(), NOW).map((r) => r.verdict)).toEqual(['ok', 'ok', 'ok', 'ok']);
+    expect(evaluateGates(w, limits(), NOW).map((r) => r.verdict)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
   });
 
   it('goes from samples to a trip: a fleet-wide error burst trips the guard once', () => {

@@ -12,7 +12,7 @@ const report = (name: GateName, verdict: Verdict): GateReport => ({
   channel: null,
 });
 const all = (breaching: readonly GateName[]): GateReport[] =>
-  (['error_rate', 'latency', 'mismatch_rate', 'isolation'] as const).map((n) =>
+  (['error_rate', 'user_error_rate', 'latency', 'mismatch_rate', 'isolation'] as const).map((n) =>
     report(n, breaching.includes(n) ? 'breach' : 'ok'),
   );
 
@@ -63,6 +63,14 @@ describe('BreachTracker', () => {
   it('names the gravest gate when several breach at once', () => {
     const t = new BreachTracker('enforce');
     expect(t.observe(all(['mismatch_rate', 'error_rate', 'isolation']), 1).trip?.gate).toBe('isolation');
+  });
+
+  it('trips on the user engine alone failing, graver than latency or mismatches', () => {
+    const t = new BreachTracker('enforce');
+    expect(t.observe(all(['latency', 'user_error_rate', 'mismatch_rate']), 1).trip).toMatchObject({
+      gate: 'user_error_rate',
+      reason: 'user_error_rate: figures',
+    });
   });
 
   it('never trips nor tracks episodes when off', () => {

@@ -47,7 +47,7 @@ describe('SampleWindow', () => {
     const w = new SampleWindow(60);
     feedHttp(w, 'user', { requests: 200, failed: 20, ms: 300 });
     w.recordComparison(T0, 'mismatch', userHash(1));
-    w.recordIsolation('user', T0, 'user_id', userHash(1));
+    w.recordIsolation('user', T0, 'user_id', userHash(2), userHash(1));
     w.reset();
     expect(w.http('user', NOW)).toEqual({ requests: 0, failed: 0, failedUsers: 0 });
     expect(w.latencyQuantile('user', NOW, 0.95)).toBeNull();
@@ -59,7 +59,7 @@ describe('SampleWindow', () => {
       isolation: 0,
       mismatchUsers: 0,
     });
-    expect(w.isolation('user', NOW)).toEqual({ userId: 0, ownership: 0, sessions: 0 });
+    expect(w.isolation('user', NOW)).toEqual({ userId: 0, ownership: 0, sessions: 0, users: 0 });
   });
 
   it('records allocation-free in steady state: the same ring, slots and arrays after many windows', () => {

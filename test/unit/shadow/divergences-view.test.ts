@@ -1,4 +1,4 @@
-import { AdminError } from '../../../src/admin/errors.js';
+import { SwitchyardError } from '../../../src/errors/switchyard-error.js';
 import { DivergenceStore, type HttpDiff } from '../../../src/compare/index.js';
 import { divergencesView } from '../../../src/shadow/divergences-view.js';
 
@@ -20,7 +20,7 @@ const refused = (query: Record<string, unknown>) => {
   try {
     divergencesView(storeWith(1), query);
   } catch (error) {
-    return error instanceof AdminError ? error.status : 'other';
+    return error instanceof SwitchyardError ? error.status : 'other';
   }
   return 'accepted';
 };

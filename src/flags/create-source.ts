@@ -1,13 +1,14 @@
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
-import { FileFlagSource } from '../file-source.js';
-import type { FlagSource } from '../source.js';
-import type { UnleashSettings } from './config.js';
-import { UnleashFlagSource } from './source.js';
+import { DEFAULT_MAX_FLAG_FILE_BYTES, FileFlagSource } from './file-source.js';
+import type { FlagSource } from './source.js';
+import type { UnleashSettings } from '../config/unleash.js';
+import { UnleashFlagSource } from './unleash/source.js';
 
 export interface FlagsSettings {
   source: 'file' | 'unleash';
   file: string;
+  maxFileBytes?: number;
   rolloutFlag: string;
   shadowFlag: string;
   unleash?: UnleashSettings;
@@ -17,7 +18,11 @@ export interface FlagsSettings {
 export function createFlagSource(config: { flags: FlagsSettings }, log: Logger): FlagSource {
   const { flags } = config;
   const names = { rollout: flags.rolloutFlag, shadow: flags.shadowFlag };
-  if (flags.source === 'file') return new FileFlagSource(flags.file, names, log);
+  if (flags.source === 'file') {
+    return new FileFlagSource(flags.file, names, log, {
+      maxBytes: flags.maxFileBytes ?? DEFAULT_MAX_FLAG_FILE_BYTES,
+    });
+  }
   const u = flags.unleash;
   if (u?.url === undefined || u.apiToken === undefined) {
     throw new Error('FLAG_SOURCE=unleash needs UNLEASH_URL and UNLEASH_API_TOKEN'); // the schema says so first

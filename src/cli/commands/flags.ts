@@ -1,12 +1,12 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { EXIT } from '../../cli/errors.js';
-import { UnleashAdminApi } from './admin-api.js';
-import { unleashSection } from './config.js';
-import { UnleashRefusedError, UnleashUnavailableError } from './errors.js';
-import { FlagFileError, importFlagFile } from './import.js';
-import { initFlags } from './init.js';
-import { unleashNames } from './strategies.js';
+import { EXIT } from '../errors.js';
+import { UnleashAdminApi } from '../../flags/unleash/admin-api.js';
+import { unleashSection } from '../../config/unleash.js';
+import { UnleashRefusedError, UnleashUnavailableError } from '../../flags/unleash/errors.js';
+import { FlagFileError, importFlagFile } from '../../flags/unleash/import.js';
+import { initFlags } from '../../flags/unleash/init.js';
+import { unleashNames } from '../../flags/unleash/strategies.js';
 
 export interface FlagsCommandIo {
   stdout: (text: string) => void;
