@@ -8,8 +8,8 @@ let rig: Rig;
 let engine: ScriptedEngine | undefined;
 // An idle timeout of several intervals: a live client's pong may be late on a busy machine.
 // The exact bound (idle timeout + one interval) is proven on a driven clock: unit/ws/liveness-sweeper.
-const PING = 100;
-const IDLE = 600;
+const PING = 250;
+const IDLE = 1500;
 const websocket = { pingIntervalMs: PING, idleTimeoutMs: IDLE };
 
 afterEach(async () => {
@@ -36,8 +36,8 @@ describe('liveness', () => {
     const client = await openClient('gus', true);
     let pings = 0;
     client.ws.on('ping', () => pings++);
-    // Four idle timeouts' worth of pings, however long a busy machine takes to send them.
-    await until(() => pings >= (4 * IDLE) / PING || client.ws.readyState !== WebSocket.OPEN, 30_000);
+    // Two idle timeouts' worth of pings, however long a busy machine takes to send them.
+    await until(() => pings >= (2 * IDLE) / PING || client.ws.readyState !== WebSocket.OPEN, 30_000);
     expect(client.ws.readyState).toBe(WebSocket.OPEN);
     expect(rig.legacy.openSockets()).toBe(1);
   });
@@ -61,9 +61,9 @@ describe('liveness', () => {
       const ping = JSON.stringify({ type: 'ping', timestamp: Date.now() / 1000 });
       sent.push(ping);
       client.ws.send(ping);
-    }, IDLE / 2);
-    // Eight JSON pings span four idle timeouts; protocol pings go unanswered all along.
-    await until(() => sent.length >= 8 || client.ws.readyState !== WebSocket.OPEN, 30_000);
+    }, IDLE / 6);
+    // Twelve JSON pings span two idle timeouts; protocol pings go unanswered all along.
+    await until(() => sent.length >= 12 || client.ws.readyState !== WebSocket.OPEN, 30_000);
     clearInterval(timer);
     expect(client.ws.readyState).toBe(WebSocket.OPEN);
     await until(() => engine!.received.length === sent.length);
