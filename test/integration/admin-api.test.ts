@@ -57,7 +57,7 @@ describe('admin API', () => {
     expect((await t.proxy.admin('POST', '/admin/resume', {})).status).toBe(200);
   });
 
-  it('pins and unpins a user with an override, reason override', async () => {
+  it('overrideStrategies and unpins a user with an override, reason override', async () => {
     await t.proxy.admin('PUT', '/admin/overrides/staff-1', { serve: 'user', note: 'internal staff' });
     expect((await t.proxy.admin('GET', '/admin/assignments/staff-1')).body).toEqual({
       userId: 'staff-1',

@@ -51,7 +51,7 @@ describe('decide', () => {
     }
   });
 
-  it('pins an overridden user before the rollout flag', () => {
+  it('overrideStrategies an overridden user before the rollout flag', () => {
     const f = flags(0, 0, { overrides: new Map([['staff-1', { serve: 'user' }]]) });
     expect(decide('staff-1', f)).toEqual({ serve: 'user', shadow: 'none', reason: 'override' });
     expect(decide('someone', f)).toEqual({ serve: 'legacy', shadow: 'none', reason: 'not-in-rollout' });

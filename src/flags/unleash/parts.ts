@@ -2,7 +2,7 @@ import type { FlagState } from '../../routing/types.js';
 
 /**
  * The parts of a flag state that are written separately to Unleash: the rollout flag's strategies
- * (percentage, group id, pinned users), the override notes and the rollback record (the meta flag),
+ * (percentage, group id, overridden users), the override notes and the rollback record (the meta flag),
  * the shadow flag, and the rollout flag's enabled state (the rollback).
  */
 export type Part = 'rollout' | 'notes' | 'shadow' | 'rollback';
@@ -11,7 +11,7 @@ export function changedParts(a: FlagState, b: FlagState): Set<Part> {
   const parts = new Set<Part>();
   if (a.rollout.percent !== b.rollout.percent || a.rollout.groupId !== b.rollout.groupId)
     parts.add('rollout');
-  if (pins(a) !== pins(b)) parts.add('rollout');
+  if (overrideStrategies(a) !== overrideStrategies(b)) parts.add('rollout');
   if (notes(a) !== notes(b)) parts.add('notes');
   if (a.shadow.percent !== b.shadow.percent || a.shadow.groupId !== b.shadow.groupId) parts.add('shadow');
   if (a.rollback.engaged !== b.rollback.engaged) parts.add('rollback');
@@ -47,7 +47,7 @@ export function metaBlock(state: FlagState): Record<string, unknown> | null {
   return Object.keys(block).length > 0 ? block : null;
 }
 
-function pins(s: FlagState): string {
+function overrideStrategies(s: FlagState): string {
   return JSON.stringify([...s.overrides].map(([id, o]) => [id, o.serve]).sort());
 }
 
