@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics/catalog.js';
 import type { Engine } from '../routing/types.js';
+import { systemClock, type Cancel, type Clock } from './clock.js';
 import type { RelaySession } from './relay-session.js';
 import type { SessionRegistry } from './session-registry.js';
 
@@ -34,15 +35,16 @@ export class SessionDrainer {
     private readonly policy: DrainPolicy,
     private readonly metrics: Metrics,
     private readonly log: Logger,
+    private readonly clock: Clock = systemClock,
   ) {
     registry.onAdd((session) => {
-      if (session.engine === this.draining) this.plan(session, Date.now(), policy.windowMs);
+      if (session.engine === this.draining) this.plan(session, clock.now(), policy.windowMs);
     });
   }
 
   drain(engine: Engine = 'user'): number {
     this.draining = engine;
-    this.startedAt = Date.now();
+    this.startedAt = this.clock.now();
     const sessions = this.registry
       .all()
       .filter((s) => s.engine === engine && !s.closed && !this.planned.has(s));
@@ -70,15 +72,11 @@ export class SessionDrainer {
 
   private plan(session: RelaySession, now: number, offset: number): void {
     if (this.planned.has(session) || session.closed) return;
-    const timers = new Set<NodeJS.Timeout>();
-    const after = (ms: number, fn: () => void): void => {
-      const t = setTimeout(fn, Math.max(0, ms));
-      t.unref();
-      timers.add(t);
-    };
+    const timers: Cancel[] = [];
+    const after = (ms: number, fn: () => void): void => void timers.push(this.clock.after(ms, fn));
     let offRunEnd = (): void => undefined;
     const cancel = (): void => {
-      for (const t of timers) clearTimeout(t);
+      for (const clear of timers) clear();
       offRunEnd();
       offClose();
       this.planned.delete(session);
@@ -95,7 +93,7 @@ export class SessionDrainer {
       offRunEnd = session.runs.onEnd(() => after(0, finish));
       const bound =
         this.policy.policy === 'finish-run' ? this.policy.finishRunMaxMs : this.policy.runDeadlineMs;
-      after(this.startedAt + bound - Date.now(), finish);
+      after(this.startedAt + bound - this.clock.now(), finish);
     });
     this.planned.set(session, cancel);
   }

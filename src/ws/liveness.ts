@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { systemClock, type Clock } from './clock.js';
 
 export interface LivenessTarget {
   /** Terminates a side silent for longer than `idleTimeoutMs`, pings the others. */
@@ -28,6 +29,7 @@ export function startLivenessSweeper(
   sessions: () => Iterable<LivenessTarget>,
   options: LivenessOptions,
   log: Logger,
+  clock: Clock = systemClock,
 ): () => void {
   const idle = effectiveIdleTimeout(options);
   if (idle !== options.idleTimeoutMs)
@@ -35,8 +37,8 @@ export function startLivenessSweeper(
       { idleTimeoutMs: options.idleTimeoutMs, pingIntervalMs: options.pingIntervalMs, inForce: idle },
       'websocket idle timeout raised to two ping intervals',
     );
-  const timer = setInterval(() => {
-    const now = Date.now();
+  return clock.every(options.pingIntervalMs, () => {
+    const now = clock.now();
     for (const s of sessions()) {
       try {
         s.checkLiveness(now, idle);
@@ -44,7 +46,5 @@ export function startLivenessSweeper(
         log.error({ err: (err as Error).message }, 'liveness check failed');
       }
     }
-  }, options.pingIntervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  });
 }

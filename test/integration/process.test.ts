@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { signToken, TEST_SECRET } from '../support/tokens.js';
+import { until } from './engines/helpers.js';
 
 const MAIN = join(process.cwd(), 'dist', 'src', 'main.js');
 
@@ -36,7 +37,7 @@ describe('the proxy process', () => {
 
   it('on SIGTERM stops accepting, finishes the request in flight, and exits 0', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'switchyard-proc-'));
-    let release: () => void = () => undefined;
+    let release: (() => void) | null = null;
     const slow: Server = createServer((_req, res) => {
       release = () => res.end('{"done":true}');
     });
@@ -65,10 +66,10 @@ describe('the proxy process', () => {
       const inFlight = fetch(`http://127.0.0.1:${trafficPort}/api/threads/1`, {
         headers: { authorization: `Bearer ${await signToken('zed')}` },
       });
-      await new Promise((r) => setTimeout(r, 200));
+      await until(() => release !== null);
       p.child.kill('SIGTERM');
-      await new Promise((r) => setTimeout(r, 200));
-      release();
+      await new Promise((r) => setTimeout(r, 200)); // the signal handled before the answer
+      release!();
       const res = await inFlight;
       expect(res.status).toBe(200);
       const [code] = (await once(p.child, 'exit')) as [number];

@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
 import type { RunningEngine } from '../../engines/index.js';
 import { bucket } from '../../src/routing/bucket.js';
-import { Harness, SECRET, TestClient, token, until } from './engines/helpers.js';
+import { Harness, RUN_EVENTS, SECRET, TestClient, token, until } from './engines/helpers.js';
 import { startProxy, type ProxyUnderTest } from '../support/proxy-harness.js';
 
 let h: Harness;
@@ -34,6 +34,12 @@ afterEach(async () => {
   await proxy.stop();
   await h.close();
 });
+
+async function blockedFrames(): Promise<number> {
+  const metrics = await (await fetch(`${proxy.opsUrl}/metrics`)).text();
+  const found = /switchyard_isolation_violations_total\{engine="legacy",action="block"\} (\d+)/.exec(metrics);
+  return Number(found?.[1] ?? 0);
+}
 
 function open(path: string, protocols: string[] = [], headers: Record<string, string> = {}): TestClient {
   const ws = new WebSocket(`${proxy.url.replace('http', 'ws')}${path}`, protocols, { headers });
@@ -143,8 +149,12 @@ describe('WebSocket relay', () => {
   });
 
   it('never delivers a frame of one user on another user socket through the leaking legacy engine', async () => {
-    legacy.faults.leak = true;
     legacy.faults.envelope = 'emitter';
+    const calibration = await connected(
+      open('/ws', [], { authorization: `Bearer ${await token('leak-calibration')}` }),
+    );
+    const perRun = (await calibration.run({ text: 'go', thread_id: 'thread-calibration' })).length;
+    legacy.faults.leak = true;
     const users = Array.from({ length: 10 }, (_, i) => `leak-user-${i}`);
     const clients = await Promise.all(
       users.map(async (u) => connected(open('/ws', [], { authorization: `Bearer ${await token(u)}` }))),
@@ -152,7 +162,15 @@ describe('WebSocket relay', () => {
     clients.forEach((c, i) =>
       c.send({ type: 'user_message', payload: { text: 'go', thread_id: `thread-${users[i]}` } }),
     );
-    await new Promise((r) => setTimeout(r, 600));
+    // Every frame of the ten runs is either delivered or blocked: once all are counted, no late
+    // frame can still arrive, and the check below sees everything there will ever be.
+    const delivered = () =>
+      clients.reduce((n, c) => n + c.frames.filter((f) => RUN_EVENTS.has(f.type)).length, 0);
+    for (const deadline = Date.now() + 10_000; delivered() + (await blockedFrames()) < 10 * perRun;) {
+      if (Date.now() > deadline) throw new Error('the runs did not finish in time');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(delivered() + (await blockedFrames())).toBe(10 * perRun);
     clients.forEach((c, i) => {
       for (const f of c.frames) {
         const uid = f.data?.user_id ?? f.payload?.user_id ?? f.user_id;
@@ -161,11 +179,7 @@ describe('WebSocket relay', () => {
         if (thread !== undefined) expect(thread).toBe(`thread-${users[i]}`);
       }
     });
-    const metrics = await (await fetch(`${proxy.opsUrl}/metrics`)).text();
-    const blocked = Number(
-      /switchyard_isolation_violations_total\{engine="legacy",action="block"\} (\d+)/.exec(metrics)![1],
-    );
-    expect(blocked).toBeGreaterThan(0);
+    expect(await blockedFrames()).toBeGreaterThan(0);
   });
 
   it('refuses a client frame that names another user and forwards nothing', async () => {

@@ -51,7 +51,7 @@ describe('decide', () => {
     }
   });
 
-  it('overrideStrategies an overridden user before the rollout flag', () => {
+  it('applies an override before the rollout flag', () => {
     const f = flags(0, 0, { overrides: new Map([['staff-1', { serve: 'user' }]]) });
     expect(decide('staff-1', f)).toEqual({ serve: 'user', shadow: 'none', reason: 'override' });
     expect(decide('someone', f)).toEqual({ serve: 'legacy', shadow: 'none', reason: 'not-in-rollout' });

@@ -72,7 +72,7 @@ describe.each<EngineKind>(['legacy', 'user'])('divergences on the %s engine', (k
     const firstAfter = Date.now() - sent;
     await client.waitFor((f) => f.type === 'agent_completed', { from });
     expect(firstAfter).toBeGreaterThanOrEqual(1450);
-    expect(Date.now() - sent - firstAfter).toBeLessThan(1000);
+    expect(Date.now() - sent - firstAfter).toBeLessThan(1400); // the rest, not held 1.5 s each
   });
 
   it('leaves runs alone when the divergence fraction is 0, and is switched off at runtime', async () => {

@@ -52,7 +52,7 @@ export class TestClient {
   }
 
   /** The first frame at or after `from` that matches, now or when it arrives. */
-  waitFor(predicate: (f: Frame) => boolean, { from = 0, timeoutMs = 3000 } = {}): Promise<Frame> {
+  waitFor(predicate: (f: Frame) => boolean, { from = 0, timeoutMs = 10_000 } = {}): Promise<Frame> {
     return new Promise((resolve, reject) => {
       const check = (): boolean => {
         const found = this.frames.slice(from).find(predicate);
@@ -83,7 +83,7 @@ export class TestClient {
   async run(payload: Record<string, unknown>, type = 'user_message'): Promise<Frame[]> {
     const from = this.frames.length;
     this.send({ type, payload });
-    await this.waitFor(isTerminal, { from, timeoutMs: 5000 });
+    await this.waitFor(isTerminal, { from, timeoutMs: 15_000 });
     return this.frames.slice(from).filter((f) => RUN_EVENTS.has(f.type));
   }
 }
@@ -162,10 +162,14 @@ export async function http(
 }
 
 /** Polls a condition the test cannot be told about (server-side socket state), a few ms at a time. */
-export async function until(condition: () => boolean, timeoutMs = 2000): Promise<void> {
+/**
+ * Polls until `condition` holds. The deadline only bounds a failure: a passing test never waits
+ * for it, so it is generous enough for a two-core machine that is busy with other work.
+ */
+export async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }

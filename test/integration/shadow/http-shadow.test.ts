@@ -132,18 +132,16 @@ describe('HTTP shadowing of shadow-safe routes', () => {
   });
 
   it('never delays the client for a hanging shadow engine, and counts the shadow as timed out', async () => {
-    await start({ httpTimeoutMs: 500 });
-    const baseline = [];
-    for (let i = 0; i < 5; i++) baseline.push((await call('GET', `/api/threads/warm-${i}`)).ms);
+    await start({ httpTimeoutMs: 2000 });
+    for (let i = 0; i < 5; i++) await call('GET', `/api/threads/warm-${i}`);
     await untilMetric(proxy, 'switchyard_shadow_comparisons_total', {}, 5);
     user.answer = () => ({ hang: true });
-    const hanging = [];
-    for (let i = 0; i < 5; i++) hanging.push((await call('GET', `/api/threads/hang-${i}`)).ms);
-    expect(await metric(proxy, 'switchyard_shadow_inflight', { kind: 'http' })).toBe(5);
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[2]!;
-    expect(median(hanging)).toBeLessThan(median(baseline) + 20);
-    expect(Math.max(...hanging)).toBeLessThan(250);
-    await untilMetric(proxy, 'switchyard_shadow_dropped_total', { reason: 'timeout' }, 5);
+    // Each client has its answer while every shadow so far still hangs: none waited for one.
+    for (let i = 0; i < 5; i++) {
+      expect((await call('GET', `/api/threads/hang-${i}`)).status).toBe(200);
+      expect(await metric(proxy, 'switchyard_shadow_inflight', { kind: 'http' })).toBe(i + 1);
+    }
+    await untilMetric(proxy, 'switchyard_shadow_dropped_total', { reason: 'timeout' }, 5, 20_000);
     expect(await metric(proxy, 'switchyard_shadow_inflight', { kind: 'http' })).toBe(0);
   });
 
@@ -151,10 +149,13 @@ describe('HTTP shadowing of shadow-safe routes', () => {
     await start();
     const res = await call('POST', '/api/agents/execute', JSON.stringify({ type: 'triage', message: 'go' }));
     expect(res.status).toBe(200);
-    await sleep(100);
-    expect(legacy.requests).toHaveLength(1);
-    expect(user.requests).toHaveLength(0);
-    expect(await comparisons(proxy)).toEqual({ match: 0, mismatch: 0, incomplete: 0, isolation: 0 });
+    // A shadow-safe read after it is shadowed and compared; a shadow of the POST would have
+    // been sent first, when the POST was answered.
+    await call('GET', '/api/threads/after');
+    await untilMetric(proxy, 'switchyard_shadow_comparisons_total', {});
+    expect(legacy.requests.map((r) => r.method)).toEqual(['POST', 'GET']);
+    expect(user.requests.map((r) => r.method)).toEqual(['GET']);
+    expect(await comparisons(proxy)).toEqual({ match: 1, mismatch: 0, incomplete: 0, isolation: 0 });
     expect(await dropped(proxy)).toEqual({});
   });
 

@@ -103,7 +103,7 @@ export async function untilMetric(
   name: string,
   labels: Record<string, string>,
   value = 1,
-  timeoutMs = 4000,
+  timeoutMs = 10_000,
 ): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -57,7 +57,7 @@ describe('soak', () => {
         const batch = Math.min(CONCURRENCY, count - done);
         await Promise.all(Array.from({ length: batch }, () => session(started++)));
       }
-      await until(() => rig.legacy.openSockets() === 0 && rig.user.openSockets() === 0, 5000);
+      await until(() => rig.legacy.openSockets() === 0 && rig.user.openSockets() === 0);
       while ((await metric(rig.proxy, 'switchyard_shadow_inflight')) > 0) await sleep(10);
     };
     const settledHeap = async (): Promise<number> => {

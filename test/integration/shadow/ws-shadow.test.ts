@@ -97,7 +97,7 @@ describe('WebSocket shadowing', () => {
     });
     const client = await rig.connect('eve');
     await client.run({ text: 'slow', thread_id: 'thread-eve' });
-    await untilMetric(rig.proxy, 'switchyard_shadow_comparisons_total', {}, 1, 6000);
+    await untilMetric(rig.proxy, 'switchyard_shadow_comparisons_total', {}, 1);
     expect(await comparisons(rig.proxy)).toMatchObject({ mismatch: 1 });
     expect(await metric(rig.proxy, 'switchyard_divergences_total', { kind: 'field' })).toBe(1);
   });

@@ -1,6 +1,6 @@
 import type { TestClient } from '../engines/helpers.js';
 import { isTerminal, until } from '../engines/helpers.js';
-import { sleep, startRig, type Rig } from './rig.js';
+import { startRig, type Rig } from './rig.js';
 
 let rig: Rig;
 
@@ -45,26 +45,29 @@ describe('rollback drain policy', () => {
     await Promise.all(busy.map((w) => w.client.waitFor((f) => f.type === 'agent_started')));
     const at = Date.now();
     await rig.proxy.admin('POST', '/admin/rollback', {});
-    await until(() => [...idle, ...busy].every((w) => w.code === 1012), 5000);
-    // Nine slots over 500 ms: the six idle sessions take the first six, 0 to 312 ms.
+    await until(() => [...idle, ...busy].every((w) => w.code === 1012));
+    // Nine slots over 500 ms: the six idle sessions take the first six, 0 to 312 ms (timers
+    // fire late on a busy machine, never early: the upper bounds leave room for that).
     const idleCloses = idle.map((w) => w.closedAt! - at).sort((a, b) => a - b);
     expect(idleCloses[idleCloses.length - 1]! - idleCloses[0]!).toBeGreaterThanOrEqual(250);
-    expect(idleCloses[idleCloses.length - 1]!).toBeLessThan(500);
+    expect(idleCloses[idleCloses.length - 1]!).toBeLessThan(2000);
     for (const w of busy) {
       expect(w.terminalAt).toBeDefined();
+      // Right after the terminal event, not at the 10 s deadline.
       expect(w.closedAt! - w.terminalAt!).toBeGreaterThanOrEqual(0);
-      expect(w.closedAt! - w.terminalAt!).toBeLessThan(100);
+      expect(w.closedAt! - w.terminalAt!).toBeLessThan(2000);
       expect(w.closedAt!).toBeGreaterThan(Math.max(...idle.map((i) => i.closedAt!)));
     }
   });
 
   it('never closes a session younger than minAgeMs', async () => {
     await rigWith({ minAgeMs: 600, windowMs: 0 }, 20);
+    // Before the open: the proxy's accept, which the age counts from, comes after it.
+    const openedBefore = Date.now();
     const [young] = await sessions(1, 'young');
-    const openedAt = Date.now();
     await rig.proxy.admin('POST', '/admin/rollback', {});
-    await until(() => young!.code === 1012, 2000);
-    expect(young!.closedAt! - openedAt).toBeGreaterThanOrEqual(590);
+    await until(() => young!.code === 1012);
+    expect(young!.closedAt! - openedBefore).toBeGreaterThanOrEqual(600);
   });
 
   it('closes a session whose run outlasts the deadline at the deadline', async () => {
@@ -74,10 +77,10 @@ describe('rollback drain policy', () => {
     await w!.client.waitFor((f) => f.type === 'agent_started');
     const at = Date.now();
     await rig.proxy.admin('POST', '/admin/rollback', {});
-    await until(() => w!.code === 1012, 2000);
+    await until(() => w!.code === 1012);
     expect(w!.terminalAt).toBeUndefined();
     expect(w!.closedAt! - at).toBeGreaterThanOrEqual(380);
-    expect(w!.closedAt! - at).toBeLessThan(1200); // not the run's 10 s
+    expect(w!.closedAt! - at).toBeLessThan(5000); // not the run's 10 s
   });
 
   it('finish-run leaves a session in a run until the run ends, however long the window', async () => {
@@ -89,9 +92,9 @@ describe('rollback drain policy', () => {
     startRun(busy!, 0);
     await busy!.client.waitFor((f) => f.type === 'agent_started');
     await rig.proxy.admin('POST', '/admin/rollback', {});
-    await until(() => busy!.code === 1012, 5000);
+    await until(() => busy!.code === 1012);
     expect(idle!.closedAt!).toBeLessThan(busy!.terminalAt!);
-    expect(busy!.closedAt! - busy!.terminalAt!).toBeLessThan(100);
+    expect(busy!.closedAt! - busy!.terminalAt!).toBeLessThan(2000);
   });
 
   it('finish-run closes a run that never ends at its bound', async () => {
@@ -101,7 +104,7 @@ describe('rollback drain policy', () => {
     await w!.client.waitFor((f) => f.type === 'agent_started');
     const at = Date.now();
     await rig.proxy.admin('POST', '/admin/rollback', {});
-    await until(() => w!.code === 1012, 2000);
+    await until(() => w!.code === 1012);
     expect(w!.closedAt! - at).toBeGreaterThanOrEqual(380);
   });
 
@@ -114,7 +117,10 @@ describe('rollback drain policy', () => {
     await until(() => idle!.code === 1012); // the busy one now waits for its run's end ...
     await rig.proxy.admin('POST', '/admin/resume', {});
     await busy!.client.waitFor(isTerminal); // ... which comes after the resume
-    await sleep(200);
+    // A close at the run's end would have come before the answer to a ping sent after it.
+    const from = busy!.client.frames.length;
+    busy!.client.send({ type: 'ping', timestamp: 1 });
+    await busy!.client.waitFor((f) => f.type === 'pong', { from });
     expect(busy!.code).toBeUndefined();
     expect(rig.proxy.app.gateway.registry.all().map((s) => s.engine)).toEqual(['user']);
     expect(await rig.metric('switchyard_ws_drained_total', { engine: 'user' })).toBe(1);

@@ -37,7 +37,7 @@ describe('the serving engine refuses the connect', () => {
     const started = Date.now();
     const client = rig.open('/ws', [], await auth('bea'));
     expect((await client.closed).code).toBe(1011);
-    expect(Date.now() - started).toBeLessThan(1000);
+    expect(Date.now() - started).toBeLessThan(4000); // the timeout, not the engine's 5 s accept
     expect(
       await rig.metric('switchyard_upstream_errors_total', { engine: 'legacy', reason: 'timeout' }),
     ).toBe(1);
@@ -98,7 +98,7 @@ describe('the engine socket drops mid-session', () => {
     expect(await clients[0]!.closed).toEqual({ code: 4002, reason: 'engine says bye' });
     expect((await clients[1]!.closed).code).toBe(1000);
     expect((await clients[2]!.closed).code).toBe(1011);
-    expect(Date.now() - started).toBeLessThan(500);
+    expect(Date.now() - started).toBeLessThan(5000); // passed on, not left to ws's 30 s close timeout
     await until(() => rig.proxy.app.gateway.registry.size() === 0);
   });
 });
@@ -131,7 +131,7 @@ describe('the client drops', () => {
     await once(client.ws, 'open');
     client.ws.terminate();
     await until(() => rig.proxy.app.gateway.registry.size() === 0);
-    await new Promise((r) => setTimeout(r, 300));
+    await until(() => engine!.settled === 1);
     expect(engine.handshakes).toBe(1);
     expect(engine.sockets).toHaveLength(0);
   });

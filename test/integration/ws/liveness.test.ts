@@ -1,13 +1,15 @@
 import WebSocket from 'ws';
 import { once } from 'node:events';
 import { TestClient, token, until } from '../engines/helpers.js';
-import { sleep, startRig, type Rig } from './rig.js';
+import { startRig, type Rig } from './rig.js';
 import { startScriptedEngine, type ScriptedEngine } from './scripted-engine.js';
 
 let rig: Rig;
 let engine: ScriptedEngine | undefined;
-const PING = 100;
-const IDLE = 250;
+// An idle timeout of several intervals: a live client's pong may be late on a busy machine.
+// The exact bound (idle timeout + one interval) is proven on a driven clock: unit/ws/liveness-sweeper.
+const PING = 250;
+const IDLE = 1500;
 const websocket = { pingIntervalMs: PING, idleTimeoutMs: IDLE };
 
 afterEach(async () => {
@@ -34,20 +36,18 @@ describe('liveness', () => {
     const client = await openClient('gus', true);
     let pings = 0;
     client.ws.on('ping', () => pings++);
-    await sleep(4 * IDLE);
-    expect(pings).toBeGreaterThanOrEqual(8);
+    // Two idle timeouts' worth of pings, however long a busy machine takes to send them.
+    await until(() => pings >= (2 * IDLE) / PING || client.ws.readyState !== WebSocket.OPEN, 30_000);
     expect(client.ws.readyState).toBe(WebSocket.OPEN);
     expect(rig.legacy.openSockets()).toBe(1);
   });
 
-  it('terminates a dead link (no pong, no frame) after the idle timeout, within one more interval', async () => {
+  it('terminates a dead link (no pong, no frame) once the idle timeout has passed', async () => {
     rig = await startRig({ config: { websocket } });
     const dead = await openClient('hal', false);
     const started = Date.now();
     await dead.closed;
-    const after = Date.now() - started;
-    expect(after).toBeGreaterThanOrEqual(IDLE);
-    expect(after).toBeLessThan(IDLE + 3 * PING); // one interval, and room for a busy machine
+    expect(Date.now() - started).toBeGreaterThanOrEqual(IDLE);
     await until(() => rig.legacy.openSockets() === 0);
     expect(rig.proxy.app.gateway.registry.size()).toBe(0);
   });
@@ -61,8 +61,9 @@ describe('liveness', () => {
       const ping = JSON.stringify({ type: 'ping', timestamp: Date.now() / 1000 });
       sent.push(ping);
       client.ws.send(ping);
-    }, IDLE / 2);
-    await sleep(4 * IDLE);
+    }, IDLE / 6);
+    // Twelve JSON pings span two idle timeouts; protocol pings go unanswered all along.
+    await until(() => sent.length >= 12 || client.ws.readyState !== WebSocket.OPEN, 30_000);
     clearInterval(timer);
     expect(client.ws.readyState).toBe(WebSocket.OPEN);
     await until(() => engine!.received.length === sent.length);

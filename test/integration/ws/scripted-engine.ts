@@ -20,6 +20,8 @@ export interface ScriptedEngine {
   received: Array<{ data: Buffer; isBinary: boolean }>;
   sockets: WebSocket[];
   handshakes: number;
+  /** Handshakes whose accept delay is over: accepted, or found abandoned by the proxy. */
+  settled: number;
   close(): Promise<void>;
 }
 
@@ -27,7 +29,14 @@ export interface ScriptedEngine {
 export async function startScriptedEngine(options: ScriptedOptions = {}): Promise<ScriptedEngine> {
   const wss = new WebSocketServer({ noServer: true, autoPong: options.autoPong ?? true });
   const server = createServer((_req, res) => res.writeHead(404).end());
-  const engine: ScriptedEngine = { url: '', received: [], sockets: [], handshakes: 0, close: async () => {} };
+  const engine: ScriptedEngine = {
+    url: '',
+    received: [],
+    sockets: [],
+    handshakes: 0,
+    settled: 0,
+    close: async () => {},
+  };
   if (options.echo !== undefined) {
     const echo = options.echo;
     wss.on('headers', (headers) => headers.push(`Sec-WebSocket-Protocol: ${echo}`));
@@ -39,8 +48,9 @@ export async function startScriptedEngine(options: ScriptedOptions = {}): Promis
     socket.on('end', () => socket.destroy());
     const timer = setTimeout(() => {
       waiting.delete(timer);
-      if (socket.destroyed) return;
+      if (socket.destroyed) return void engine.settled++;
       wss.handleUpgrade(req, socket, head, (ws) => {
+        engine.settled++;
         engine.sockets.push(ws);
         ws.on('error', () => undefined);
         ws.on('message', (data, isBinary) => engine.received.push({ data: data as Buffer, isBinary }));

@@ -1,5 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 /** docs/decisions.md, "Tests": as root, offline, without Chromium's own calls home. */
@@ -13,18 +14,18 @@ export const CHROMIUM_ARGS = [
   '--disable-quic',
 ];
 
-/** Compiles the console (`npm run build:console`), so the browser runs the sources under test. */
-export function buildConsole(): void {
-  const root = fileURLToPath(new URL('../../../', import.meta.url));
-  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'console/tsconfig.json'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
+/**
+ * Where a screenshot goes: a temporary folder, so a test run never rewrites a tracked file;
+ * `scripts/console-pictures.mjs` points CONSOLE_PICTURES_DIR at docs/ to refresh the docs' pictures.
+ */
+export function picturePath(name: string): string {
+  picturesDir ??= process.env['CONSOLE_PICTURES_DIR'] ?? mkdtempSync(join(tmpdir(), 'switchyard-console-'));
+  return join(picturesDir, name);
 }
+let picturesDir: string | undefined;
 
-/** Builds the console once per test file, then starts Chromium. */
+/** Starts Chromium; the console bundle it loads is built by the jest globalSetup when stale. */
 export function launch(): Promise<Browser> {
-  buildConsole();
   return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
 }
 

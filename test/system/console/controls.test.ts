@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startEchoUpstream, type EchoUpstream } from '../../support/echo-upstream.js';
 import { ADMIN_TOKEN, startProxy, type ProxyUnderTest } from '../../support/proxy-harness.js';
 import { signToken } from '../../support/tokens.js';
-import { launch, openConsole, signIn, textOf, type ConsolePage } from './browser.js';
+import { launch, openConsole, picturePath, signIn, textOf, type ConsolePage } from './browser.js';
 
 jest.setTimeout(30_000);
 
@@ -205,7 +205,7 @@ describe('console controls', () => {
     await traffic();
     const wide = await signedIn();
     await textOf(wide.getByRole('region', { name: 'Last minute' }), /legacy\d+/);
-    await wide.screenshot({ path: 'docs/console-migration.png' });
+    await wide.screenshot({ path: picturePath('console-migration.png') });
     expect(await overflow(wide)).toBe(0);
 
     const narrow = await signedIn({ width: 390, height: 844 });

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { DivergenceKind } from '../../../engines/index.js';
 import { ADMIN_TOKEN } from '../../support/proxy-harness.js';
 import { ShadowRig } from '../../integration/shadow/rig.js';
-import { launch, openConsole, signIn, textOf, type ConsolePage } from './browser.js';
+import { launch, openConsole, picturePath, signIn, textOf, type ConsolePage } from './browser.js';
 
 jest.setTimeout(40_000);
 
@@ -87,7 +87,7 @@ describe('console divergences', () => {
     expect(await detail.textContent()).not.toContain('dina');
     await page
       .getByRole('region', { name: 'Divergences' })
-      .screenshot({ path: 'docs/console-divergence.png' });
+      .screenshot({ path: picturePath('console-divergence.png') });
 
     // A click chooses too; the failure's error text stays redacted.
     await rows.nth(1).click();

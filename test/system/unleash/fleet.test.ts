@@ -150,7 +150,11 @@ describe('a fleet of three proxies on a real Unleash server', () => {
     const local = await readOnly.admin('POST', '/admin/rollback', { reason: 'local' });
     expect(local.body.rollback.engaged).toBe(true);
     expect(local.body.flagSource.problem).toContain('rollback engaged on this instance only');
-    await sleep(REFRESH_MS);
+    // Two polls of every other member after it, each a full read of Unleash, show it did not spread.
+    for (let poll = 0; poll < 2; poll++) {
+      const after = Date.now();
+      await seenByAll(fleet, (m) => Date.parse(m.source.status().lastSync ?? '') > after, after, BOUND_MS);
+    }
     for (const m of fleet) expect(flags(m)?.rollback.engaged).toBe(false);
     expect((await readOnly.admin('POST', '/admin/resume')).body.rollback.engaged).toBe(false);
   });

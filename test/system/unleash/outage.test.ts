@@ -28,9 +28,13 @@ describe('a fleet of three proxies when Unleash goes away and comes back', () =>
     await seenByAll(fleet, (m) => !m.source.status().up, down, 15_000);
     s.measured.push(`Unleash stopped; every proxy reported it down after ${Date.now() - down} ms`);
     const lastSync = fleet.map((m) => m.source.status().lastSync);
-    await new Promise((r) => setTimeout(r, 1100)); // the gauges are refreshed every second
-    const metrics = await (await fetch(`${fleet[0]!.opsUrl}/metrics`)).text();
-    expect(metrics).toMatch(/^switchyard_flag_source_up 0$/m);
+    // The gauges are refreshed every second: wait for the refresh, however late it comes.
+    let metrics = '';
+    for (const deadline = Date.now() + 15_000; !/^switchyard_flag_source_up 0$/m.test(metrics);) {
+      if (Date.now() > deadline) throw new Error(`switchyard_flag_source_up not 0:\n${metrics}`);
+      await new Promise((r) => setTimeout(r, 50));
+      metrics = await (await fetch(`${fleet[0]!.opsUrl}/metrics`)).text();
+    }
     const syncGauge = Number(/^switchyard_flag_last_sync_timestamp_seconds (\S+)$/m.exec(metrics)?.[1]);
     expect(syncGauge).toBe(Date.parse(lastSync[0]!) / 1000);
     for (const m of fleet) expect((await fetch(`${m.opsUrl}/readyz`)).status).toBe(200);

@@ -65,7 +65,7 @@ export function source(
   return { source: created, lines };
 }
 
-export async function waitFor(check: () => boolean, ms = 5000): Promise<void> {
+export async function waitFor(check: () => boolean, ms = 10_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);

@@ -1,4 +1,3 @@
-import { jest } from '@jest/globals';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { createMetrics } from '../../../src/metrics/catalog.js';
@@ -8,6 +7,7 @@ import { Listeners } from '../../../src/ws/listeners.js';
 import type { RelaySession } from '../../../src/ws/relay-session.js';
 import { RunTracker } from '../../../src/ws/run-tracker.js';
 import { SessionRegistry } from '../../../src/ws/session-registry.js';
+import { ManualClock } from '../../support/manual-clock.js';
 
 /** What the drainer uses of a session. */
 class FakeSession {
@@ -26,7 +26,7 @@ class FakeSession {
   close(code: number) {
     expect(code).toBe(1012);
     this.closed = true;
-    this.closedAt = Date.now();
+    this.closedAt = clock.now();
     this.closeListeners.emit();
   }
 }
@@ -46,8 +46,9 @@ function setup(policy: Partial<DrainPolicy> = {}) {
     { ...POLICY, ...policy },
     createMetrics(new Registry()),
     pino({ level: 'silent' }),
+    clock,
   );
-  const add = (name: string, engine: Engine = 'user', openedAt = Date.now()) => {
+  const add = (name: string, engine: Engine = 'user', openedAt = clock.now()) => {
     const s = new FakeSession(name, engine, openedAt);
     registry.add(s as unknown as RelaySession);
     return s;
@@ -55,24 +56,24 @@ function setup(policy: Partial<DrainPolicy> = {}) {
   return { registry, drainer, add };
 }
 
-beforeEach(() => jest.useFakeTimers({ now: 1_000_000 }));
-afterEach(() => jest.useRealTimers());
+let clock: ManualClock;
+beforeEach(() => (clock = new ManualClock(1_000_000)));
 
 describe('SessionDrainer', () => {
   it('spreads old idle sessions over the window, idle first, and leaves legacy sessions alone', () => {
     const { drainer, add } = setup();
-    const old = Date.now() - 60_000;
+    const old = clock.now() - 60_000;
     const busy = add('busy', 'user', old - 1);
     busy.runs.clientFrame('user_message');
     const idle = [add('i0', 'user', old), add('i1', 'user', old), add('i2', 'user', old)];
     const legacy = add('legacy', 'legacy', old);
     expect(drainer.drain('user')).toBe(4);
-    jest.advanceTimersByTime(10_000);
+    clock.advance(10_000);
     const expected = [0, 4000 / 3, 8000 / 3];
     idle.forEach((s, i) => expect(Math.abs(s.closedAt! - 1_000_000 - expected[i]!)).toBeLessThanOrEqual(1));
     expect([busy.closed, legacy.closed]).toEqual([false, false]);
     busy.runs.engineFrame(Buffer.from('{"type":"agent_completed"}'), 'agent_completed');
-    jest.advanceTimersByTime(0);
+    clock.advance(0);
     expect(busy.closedAt! - 1_000_000).toBe(10_000);
   });
 
@@ -80,7 +81,7 @@ describe('SessionDrainer', () => {
     const { drainer, add } = setup({ windowMs: 1000 });
     const young = [add('y0'), add('y1'), add('y2')];
     drainer.drain('user');
-    jest.advanceTimersByTime(7000);
+    clock.advance(7000);
     expect(young.map((s) => s.closedAt! - 1_000_000)).toEqual([5000, 5500, 6000]);
   });
 
@@ -89,7 +90,7 @@ describe('SessionDrainer', () => {
     drainer.drain('user');
     const late = add('late');
     const legacy = add('legacy', 'legacy');
-    jest.advanceTimersByTime(100);
+    clock.advance(100);
     expect([late.closed, legacy.closed]).toEqual([true, false]);
   });
 
@@ -97,16 +98,16 @@ describe('SessionDrainer', () => {
     const { drainer, add } = setup({ minAgeMs: 0, windowMs: 0, policy: 'finish-run' });
     const busy = add('busy');
     busy.runs.clientFrame('start_agent');
-    const idle = add('idle', 'user', Date.now() + 1);
+    const idle = add('idle', 'user', clock.now() + 1);
     drainer.drain('user');
-    jest.advanceTimersByTime(1);
+    clock.advance(1);
     expect(busy.runs.inRun).toBe(true);
     drainer.cancel();
     busy.runs.engineFrame(Buffer.from('{"type":"agent_completed"}'), 'agent_completed');
-    jest.advanceTimersByTime(1_000_000);
+    clock.advance(1_000_000);
     expect([busy.closed, idle.closed, drainer.pending()]).toEqual([false, true, 0]);
     add('after-resume');
-    jest.advanceTimersByTime(1_000_000);
+    clock.advance(1_000_000);
     expect(drainer.pending()).toBe(0);
   });
 
@@ -117,6 +118,6 @@ describe('SessionDrainer', () => {
     expect(drainer.pending()).toBe(1);
     s.close(1012);
     expect(drainer.pending()).toBe(0);
-    expect(jest.getTimerCount()).toBe(0);
+    expect(clock.pending()).toBe(0);
   });
 });
