@@ -34,6 +34,15 @@ import { createWsGateway, type WsGateway } from './ws/ws-gateway.js';
 import { GuardService, userHash32 } from './guard/guard-service.js';
 import { KnownUsers } from './guard/isolation/known-users.js';
 import { summaryView } from './admin/summary-view.js';
+// >>> store
+import { hostname } from 'node:os';
+import { storeViews } from './admin/store-views.js';
+import { packageVersion } from './cli/version.js';
+import { createStore } from './store/create-store.js';
+import { FleetStore } from './store/fleet-store.js';
+import { createStoreMetrics } from './store/store-metrics.js';
+import type { Store } from './store/types.js';
+// <<< store
 
 export interface SwitchyardDeps {
   config: Config;
@@ -47,6 +56,8 @@ export interface SwitchyardDeps {
   /** Injected in tests; built from the config otherwise. */
   flagSource?: FlagSource;
   registry?: Registry;
+  /** Injected in tests; built from `config.store` otherwise. */
+  store?: Store;
 }
 
 export interface Switchyard {
@@ -55,6 +66,8 @@ export interface Switchyard {
   readonly registry: Registry;
   readonly gateway: WsGateway;
   readonly guard: GuardService;
+  /** The durable store's writer (divergences, audit, heartbeat). */
+  readonly fleetStore: FleetStore;
   start(): Promise<{ trafficPort: number; opsPort: number }>;
   stop(graceMs?: number): Promise<void>;
 }
@@ -120,6 +133,23 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     log.child({ part: 'guard' }),
   );
 
+  // >>> store
+  const fleetStore = new FleetStore({
+    store: deps.store ?? createStore(config.store),
+    metrics: createStoreMetrics(registry),
+    log: log.child({ part: 'store' }),
+    instance: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+    version: packageVersion(),
+    retentionDays: config.store.retentionDays,
+    heartbeatMs: config.store.heartbeatMs,
+    queueCapacity: config.store.queueCapacity,
+    describe: () => ({
+      flagSource: source.status(),
+      liveSessions: gateway.registry.size(),
+      guardMode: config.guard.mode,
+    }),
+  });
+  // <<< store
   // >>> shadow
   const shadow = createShadowService({
     config,
@@ -128,6 +158,7 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     jwtForTicket: (ticketId) => ticketJwts.get(ticketId),
     hashId,
     onComparison: (result, userId) => guard.recordComparison(result, userId),
+    onStored: (divergence, from) => fleetStore.recordDivergence(divergence, from), // store
   });
   // <<< shadow
   /** Users signed in here now or recently: only their ids prove a leak (guard/isolation). */
@@ -188,10 +219,11 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     readToken: config.admin.readToken,
     maxBodyBytes: config.admin.maxBodyBytes,
     flagNames,
+    onAudit: (entry) => fleetStore.recordAudit(entry), // store
     views: {
       summary: () => summaryView(guard.window, Date.now()),
       guard: () => guard.report(),
-      divergences: (req) => shadow.divergences(req), // shadow
+      ...storeViews(fleetStore), // store: divergences (search, paging), audit, instances
     },
   });
   const ops = createServer(
@@ -218,7 +250,9 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     registry,
     gateway,
     guard,
+    fleetStore,
     async start() {
+      fleetStore.start();
       await source.start();
       control.init();
       guard.start();
@@ -241,6 +275,7 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
       await Promise.all([closeServer(traffic, graceMs), closeServer(ops, 1000)]);
       for (const f of Object.values(forwarders)) f.agent.destroy();
       await source.close();
+      await fleetStore.stop();
     },
   };
 }

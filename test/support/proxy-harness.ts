@@ -42,6 +42,7 @@ export async function startProxy(options: HarnessOptions): Promise<ProxyUnderTes
       engines: { legacy: { url: options.legacyUrl }, user: { url: options.userUrl }, timeoutMs: 2000 },
       jwt: { secret: TEST_SECRET },
       flags: { file: join(dir, 'flags.json') },
+      store: { path: join(dir, 'store.db') },
       log: { level: 'info' },
       ...options.config,
     },
