@@ -39,6 +39,7 @@ export class FleetStore {
   private migrated = false;
   private timers: NodeJS.Timeout[] = [];
   private stopped = false;
+  private migration: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: FleetStoreOptions) {
     this.now = options.now ?? Date.now;
@@ -71,7 +72,7 @@ export class FleetStore {
 
   /** Migrates (retrying in the background on failure), then beats and prunes on timers. */
   start(): void {
-    void this.migrate();
+    this.migration = this.migrate();
     this.every(this.options.heartbeatMs, () => this.beat());
     this.every(PRUNE_EVERY_MS, () => this.prune());
   }
@@ -95,7 +96,9 @@ export class FleetStore {
 
   /** Writes what this instance has queued (bounded wait): an admin read sees its own records. */
   async settle(maxMs = 1_000): Promise<void> {
-    const written = Promise.all([this.divergences.flush(), this.audit.flush()]);
+    const written = this.migration.then(() =>
+      Promise.all([this.divergences.flush(), this.audit.flush()]),
+    );
     await Promise.race([written, new Promise((r) => setTimeout(r, maxMs).unref())]);
   }
 
