@@ -3,8 +3,7 @@ import { SwitchyardError } from '../errors/switchyard-error.js';
 import type { FleetStore } from '../store/fleet-store.js';
 import { auditQuery, divergenceQuery, encodeCursor } from './store-query.js';
 
-const queryOf = (req: Request): Record<string, unknown> =>
-  typeof req.query === 'object' ? (req.query as Record<string, unknown>) : {};
+const queryOf = (req: Request): Record<string, unknown> => (typeof req.query === 'object' ? req.query : {});
 
 /**
  * The admin views the durable store answers: `divergences` (search and paging over the fleet's

@@ -96,9 +96,7 @@ export class FleetStore {
 
   /** Writes what this instance has queued (bounded wait): an admin read sees its own records. */
   async settle(maxMs = 1_000): Promise<void> {
-    const written = this.migration.then(() =>
-      Promise.all([this.divergences.flush(), this.audit.flush()]),
-    );
+    const written = this.migration.then(() => Promise.all([this.divergences.flush(), this.audit.flush()]));
     await Promise.race([written, new Promise((r) => setTimeout(r, maxMs).unref())]);
   }
 

@@ -6,7 +6,7 @@ import { isGone } from './types.js';
 type Row = Record<string, unknown>;
 
 const json = (v: unknown): unknown => (typeof v === 'string' ? (JSON.parse(v) as unknown) : v);
-const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 export function divergenceRow(row: Row): DivergenceRecord {
   return {

@@ -66,9 +66,10 @@ describe('WriteQueue', () => {
   it('drops and counts a batch the store refuses, says the store is down, and writes on after', async () => {
     let fail = true;
     const written: number[] = [];
-    const { queue, registry } = setup(async (b) => {
-      if (fail) throw new Error('connection refused');
+    const { queue, registry } = setup((b) => {
+      if (fail) return Promise.reject(new Error('connection refused'));
       written.push(...b);
+      return Promise.resolve();
     });
     queue.push(1);
     queue.push(2);
