@@ -20,6 +20,7 @@ export const MIGRATIONS: readonly Migration[] = [
         result TEXT NOT NULL, route TEXT, control_engine TEXT NOT NULL, candidate_engine TEXT NOT NULL,
         body TEXT NOT NULL);
       CREATE INDEX divergences_at ON divergences (at, id);
+      CREATE INDEX divergences_route ON divergences (route, at);
       CREATE TABLE divergence_tags (
         tag TEXT NOT NULL, at INTEGER NOT NULL, id TEXT NOT NULL, PRIMARY KEY (tag, at, id)) WITHOUT ROWID;
       CREATE INDEX divergence_tags_at ON divergence_tags (at);
@@ -40,6 +41,7 @@ export const MIGRATIONS: readonly Migration[] = [
         result TEXT NOT NULL, route TEXT, control_engine TEXT NOT NULL, candidate_engine TEXT NOT NULL,
         body JSONB NOT NULL);
       CREATE INDEX divergences_at ON divergences (at, id);
+      CREATE INDEX divergences_route ON divergences (route, at);
       CREATE TABLE divergence_tags (
         tag TEXT NOT NULL, at BIGINT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (tag, at, id));
       CREATE INDEX divergence_tags_at ON divergence_tags (at);
