@@ -34,11 +34,10 @@ export function storeViews(fleet: FleetStore, now: () => number = Date.now) {
       const items = await answered(fleet.store.listInstances(now()));
       return {
         self: fleet.instance,
-        items: items.map((i) => ({
+        items: items.map(({ at, ...i }) => ({
           ...i,
           startedAt: new Date(i.startedAt).toISOString(),
-          lastHeartbeat: new Date(i.at).toISOString(),
-          at: undefined,
+          lastHeartbeat: new Date(at).toISOString(),
         })),
       };
     },
