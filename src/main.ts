@@ -1,4 +1,5 @@
 import { dirname, join } from 'node:path';
+import { fleetSecretProblems } from './config/fleet-secrets.js';
 import { ConfigError, loadConfig, maskSecrets } from './config/load.js';
 import { createLoggers } from './log/logger.js';
 import { generateTokenFile } from './admin/token-file.js';
@@ -16,6 +17,8 @@ async function main(): Promise<void> {
   let config;
   try {
     config = await loadConfig({ env: process.env });
+    const missing = fleetSecretProblems(config);
+    if (missing.length > 0) throw new ConfigError(missing);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`switchyard: ${err.message}\n`);

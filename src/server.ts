@@ -38,6 +38,15 @@ import { summaryView } from './admin/summary-view.js';
 import { switchyardFlags } from './admin/ofrep/evaluate.js';
 import { createOfrepRouter } from './admin/ofrep/router.js';
 // <<< ofrep
+// >>> store
+import { hostname } from 'node:os';
+import { storeViews } from './admin/store-views.js';
+import { packageVersion } from './cli/version.js';
+import { createStore } from './store/create-store.js';
+import { FleetStore } from './store/fleet-store.js';
+import { createStoreMetrics } from './store/store-metrics.js';
+import type { Store } from './store/types.js';
+// <<< store
 
 export interface SwitchyardDeps {
   config: Config;
@@ -51,6 +60,8 @@ export interface SwitchyardDeps {
   /** Injected in tests; built from the config otherwise. */
   flagSource?: FlagSource;
   registry?: Registry;
+  /** Injected in tests; built from `config.store` otherwise. */
+  store?: Store;
 }
 
 export interface Switchyard {
@@ -59,6 +70,8 @@ export interface Switchyard {
   readonly registry: Registry;
   readonly gateway: WsGateway;
   readonly guard: RollbackGuard;
+  /** The durable store's writer (divergences, audit, heartbeat). */
+  readonly fleetStore: FleetStore;
   start(): Promise<{ trafficPort: number; opsPort: number }>;
   stop(graceMs?: number): Promise<void>;
 }
@@ -124,6 +137,23 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     log.child({ part: 'guard' }),
   );
 
+  // >>> store
+  const fleetStore = new FleetStore({
+    store: deps.store ?? createStore(config.store),
+    metrics: createStoreMetrics(registry),
+    log: log.child({ part: 'store' }),
+    instance: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+    version: packageVersion(),
+    retentionDays: config.store.retentionDays,
+    heartbeatMs: config.store.heartbeatMs,
+    queueCapacity: config.store.queueCapacity,
+    describe: () => ({
+      flagSource: source.status(),
+      liveSessions: gateway.registry.size(),
+      guardMode: config.guard.mode,
+    }),
+  });
+  // <<< store
   // >>> shadow
   const shadow = createShadowService({
     config,
@@ -132,6 +162,7 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     jwtForTicket: (ticketId) => ticketJwts.get(ticketId),
     hashId,
     onComparison: (result, userId) => guard.recordComparison(result, userId),
+    onStored: (divergence, from) => fleetStore.recordDivergence(divergence, from), // store
   });
   // <<< shadow
   /** Users signed in here now or recently: only their ids prove a leak (src/isolation). */
@@ -192,10 +223,11 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     readToken: config.admin.readToken,
     maxBodyBytes: config.admin.maxBodyBytes,
     flagNames,
+    onAudit: (entry) => fleetStore.recordAudit(entry), // store
     views: {
       summary: () => summaryView(guard.window, Date.now()),
       guard: () => guard.report(),
-      divergences: (req) => shadow.divergences(req), // shadow
+      ...storeViews(fleetStore), // store: divergences (search, paging), audit, instances
     },
   });
   const ops = createServer(
@@ -237,7 +269,9 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     registry,
     gateway,
     guard,
+    fleetStore,
     async start() {
+      fleetStore.start();
       await source.start();
       switchboard.init();
       guard.start();
@@ -260,6 +294,7 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
       await Promise.all([closeServer(traffic, graceMs), closeServer(ops, 1000)]);
       for (const f of Object.values(forwarders)) f.agent.destroy();
       await source.close();
+      await fleetStore.stop();
     },
   };
 }

@@ -12,6 +12,7 @@ export const LAYERS = [
   'config',
   'metrics',
   'identity',
+  'store',
   'guard/gates',
   'isolation',
   'flags',

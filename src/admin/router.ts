@@ -25,8 +25,21 @@ export interface AdminDeps {
   readToken: string | undefined;
   maxBodyBytes: number;
   flagNames: { rollout: string; shadow: string };
-  /** Extra read-only views that later parts plug in (summary, divergences, guard). */
+  /** Extra read-only views that later parts plug in (summary, divergences, guard); may be async. */
   views?: Record<string, (req: Request) => unknown>;
+  /** Every audit record, also written to the durable store (src/store/). */
+  onAudit?: (entry: AuditRecord) => void;
+}
+
+export interface AuditRecord {
+  action: string;
+  role: string;
+  actor: string | null;
+  address: string | null;
+  before: unknown;
+  after: unknown;
+  reason: string | null;
+  failed: string | null;
 }
 
 /** `/admin/*`: JSON in, JSON out, bearer auth, an audit line for every change. */
@@ -62,6 +75,16 @@ export function createAdminRouter(deps: AdminDeps): Router {
         };
         if (failure === null) log.info(line, `admin ${action}`);
         else log.warn(line, `admin ${action} failed`);
+        const { reason, failed, address, ...rest } = line.audit as typeof line.audit & {
+          reason?: string;
+          failed?: string;
+        };
+        deps.onAudit?.({
+          ...rest,
+          address: address ?? null,
+          reason: reason ?? null,
+          failed: failed ?? null,
+        });
         return after;
       };
       try {
@@ -120,8 +143,8 @@ export function createAdminRouter(deps: AdminDeps): Router {
     ),
   );
   for (const [name, view] of Object.entries(deps.views ?? {})) {
-    router.get(`/${name}`, (req, res) => {
-      res.json(view(req));
+    router.get(`/${name}`, async (req, res) => {
+      res.json(await view(req));
     });
   }
   router.use((req) => {

@@ -62,12 +62,53 @@ export interface DivergenceView {
   kinds: string[];
   session?: string;
   route?: string;
+  /** The replica that saw it, and a run or an HTTP comparison (the durable store). */
+  instance?: string;
+  source?: string;
   control: DivergenceSide;
   candidate: DivergenceSide;
 }
 
 export interface DivergencesView {
   items: DivergenceView[];
+  /** Pass back as `cursor=` for the next page. */
+  next?: string;
+}
+
+export interface AuditEntryView {
+  id: string;
+  at: string;
+  instance: string;
+  action: string;
+  role: string;
+  actor: string | null;
+  address: string | null;
+  before: unknown;
+  after: unknown;
+  reason: string | null;
+  failed: string | null;
+}
+
+export interface AuditView {
+  items: AuditEntryView[];
+  next?: string;
+}
+
+export interface InstanceView {
+  id: string;
+  version: string;
+  startedAt: string;
+  lastHeartbeat: string;
+  intervalMs: number;
+  flagSource: { kind?: string; ready?: boolean; up?: boolean } | null;
+  liveSessions: number;
+  guardMode: string;
+  gone: boolean;
+}
+
+export interface InstancesView {
+  self: string;
+  items: InstanceView[];
 }
 
 export interface GateView {

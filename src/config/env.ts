@@ -41,6 +41,9 @@ export const ENV_PATHS: Readonly<Record<string, readonly string[]>> = {
   GUARD_MAX_MISMATCH_RATE: ['guard', 'maxMismatchRate'],
   GUARD_MIN_COMPARISONS: ['guard', 'minComparisons'],
   GUARD_CONFIDENCE: ['guard', 'confidence'],
+  STORE_URL: ['store', 'url'],
+  STORE_PATH: ['store', 'path'],
+  STORE_RETENTION_DAYS: ['store', 'retentionDays'],
 };
 
 /** Values that must never be printed. */
@@ -50,5 +53,6 @@ export const SECRET_PATHS: readonly string[] = [
   'jwt.secret',
   'tickets.secret',
   'identity.idHashSecret',
+  'store.url',
   ...UNLEASH_SECRET_PATHS,
 ];

@@ -220,6 +220,21 @@ export const configSchema = z.strictObject({
       maxLatencyRatio: ranged(1, 1000).optional(),
     })
     .prefault({}),
+  /** The durable store (src/store/, docs/fleet.md): SQLite at `path`, or PostgreSQL at `url`. */
+  store: z
+    .strictObject({
+      /** `postgres://…`: the fleet's shared store. Unset: the embedded SQLite file at `path`. */
+      url: z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, 'not a postgres:// URL')
+        .optional(),
+      path: z.string().default('.switchyard/store.db'),
+      retentionDays: positiveInt.max(3650, 'must be at most 3650').default(14),
+      heartbeatMs: positiveInt.default(5_000),
+      /** Records held for writing per kind; more are shed (switchyard_store_dropped_total). */
+      queueCapacity: positiveInt.default(10_000),
+    })
+    .prefault({}),
   log: z
     .strictObject({
       level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),

@@ -12,6 +12,8 @@ export interface ResultsDeps {
   logSampleRate: number;
   /** Every result, with the user it was about (the guard's mismatch gate and `/admin/summary`). */
   onComparison?: (result: ComparisonResult, userId: string) => void;
+  /** Every stored divergence (ids hashed): the durable store's write queue (src/store/). */
+  onStored?: (divergence: Divergence, source: 'run' | 'http') => void;
   random?: () => number;
   now?: () => number;
 }
@@ -56,6 +58,7 @@ export class ShadowResults {
       if (durationMs !== null) metrics.runDuration.labels(engine).observe(durationMs / 1000);
     }
     const stored = this.deps.store.addRun(judgement, { at: this.now(), session, runIndex });
+    if (stored !== null) this.deps.onStored?.(stored, 'run');
     if (judgement.result === 'mismatch') this.logMismatch(stored, { session, runIndex });
   }
 
@@ -63,6 +66,7 @@ export class ShadowResults {
     this.count(diff.result, diff.kinds, where.userId);
     const { route, control, candidate } = where;
     const stored = this.deps.store.addHttp(diff, { at: this.now(), route, control, candidate });
+    if (stored !== null) this.deps.onStored?.(stored, 'http');
     if (diff.result === 'mismatch') this.logMismatch(stored, { route });
   }
 

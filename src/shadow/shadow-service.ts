@@ -7,7 +7,6 @@ import { OwnershipIndex } from '../isolation/ownership.js';
 import type { IdHasher } from '../log/hash-id.js';
 import type { Metrics } from '../metrics/catalog.js';
 import type { RequestContext } from '../proxy/request-context.js';
-import { divergencesView } from './divergences-view.js';
 import { HttpShadowing } from './http-shadowing.js';
 import { ShadowResults } from './results.js';
 import { Slots } from './slots.js';
@@ -23,6 +22,8 @@ export interface ShadowServiceDeps {
   jwtForTicket: (ticketId: string) => string | undefined;
   /** Every comparison result and its user: the guard's `recordComparison` (it feeds `/admin/summary`). */
   onComparison?: (result: ComparisonResult, userId: string) => void;
+  /** Every stored divergence: the durable store (src/store/). */
+  onStored?: (divergence: Divergence, source: 'run' | 'http') => void;
   /** Keyed hash of user, run and thread ids in stored divergences and session labels. */
   hashId: IdHasher;
   /** For the mismatch log sampling; tests pass their own. */
@@ -47,8 +48,6 @@ export interface ShadowService {
     route: RouteSpec,
     userId: string | null,
   ) => void;
-  /** The `divergences` admin view: `GET /admin/divergences?limit=&kind=`. */
-  divergences(req: { query: unknown }): { items: Divergence[] };
   /** Shadow work in flight: WebSocket sessions and HTTP requests. */
   inflight(): { ws: number; http: number };
   /** Ends every shadow (runs in flight judged incomplete) and frees its sockets. */
@@ -76,6 +75,7 @@ export function createShadowService(deps: ShadowServiceDeps): ShadowService {
     log,
     logSampleRate: settings.logSampleRate,
     ...(deps.onComparison === undefined ? {} : { onComparison: deps.onComparison }),
+    ...(deps.onStored === undefined ? {} : { onStored: deps.onStored }),
     ...(deps.random === undefined ? {} : { random: deps.random }),
   });
   const clock = new SweepClock(sweepIntervalMs(settings), (error) =>
@@ -112,7 +112,6 @@ export function createShadowService(deps: ShadowServiceDeps): ShadowService {
     onHttpForward: (req, res, ctx, route) => guarded(() => http.onForward(req, res, ctx, route)),
     onHttpFinished: (req, res, ctx, route, userId) =>
       guarded(() => http.onFinished(req, res, ctx, route, userId)),
-    divergences: (req) => divergencesView(store, isRecord(req.query) ? req.query : {}),
     inflight: () => ({ ws: wsSlots.inUse, http: httpSlots.inUse }),
     close() {
       for (const shadow of [...live]) shadow.stop();
@@ -127,8 +126,4 @@ function sweepIntervalMs(s: Config['shadow']): number {
   const deadlines = [1000, s.connectTimeoutMs / 5, s.runTimeoutMs / 10];
   if (s.closeGraceMs > 0) deadlines.push(s.closeGraceMs / 5);
   return Math.max(20, Math.floor(Math.min(...deadlines)));
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

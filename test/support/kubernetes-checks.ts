@@ -6,12 +6,6 @@ import { buildConfig } from '../../src/config/load.js';
 /** Paths the ops listener answers for probes (the kubernetes test checks they answer 200). */
 export const OPS_PROBE_PATHS = ['/healthz', '/readyz'];
 
-/**
- * Variables another branch adds to src/config/env.ts (the fleet store's STORE_URL); accepted
- * while absent from ENV_PATHS, checked like any other once present.
- */
-const PENDING_ENV = new Set(['STORE_URL']);
-
 /** The image's working directory: relative config paths resolve against it. */
 const WORKDIR = '/app';
 
@@ -38,7 +32,6 @@ export function containerEnv(env: readonly EnvVar[]): Record<string, string> {
     else if (v.valueFrom?.secretKeyRef !== undefined) out[v.name] = standIn(v.valueFrom.secretKeyRef.key);
     else if (v.valueFrom?.fieldRef !== undefined) out[v.name] = 'switchyard-pod-0';
   }
-  for (const name of PENDING_ENV) if (ENV_PATHS[name] === undefined) delete out[name];
   return out;
 }
 
@@ -56,8 +49,7 @@ export function deploymentProblems(objects: readonly K8sObject[], configFileText
   const env: EnvVar[] = container.env ?? [];
   const envPathOf = (name: string) => ENV_PATHS[name]?.join('.');
   for (const v of env) {
-    if (envPathOf(v.name) === undefined && !PENDING_ENV.has(v.name))
-      problems.push(`env ${v.name}: not a config variable`);
+    if (envPathOf(v.name) === undefined) problems.push(`env ${v.name}: not a config variable`);
     const path = envPathOf(v.name);
     if (path !== undefined && SECRET_PATHS.includes(path) && v.valueFrom?.secretKeyRef === undefined) {
       problems.push(`env ${v.name}: a secret, not taken from a Secret`);

@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { buildConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import { createSwitchyard, type Switchyard } from '../../src/server.js';
+import type { Store } from '../../src/store/types.js';
 import { TEST_SECRET } from './tokens.js';
 
 export const ADMIN_TOKEN = 'admin-token-for-tests-0123456789abcdef';
@@ -30,6 +31,8 @@ export interface HarnessOptions {
   config?: Record<string, unknown>;
   /** Reuse a directory (restart tests). */
   dir?: string;
+  /** The durable store (default: SQLite in `dir`). */
+  store?: Store;
 }
 
 export async function startProxy(options: HarnessOptions): Promise<ProxyUnderTest> {
@@ -42,6 +45,7 @@ export async function startProxy(options: HarnessOptions): Promise<ProxyUnderTes
       engines: { legacy: { url: options.legacyUrl }, user: { url: options.userUrl }, timeoutMs: 2000 },
       jwt: { secret: TEST_SECRET },
       flags: { file: join(dir, 'flags.json') },
+      store: { path: join(dir, 'store.db') },
       log: { level: 'info' },
       ...options.config,
     },
@@ -55,7 +59,12 @@ export async function startProxy(options: HarnessOptions): Promise<ProxyUnderTes
     },
   });
   const log = pino({ level: 'info' }, sink);
-  const app = createSwitchyard({ config, log, adminToken: ADMIN_TOKEN });
+  const app = createSwitchyard({
+    config,
+    log,
+    adminToken: ADMIN_TOKEN,
+    ...(options.store === undefined ? {} : { store: options.store }),
+  });
   const { trafficPort, opsPort } = await app.start();
   const opsUrl = `http://127.0.0.1:${opsPort}`;
   return {

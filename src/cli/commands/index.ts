@@ -2,6 +2,7 @@ import type { Command } from '../command.js';
 import { assign } from './assign.js';
 import { consoleCommand } from './console.js';
 import { divergences } from './divergences.js';
+import { audit, instances } from './fleet.js';
 import { guard } from './guard.js';
 import { override } from './override.js';
 import { rollout, shadow } from './percent.js';
@@ -19,5 +20,7 @@ export const COMMANDS: readonly Command[] = [
   override,
   divergences,
   guard,
+  instances,
+  audit,
   consoleCommand,
 ];

@@ -44,6 +44,7 @@ export async function startMember(o: MemberOptions): Promise<Member> {
       engines: { legacy: { url: o.legacyUrl }, user: { url: o.userUrl }, timeoutMs: 2000 },
       jwt: { secret: TEST_SECRET },
       log: { level: 'info', requests: false },
+      store: { path: join(o.dir, `${o.name}-store.db`) },
     },
     {},
   );
