@@ -83,7 +83,7 @@ describe('OFREP on the ops listener', () => {
   it('maps override to TARGETING_MATCH and rollback to DISABLED (legacy for everyone)', async () => {
     const { proxy } = t;
     await proxy.admin('PUT', '/admin/rollout', { percent: 100 });
-    await proxy.admin('PUT', '/admin/overrides/pinned', { serve: 'legacy' });
+    await proxy.admin('PUT', '/admin/overrides/overridden', { serve: 'legacy' });
     const client = await sdkClient(proxy.opsUrl, ADMIN_TOKEN);
     const overridden = await client.getStringDetails(ROLLOUT, 'x', { targetingKey: 'overridden' });
     expect(overridden).toMatchObject({ value: 'legacy', variant: 'legacy', reason: 'TARGETING_MATCH' });
