@@ -26,6 +26,8 @@ export const ENV_PATHS: Readonly<Record<string, readonly string[]>> = {
   FLAGS_MAX_FILE_BYTES: ['flags', 'maxFileBytes'],
   ROLLOUT_FLAG: ['flags', 'rolloutFlag'],
   SHADOW_FLAG: ['flags', 'shadowFlag'],
+  BASELINE_FLAG: ['flags', 'baselineFlag'],
+  SHADOW_BASELINE_PERCENT: ['shadow', 'baseline', 'percent'],
   ...UNLEASH_ENV_PATHS,
   LOG_LEVEL: ['log', 'level'],
   TICKET_SECRET: ['tickets', 'secret'],
@@ -41,6 +43,8 @@ export const ENV_PATHS: Readonly<Record<string, readonly string[]>> = {
   GUARD_MAX_MISMATCH_RATE: ['guard', 'maxMismatchRate'],
   GUARD_MIN_COMPARISONS: ['guard', 'minComparisons'],
   GUARD_CONFIDENCE: ['guard', 'confidence'],
+  GUARD_MAX_MISMATCH_DELTA: ['guard', 'maxMismatchDelta'],
+  GUARD_NOISY_KIND_RATE: ['guard', 'noisyKindRate'],
 };
 
 /** Values that must never be printed. */
