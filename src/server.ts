@@ -127,7 +127,8 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     log,
     jwtForTicket: (ticketId) => ticketJwts.get(ticketId),
     hashId,
-    onComparison: (result, userId) => guard.recordComparison(result, userId),
+    onComparison: (result, userId, kinds, baseline) =>
+      guard.recordComparison(result, userId, kinds, baseline),
   });
   // <<< shadow
   /** Users signed in here now or recently: only their ids prove a leak (guard/isolation). */

@@ -16,7 +16,8 @@ const KINDS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * `GET /admin/divergences?limit=&kind=`: `{items}`, newest first, in the shape of
+ * `GET /admin/divergences?limit=&kind=&source=`: `{items}` of one book (the caller picks the
+ * store by `source`, checked here), newest first, in the shape of
  * README.md, "Admin API" (ids already hashed and free text redacted by the store). `limit` is 1..200
  * (default 50); anything else, or an unknown kind, is a 400.
  */
@@ -25,6 +26,10 @@ export function divergencesView(
   query: Readonly<Record<string, unknown>>,
 ): { items: Divergence[] } {
   const limit = parseLimit(query['limit']);
+  const source = query['source'];
+  if (source !== undefined && source !== 'cross' && source !== 'baseline') {
+    throw badRequest('source must be cross or baseline');
+  }
   const kind = query['kind'];
   if (kind !== undefined && (typeof kind !== 'string' || !KINDS.has(kind))) {
     throw badRequest(`kind must be one of ${[...KINDS].join(', ')}`);

@@ -37,7 +37,7 @@ export interface WsShadowInit {
 
 /**
  * The shadow of one client session, as a passive observer of its relay: client frames are
- * copied to a second socket to the other engine; the frames served to the client (control)
+ * copied to a second socket to the other engine (a baseline: to the same engine); the frames served to the client (control)
  * and the shadow engine's frames (candidate) go only to a comparator. It holds no reference to
  * the client's socket, so no shadow frame can reach the client. A shadow socket that never
  * opens is dropped (counted by reason, nothing judged); one given up or closed after opening
@@ -71,8 +71,8 @@ export class WsShadow implements SessionObserver, Sweepable {
 
   onClientFrame(data: Buffer, isBinary: boolean, type: string | null, at: number): void {
     if (this.ended || this.clientLeftAt !== null || !this.init.copies(type, isBinary)) return;
-    // Fell back to the shadow's own engine: it gets the frame on the live socket, once.
-    if (this.init.servedBy() === this.init.candidate) return this.end(at, false);
+    // The session fell back to another engine: there is nothing left to compare.
+    if (this.init.servedBy() !== this.init.control) return this.end(at, false);
     if (!isBinary) this.init.guard.checkClientFrame(data);
     if (!this.socket.send(data, isBinary)) return;
     if (type !== null) this.comparator.onClientFrame(type, at);
@@ -80,8 +80,8 @@ export class WsShadow implements SessionObserver, Sweepable {
 
   onServedFrame(data: Buffer, at: number, leaked: boolean): void {
     if (this.ended) return;
-    // Fell back to the shadow's own engine: there is nothing left to compare.
-    if (this.init.servedBy() === this.init.candidate) return this.end(at, false);
+    // The session fell back to another engine: there is nothing left to compare.
+    if (this.init.servedBy() !== this.init.control) return this.end(at, false);
     if (leaked) {
       this.comparator.markLeak('control');
       return;
