@@ -64,7 +64,11 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
   const { config, log } = deps;
   const registry = deps.registry ?? new Registry();
   const metrics = createMetrics(registry);
-  const flagNames = { rollout: config.flags.rolloutFlag, shadow: config.flags.shadowFlag };
+  const flagNames = {
+    rollout: config.flags.rolloutFlag,
+    shadow: config.flags.shadowFlag,
+    baseline: config.flags.baselineFlag,
+  };
   const source = deps.flagSource ?? createFlagSource(config, log.child({ part: 'flags' }));
   const control = new RolloutControl(source, metrics, log.child({ part: 'control' }));
   const catalogue = new RouteCatalogue(config.routes);
@@ -190,7 +194,7 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     maxBodyBytes: config.admin.maxBodyBytes,
     flagNames,
     views: {
-      summary: () => summaryView(guard.window, Date.now()),
+      summary: () => summaryView(guard.window, Date.now(), config.guard),
       guard: () => guard.report(),
       divergences: (req) => shadow.divergences(req), // shadow
     },

@@ -24,7 +24,7 @@ export interface AdminDeps {
   adminToken: string;
   readToken: string | undefined;
   maxBodyBytes: number;
-  flagNames: { rollout: string; shadow: string };
+  flagNames: { rollout: string; shadow: string; baseline?: string };
   /** Extra read-only views that later parts plug in (summary, divergences, guard). */
   views?: Record<string, (req: Request) => unknown>;
 }
@@ -85,6 +85,10 @@ export function createAdminRouter(deps: AdminDeps): Router {
     '/shadow',
     change('shadow', (req) => control.setShadow(parseOr400(percentBody, req.body).percent)),
   );
+  router.put(
+    '/baseline',
+    change('baseline', (req) => control.setBaseline(parseOr400(percentBody, req.body).percent)),
+  );
   router.post(
     '/rollback',
     change('rollback', (req) =>
@@ -139,6 +143,7 @@ function summary(s: ReturnType<typeof stateView>) {
     stage: s.stage,
     rollout: s.rollout.percent,
     shadow: s.shadow.percent,
+    ...(s.baseline !== undefined && { baseline: s.baseline.percent }),
     rollback: s.rollback.engaged,
     overrides: s.overrides.count,
   };

@@ -159,7 +159,11 @@ export class GuardService {
         users: r.users,
         verdict: r.verdict,
         reason: r.reason,
-        ...(r.basis !== undefined && { basis: r.basis, floor: r.floor ?? null, noisyKinds: r.noisyKinds ?? [] }),
+        ...(r.basis !== undefined && {
+          basis: r.basis,
+          floor: r.floor ?? null,
+          noisyKinds: r.noisyKinds ?? [],
+        }),
       })),
       lastTrip:
         last === null
