@@ -224,7 +224,13 @@ export const configSchema = z.strictObject({
       /** When set, a candidate this many times slower than control is a mismatch (kind field). */
       maxLatencyRatio: ranged(1, 1000).optional(),
       /** The noise baseline while the flag source has no baseline flag (docs/shadow.md). */
-      baseline: z.strictObject({ percent: ranged(0, 100).default(0) }).prefault({}),
+      baseline: z
+        .strictObject({
+          percent: ranged(0, 100).default(0),
+          /** Delay of copies to a legacy baseline session: legacy crosses same-millisecond runs. */
+          staggerMs: z.coerce.number().int().min(0).max(1000).default(25),
+        })
+        .prefault({}),
     })
     .prefault({}),
   log: z

@@ -127,6 +127,7 @@ export function createWsObserve(deps: WsObserveDeps): Observe {
       comparison,
       copies,
       closeGraceMs: settings.closeGraceMs,
+      staggerMs: results === deps.books.baseline && candidate === 'legacy' ? settings.baseline.staggerMs : 0,
       guard: new SessionGuard(userId, deps.ownership),
       onJudgement: (judgement, runIndex) => results.run(judgement, { userId, session: label, runIndex }),
       onDropped: (reason) => results.dropped(reason),

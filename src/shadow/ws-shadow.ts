@@ -24,6 +24,11 @@ export interface WsShadowInit {
   copies: (type: string | null, isBinary: boolean) => boolean;
   /** After the client leaves, how long runs in flight may still finish. */
   closeGraceMs: number;
+  /**
+   * Copies reach the shadow socket this much later (a legacy baseline: the legacy engine keys runs
+   * by agent and millisecond, so a copy started in the live run's millisecond would cross it).
+   */
+  staggerMs?: number;
   /** The isolation guard of the candidate stream (its own ownership index, not the live one). */
   guard: SessionGuard;
   onJudgement(judgement: Judgement, runIndex: number): void;
@@ -74,6 +79,14 @@ export class WsShadow implements SessionObserver, Sweepable {
     // The session fell back to another engine: there is nothing left to compare.
     if (this.init.servedBy() !== this.init.control) return this.end(at, false);
     if (!isBinary) this.init.guard.checkClientFrame(data);
+    const stagger = this.init.staggerMs ?? 0;
+    if (stagger > 0) {
+      // The run starts now for the comparator (control events may come first); a late send
+      // that fails ends the shadow, and its runs are judged incomplete.
+      if (type !== null) this.comparator.onClientFrame(type, at);
+      setTimeout(() => this.socket.send(data, isBinary), stagger).unref();
+      return;
+    }
     if (!this.socket.send(data, isBinary)) return;
     if (type !== null) this.comparator.onClientFrame(type, at);
   }

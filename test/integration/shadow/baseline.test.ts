@@ -70,6 +70,33 @@ describe('noise baseline (an engine against a second session of itself)', () => 
     expect(tool.user.ci[1]).toBeGreaterThan(0);
   }, 60_000);
 
+  it('a legacy baseline copies late enough that legacy never crosses it with the live run (100 sessions, floor 0)', async () => {
+    rig = await new ShadowRig().start({
+      shadowPercent: 0,
+      legacyFaults: { stepDelayMs: 2 },
+      config: { log: { level: 'warn', requests: false } },
+    });
+    await rig.proxy.admin('PUT', '/admin/baseline', { percent: 100 });
+    const { runs } = await concurrentRuns(SESSIONS, 'leg');
+    for (const events of runs) expect(events.at(-1).type).toBe('agent_completed');
+    await untilMetric(
+      rig.proxy,
+      'switchyard_baseline_comparisons_total',
+      { engine: 'legacy' },
+      SESSIONS,
+      20_000,
+    );
+    expect(await baselineBook('legacy')).toEqual({
+      match: SESSIONS,
+      mismatch: 0,
+      incomplete: 0,
+      isolation: 0,
+    });
+    // Without the stagger, legacy keys both copies of a run by the same millisecond and crosses them.
+    expect(await metric(rig.proxy, 'switchyard_isolation_violations_total')).toBe(0);
+    expect(rig.user.handshakes).toHaveLength(0);
+  }, 60_000);
+
   it('still finds a real difference between two sessions of one engine, in the baseline book only', async () => {
     rig = await new ShadowRig().start({
       rollout: 100,
