@@ -4,7 +4,7 @@ import { consoleCommand } from './console.js';
 import { divergences } from './divergences.js';
 import { guard } from './guard.js';
 import { override } from './override.js';
-import { rollout, shadow } from './percent.js';
+import { baseline, rollout, shadow } from './percent.js';
 import { resume, rollback } from './rollback.js';
 import { status } from './status.js';
 
@@ -13,6 +13,7 @@ export const COMMANDS: readonly Command[] = [
   status,
   rollout,
   shadow,
+  baseline,
   rollback,
   resume,
   assign,
