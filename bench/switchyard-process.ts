@@ -26,8 +26,8 @@ const config = buildConfig(
 const { log, requestLog } = createLoggers('info', '/dev/null');
 const app = createSwitchyard({ config, log, requestLog, adminToken: 'bench-admin-token-0123456789abcdefgh' });
 const { trafficPort } = await app.start();
-await app.control.setRollout(Number(env.BENCH_ROLLOUT ?? 50));
-if (env.BENCH_SHADOW !== undefined) await app.control.setShadow(Number(env.BENCH_SHADOW));
-if (env.BENCH_BASELINE !== undefined) await app.control.setBaseline(Number(env.BENCH_BASELINE));
+await app.switchboard.setRollout(Number(env.BENCH_ROLLOUT ?? 50));
+if (env.BENCH_SHADOW !== undefined) await app.switchboard.setShadow(Number(env.BENCH_SHADOW));
+if (env.BENCH_BASELINE !== undefined) await app.switchboard.setBaseline(Number(env.BENCH_BASELINE));
 process.stdout.write(`READY ${trafficPort}\n`);
 process.on('SIGTERM', () => void app.stop(100).then(() => process.exit(0)));

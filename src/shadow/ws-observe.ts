@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
-import type { OwnershipIndex } from '../guard/isolation/ownership.js';
-import { SessionGuard } from '../guard/isolation/session-guard.js';
+import type { OwnershipIndex } from '../isolation/ownership.js';
+import { SessionIsolation } from '../isolation/session-isolation.js';
 import type { IdHasher } from '../log/hash-id.js';
 import type { Metrics } from '../metrics/catalog.js';
 import { isBaseline } from '../routing/decide.js';
@@ -128,7 +128,7 @@ export function createWsObserve(deps: WsObserveDeps): Observe {
       copies,
       closeGraceMs: settings.closeGraceMs,
       staggerMs: results === deps.books.baseline && candidate === 'legacy' ? settings.baseline.staggerMs : 0,
-      guard: new SessionGuard(userId, deps.ownership),
+      guard: new SessionIsolation(userId, deps.ownership),
       onJudgement: (judgement, runIndex) => results.run(judgement, { userId, session: label, runIndex }),
       onDropped: (reason) => results.dropped(reason),
       onShadowFrame: () => frames.inc(),

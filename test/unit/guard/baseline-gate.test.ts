@@ -1,11 +1,11 @@
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
-import { RolloutControl } from '../../../src/control/rollout-control.js';
+import { Switchboard } from '../../../src/switchboard/switchboard.js';
 import { InMemoryFlagSource } from '../../../src/flags/in-memory-source.js';
 import { mismatchRateGate } from '../../../src/guard/gates/mismatch.js';
 import { DEFAULT_GUARD_LIMITS } from '../../../src/guard/gates/limits.js';
 import { SampleWindow } from '../../../src/guard/gates/window.js';
-import { GuardService, type GuardClock } from '../../../src/guard/guard-service.js';
+import { RollbackGuard, type GuardClock } from '../../../src/guard/rollback-guard.js';
 import { createMetrics } from '../../../src/metrics/catalog.js';
 import type { Engine } from '../../../src/routing/types.js';
 import { T0, userHash } from './feed.js';
@@ -71,14 +71,14 @@ interface Traffic {
 
 async function simulate(traffic: Traffic, mode: 'enforce' = 'enforce') {
   const source = new InMemoryFlagSource(names);
-  const control = new RolloutControl(source, createMetrics(new Registry()), pino({ level: 'silent' }));
-  control.init();
-  await control.setRollout(50);
+  const switchboard = new Switchboard(source, createMetrics(new Registry()), pino({ level: 'silent' }));
+  switchboard.init();
+  await switchboard.setRollout(50);
   const clock = new ManualClock();
-  const guard = new GuardService(
+  const guard = new RollbackGuard(
     DEFAULT_GUARD_LIMITS,
     mode,
-    control,
+    switchboard,
     createMetrics(new Registry()),
     pino({ level: 'silent' }),
     clock,
@@ -107,7 +107,7 @@ async function simulate(traffic: Traffic, mode: 'enforce' = 'enforce') {
       }
     }
     clock.second();
-    if (control.flags()?.rollback.engaged === true) trippedAt = s + 1 - (traffic.regressionFrom ?? 0);
+    if (switchboard.flags()?.rollback.engaged === true) trippedAt = s + 1 - (traffic.regressionFrom ?? 0);
   }
   const gate = guard.report().gates.find((g) => g.name === 'mismatch_rate')!;
   return { trippedAt, gate };

@@ -26,7 +26,7 @@ export interface RollbackEvent {
  */
 export const DEFAULT_BASELINE_FLAG = 'switchyard-baseline';
 
-export class RolloutControl {
+export class Switchboard {
   private readonly rollbackListeners: Array<(e: RollbackEvent) => void> = [];
   private readonly resumeListeners: Array<() => void> = [];
   private engaged = false;
