@@ -51,7 +51,7 @@ function make(n: number): DivergenceRecord {
     control: { engine: 'legacy', events, omittedEvents: 0 },
     candidate: { engine: 'user', events: events.slice(0, 3), omittedEvents: 0 },
   } as unknown as Divergence;
-  return { id: `bench-1:${n}`, at, instance: 'bench-1', source: http ? 'http' : 'run', divergence };
+  return { id: `bench-1:${n}`, at, instance: 'bench-1', source: 'cross', divergence };
 }
 
 const fillStarted = performance.now();

@@ -28,5 +28,6 @@ const app = createSwitchyard({ config, log, requestLog, adminToken: 'bench-admin
 const { trafficPort } = await app.start();
 await app.switchboard.setRollout(Number(env.BENCH_ROLLOUT ?? 50));
 if (env.BENCH_SHADOW !== undefined) await app.switchboard.setShadow(Number(env.BENCH_SHADOW));
+if (env.BENCH_BASELINE !== undefined) await app.switchboard.setBaseline(Number(env.BENCH_BASELINE));
 process.stdout.write(`READY ${trafficPort}\n`);
 process.on('SIGTERM', () => void app.stop(100).then(() => process.exit(0)));

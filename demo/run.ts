@@ -14,6 +14,13 @@ import { summaryLine } from './summary-line.js';
  * guard roll back; `npx switchyard resume` brings the users back.
  */
 const env = process.env;
+/**
+ * DEMO_NOISE=0.08: both engines take another tool in that share of runs (the documented noise
+ * setting, docs/shadow.md "Noise baseline"), and DEMO_BASELINE (default 50) % of users get a
+ * baseline copy, so the guard's mismatch gate judges against the engines' floors.
+ */
+const noise = env.DEMO_NOISE === undefined ? null : Number(env.DEMO_NOISE);
+const noisy = noise === null ? {} : { divergence: { kind: 'tool' as const, fraction: noise } };
 const secret = env.JWT_SECRET ?? DEMO_JWT_SECRET;
 const log = pino({ level: env.LOG_LEVEL ?? 'warn' });
 const tickets = createTicketStore();
@@ -21,13 +28,13 @@ const legacy = await startEngine({
   kind: 'legacy',
   jwtSecret: secret,
   tickets,
-  faults: { leak: true, envelope: 'emitter' },
+  faults: { leak: true, envelope: 'emitter', ...noisy },
 });
 const user = await startEngine({
   kind: 'user',
   jwtSecret: secret,
   tickets,
-  faults: { divergence: { kind: 'tool', fraction: 0.1 } },
+  faults: noise === null ? { divergence: { kind: 'tool', fraction: 0.1 } } : noisy,
 });
 
 await mkdir('.switchyard', { recursive: true });

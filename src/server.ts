@@ -81,7 +81,11 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
   const { config, log } = deps;
   const registry = deps.registry ?? new Registry();
   const metrics = createMetrics(registry);
-  const flagNames = { rollout: config.flags.rolloutFlag, shadow: config.flags.shadowFlag };
+  const flagNames = {
+    rollout: config.flags.rolloutFlag,
+    shadow: config.flags.shadowFlag,
+    baseline: config.flags.baselineFlag,
+  };
   const source = deps.flagSource ?? createFlagSource(config, log.child({ part: 'flags' }));
   const switchboard = new Switchboard(source, metrics, log.child({ part: 'switchboard' }));
   const catalogue = new RouteCatalogue(config.routes);
@@ -161,8 +165,9 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     log,
     jwtForTicket: (ticketId) => ticketJwts.get(ticketId),
     hashId,
-    onComparison: (result, userId) => guard.recordComparison(result, userId),
-    onStored: (divergence, from) => fleetStore.recordDivergence(divergence, from), // store
+    onComparison: (result, userId, kinds, baseline) =>
+      guard.recordComparison(result, userId, kinds, baseline),
+    onStored: (divergence) => fleetStore.recordDivergence(divergence), // store
   });
   // <<< shadow
   /** Users signed in here now or recently: only their ids prove a leak (src/isolation). */
@@ -225,7 +230,7 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     flagNames,
     onAudit: (entry) => fleetStore.recordAudit(entry), // store
     views: {
-      summary: () => summaryView(guard.window, Date.now()),
+      summary: () => summaryView(guard.window, Date.now(), config.guard),
       guard: () => guard.report(),
       ...storeViews(fleetStore), // store: divergences (search, paging), audit, instances
     },

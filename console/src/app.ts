@@ -83,7 +83,8 @@ export function startConsole(
 
   const kindQuery = (): string => {
     const kind = divergences.kind();
-    return kind === '' ? '' : `&kind=${encodeURIComponent(kind)}`;
+    const book = divergences.source() === 'baseline' ? '&source=baseline' : '';
+    return `${book}${kind === '' ? '' : `&kind=${encodeURIComponent(kind)}`}`;
   };
 
   async function refresh(): Promise<void> {

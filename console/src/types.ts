@@ -8,6 +8,8 @@ export interface StateView {
   stage: string;
   rollout: { percent: number; flag?: string };
   shadow: { percent: number; flag?: string };
+  /** The noise baseline; absent from a proxy without it. */
+  baseline?: { percent: number; flag?: string };
   rollback: { engaged: boolean; trigger: string | null; reason: string | null; at: string | null };
   overrides: { count: number };
   flagSource: {
@@ -39,6 +41,22 @@ export interface SummaryView {
   legacy: EngineFigures;
   user: EngineFigures;
   comparisons: { match: number; mismatch: number; incomplete: number; isolation: number };
+  /** Per mismatch kind: the cross-engine rate next to each engine's floor (noise baseline). */
+  kinds?: KindNoise[];
+}
+
+export interface KindRate {
+  count: number;
+  judged: number;
+  rate: number | null;
+}
+
+export interface KindNoise {
+  kind: string;
+  cross: KindRate;
+  legacy: KindRate & { ci: [number, number] | null };
+  user: KindRate & { ci: [number, number] | null };
+  noisy: boolean;
 }
 
 export interface GateView {
@@ -49,6 +67,9 @@ export interface GateView {
   users?: number;
   verdict: string;
   reason?: string | null;
+  basis?: 'baseline' | 'absolute';
+  floor?: number | null;
+  noisyKinds?: string[];
 }
 
 export interface GuardView {
@@ -80,6 +101,7 @@ export interface DivergenceSide {
 
 export interface Divergence {
   id: string;
+  source?: 'cross' | 'baseline';
   at: string;
   result: string;
   kinds: string[];

@@ -85,7 +85,37 @@ function mismatches(): PanelSpec[] {
       thresholds: [{ value: null, color: 'orange' }],
       w: 8,
     }),
+    noiseFloor(),
   ];
+}
+
+/** Per kind: the cross-engine rate next to each engine's own floor (noise baseline). */
+function noiseFloor(): PanelSpec {
+  const judged = 'result=~"match|mismatch"';
+  return timeseries({
+    title: 'Noise floor and cross-engine rate by kind',
+    description:
+      'Per mismatch kind, the share of cross-engine comparisons with it (solid) next to each engine’s own floor, the share of its noise-baseline comparisons with it (an engine against a second session of itself). The guard judges the cross rate against the larger floor plus GUARD_MAX_MISMATCH_DELTA; a floor above the dashed 20% (GUARD_NOISY_KIND_RATE) is noisy and left out of the gate.',
+    targets: [
+      {
+        expr: `${sumRate(['kind'], 'switchyard_divergences_total')}\n/ ignoring (kind) group_left\n${sumRate([], 'switchyard_shadow_comparisons_total', judged)}`,
+        legend: 'cross {{kind}}',
+      },
+      {
+        expr: `${sumRate(['engine', 'kind'], 'switchyard_baseline_divergences_total')}\n/ on (engine) group_left\n${sumRate(['engine'], 'switchyard_baseline_comparisons_total', judged)}`,
+        legend: 'floor {{engine}} {{kind}}',
+      },
+    ],
+    unit: 'percentunit',
+    min: 0,
+    thresholds: [
+      { value: null, color: 'green' },
+      { value: 0.2, color: 'orange' },
+    ],
+    showThresholds: true,
+    fill: 0,
+    w: 24,
+  });
 }
 
 function isolation(): PanelSpec[] {

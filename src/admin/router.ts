@@ -24,7 +24,7 @@ export interface AdminDeps {
   adminToken: string;
   readToken: string | undefined;
   maxBodyBytes: number;
-  flagNames: { rollout: string; shadow: string };
+  flagNames: { rollout: string; shadow: string; baseline?: string };
   /** Extra read-only views that later parts plug in (summary, divergences, guard); may be async. */
   views?: Record<string, (req: Request) => unknown>;
   /** Every audit record, also written to the durable store (src/store/). */
@@ -108,6 +108,10 @@ export function createAdminRouter(deps: AdminDeps): Router {
     '/shadow',
     change('shadow', (req) => switchboard.setShadow(parseOr400(percentBody, req.body).percent)),
   );
+  router.put(
+    '/baseline',
+    change('baseline', (req) => switchboard.setBaseline(parseOr400(percentBody, req.body).percent)),
+  );
   router.post(
     '/rollback',
     change('rollback', (req) =>
@@ -164,6 +168,7 @@ function summary(s: ReturnType<typeof stateView>) {
     stage: s.stage,
     rollout: s.rollout.percent,
     shadow: s.shadow.percent,
+    ...(s.baseline !== undefined && { baseline: s.baseline.percent }),
     rollback: s.rollback.engaged,
     overrides: s.overrides.count,
   };

@@ -6,6 +6,8 @@ export interface StateView {
   stage: Stage;
   rollout: { percent: number; flag: string };
   shadow: { percent: number; flag: string };
+  /** The noise baseline: users copied to a second session of their own engine. */
+  baseline?: { percent: number; flag: string };
   rollback: { engaged: boolean; trigger: string | null; reason: string | null; at: string | null };
   overrides: { count: number; users: Array<{ userId: string; serve: string; note: string | null }> };
   flagSource: FlagSourceStatus;
@@ -17,6 +19,9 @@ export function stateView(flags: FlagState, source: FlagSourceStatus): StateView
     stage: stageOf(flags),
     rollout: { percent: flags.rollout.percent, flag: flags.rollout.groupId },
     shadow: { percent: flags.shadow.percent, flag: flags.shadow.groupId },
+    ...(flags.baseline !== undefined && {
+      baseline: { percent: flags.baseline.percent, flag: flags.baseline.groupId },
+    }),
     rollback: { ...flags.rollback },
     overrides: {
       count: flags.overrides.size,

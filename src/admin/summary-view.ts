@@ -1,8 +1,20 @@
-import type { SampleWindow } from '../guard/gates/index.js';
+import {
+  DEFAULT_GUARD_LIMITS,
+  kindNoise,
+  type GuardLimits,
+  type SampleWindow,
+} from '../guard/gates/index.js';
 import type { Engine } from '../routing/types.js';
 
-/** `GET /admin/summary`: the last window's figures per engine, read from the guard's window. */
-export function summaryView(window: SampleWindow, nowMs: number) {
+/**
+ * `GET /admin/summary`: the last window's figures per engine, read from the guard's window, and
+ * per mismatch kind the cross-engine rate next to each engine's own floor (noise baseline).
+ */
+export function summaryView(
+  window: SampleWindow,
+  nowMs: number,
+  limits: Pick<GuardLimits, 'noisyKindRate' | 'minComparisons' | 'confidence'> = DEFAULT_GUARD_LIMITS,
+) {
   const isolation = { legacy: window.isolation('legacy', nowMs), user: window.isolation('user', nowMs) };
   const perEngine = (engine: Engine) => {
     const http = window.http(engine, nowMs);
@@ -24,5 +36,6 @@ export function summaryView(window: SampleWindow, nowMs: number) {
     legacy: perEngine('legacy'),
     user: perEngine('user'),
     comparisons: { match: c.match, mismatch: c.mismatch, incomplete: c.incomplete, isolation: c.isolation },
+    kinds: kindNoise(window.noiseBooks(nowMs), limits),
   };
 }

@@ -9,6 +9,8 @@ export interface StateView {
   stage: string;
   rollout: { percent: number; flag?: string };
   shadow: { percent: number; flag?: string };
+  /** Absent from a proxy without the noise baseline. */
+  baseline?: { percent: number; flag?: string };
   rollback: { engaged: boolean; trigger: string | null; reason: string | null; at: string | null };
   overrides: { count: number; users?: Array<{ userId: string; serve: string; note: string | null }> };
   flagSource: {
@@ -119,6 +121,10 @@ export interface GateView {
   users: number;
   verdict: string;
   reason?: string | null;
+  /** mismatch_rate: held against the noise floor (`baseline`) or the fixed limit (`absolute`). */
+  basis?: 'baseline' | 'absolute';
+  floor?: number | null;
+  noisyKinds?: string[];
 }
 
 export interface GuardView {

@@ -19,8 +19,12 @@ export interface StoredSide {
 }
 
 /** One recent divergence, as `GET /admin/divergences` serves it. */
+/** Which book a divergence belongs to: engine against engine, or an engine against itself. */
+export type DivergenceSource = 'cross' | 'baseline';
+
 export interface Divergence {
   readonly id: string;
+  readonly source: DivergenceSource;
   /** ISO-8601. */
   readonly at: string;
   readonly result: Exclude<ComparisonResult, 'match'>;
@@ -44,6 +48,8 @@ export interface DivergenceStoreOptions {
   readonly redactText?: boolean;
   /** Events kept per side of an entry. Default 100. */
   readonly maxEventsPerSide?: number;
+  /** The book this store keeps (ids of the baseline book start with `b`). Default `cross`. */
+  readonly source?: DivergenceSource;
 }
 
 export interface RunContext {
@@ -119,8 +125,10 @@ export class DivergenceStore {
 
   private header(at: number, result: Divergence['result'], kinds: readonly MismatchKind[]) {
     this.sequence += 1;
+    const source = this.options.source ?? 'cross';
     return {
-      id: String(this.sequence),
+      id: `${source === 'baseline' ? 'b' : ''}${this.sequence}`,
+      source,
       at: new Date(Number.isFinite(at) ? at : 0).toISOString(),
       result,
       kinds: [...kinds],

@@ -26,6 +26,7 @@ export type { HttpDiff, HttpDiffOptions, HttpMismatchKind, HttpResponseSample } 
 export { DivergenceStore, REDACTED } from './divergence-store.js';
 export type {
   Divergence,
+  DivergenceSource,
   DivergenceStoreOptions,
   HttpContext,
   RunContext,

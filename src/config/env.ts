@@ -26,6 +26,8 @@ export const ENV_PATHS: Readonly<Record<string, readonly string[]>> = {
   FLAGS_MAX_FILE_BYTES: ['flags', 'maxFileBytes'],
   ROLLOUT_FLAG: ['flags', 'rolloutFlag'],
   SHADOW_FLAG: ['flags', 'shadowFlag'],
+  BASELINE_FLAG: ['flags', 'baselineFlag'],
+  SHADOW_BASELINE_PERCENT: ['shadow', 'baseline', 'percent'],
   ...UNLEASH_ENV_PATHS,
   LOG_LEVEL: ['log', 'level'],
   TICKET_SECRET: ['tickets', 'secret'],
@@ -44,6 +46,8 @@ export const ENV_PATHS: Readonly<Record<string, readonly string[]>> = {
   STORE_URL: ['store', 'url'],
   STORE_PATH: ['store', 'path'],
   STORE_RETENTION_DAYS: ['store', 'retentionDays'],
+  GUARD_MAX_MISMATCH_DELTA: ['guard', 'maxMismatchDelta'],
+  GUARD_NOISY_KIND_RATE: ['guard', 'noisyKindRate'],
 };
 
 /** Values that must never be printed. */

@@ -122,6 +122,7 @@ export const configSchema = z.strictObject({
       maxFileBytes: positiveInt.default(1024 * 1024),
       rolloutFlag: z.string().min(1).default('switchyard-rollout'),
       shadowFlag: z.string().min(1).default('switchyard-shadow'),
+      baselineFlag: z.string().min(1).default('switchyard-baseline'),
       unleash: unleashSection,
     })
     .prefault({})
@@ -182,6 +183,10 @@ export const configSchema = z.strictObject({
       maxMismatchRate: ranged(0, 1).default(0.05),
       minComparisons: positiveInt.default(50),
       confidence: ranged(0.5, 0.9999).default(0.99),
+      /** Cross-engine mismatch rate allowed above the larger baseline floor (0..1). */
+      maxMismatchDelta: ranged(0, 1).default(0.05),
+      /** A kind whose own floor is above this is noisy: reported, left out of the mismatch gate. */
+      noisyKindRate: ranged(0, 1).default(0.2),
     })
     .prefault({}),
   /** Shadow mode: every bound of the shadow copy and its comparison (src/shadow/). */
@@ -218,6 +223,14 @@ export const configSchema = z.strictObject({
       logSampleRate: ranged(0, 1).default(0.1),
       /** When set, a candidate this many times slower than control is a mismatch (kind field). */
       maxLatencyRatio: ranged(1, 1000).optional(),
+      /** The noise baseline while the flag source has no baseline flag (docs/shadow.md). */
+      baseline: z
+        .strictObject({
+          percent: ranged(0, 100).default(0),
+          /** Delay of copies to a legacy baseline session: legacy crosses same-millisecond runs. */
+          staggerMs: z.coerce.number().int().min(0).max(1000).default(25),
+        })
+        .prefault({}),
     })
     .prefault({}),
   /** The durable store (src/store/, docs/fleet.md): SQLite at `path`, or PostgreSQL at `url`. */

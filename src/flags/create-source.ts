@@ -11,13 +11,22 @@ export interface FlagsSettings {
   maxFileBytes?: number;
   rolloutFlag: string;
   shadowFlag: string;
+  baselineFlag?: string;
   unleash?: UnleashSettings;
 }
 
 /** The flag source the configuration asks for (server.ts calls this unless a test injects one). */
-export function createFlagSource(config: { flags: FlagsSettings }, log: Logger): FlagSource {
+export function createFlagSource(
+  config: { flags: FlagsSettings; shadow?: { baseline: { percent: number } } },
+  log: Logger,
+): FlagSource {
   const { flags } = config;
-  const names = { rollout: flags.rolloutFlag, shadow: flags.shadowFlag };
+  const names = {
+    rollout: flags.rolloutFlag,
+    shadow: flags.shadowFlag,
+    ...(flags.baselineFlag !== undefined && { baseline: flags.baselineFlag }),
+    ...(config.shadow !== undefined && { baselinePercent: config.shadow.baseline.percent }),
+  };
   if (flags.source === 'file') {
     return new FileFlagSource(flags.file, names, log, {
       maxBytes: flags.maxFileBytes ?? DEFAULT_MAX_FLAG_FILE_BYTES,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Engine, FlagState, Override, RollbackState } from '../routing/types.js';
+import type { Engine, FlagState, Override, PercentFlag, RollbackState } from '../routing/types.js';
 
 /**
  * The flag file is Unleash's client-features document (what `/api/client/features` returns), so
@@ -7,7 +7,7 @@ import type { Engine, FlagState, Override, RollbackState } from '../routing/type
  * - the rollout flag: one `flexibleRollout` strategy (stickiness userId, groupId the flag's name)
  *   whose `userId NOT_IN` constraint lists users overridden to legacy, and one `userWithId` strategy
  *   listing overrides to the user engine; `enabled: false` means rolled back;
- * - the shadow flag: one `flexibleRollout` strategy;
+ * - the shadow flag and the baseline flag: one `flexibleRollout` strategy each;
  * - `switchyard`: what Unleash has no field for (the rollback's trigger, reason and time, override notes).
  */
 const strategy = z.looseObject({
@@ -50,15 +50,24 @@ type Strategy = z.infer<typeof strategy>;
 export interface FlagNames {
   rollout: string;
   shadow: string;
+  /** The noise baseline flag (`switchyard-baseline`); without it there is no baseline. */
+  baseline?: string;
+  /** The baseline percentage while the source has no baseline flag (`shadow.baseline.percent`). */
+  baselinePercent?: number;
 }
 
 export function emptyState(names: FlagNames): FlagState {
   return {
     rollout: { percent: 0, groupId: names.rollout },
     shadow: { percent: 0, groupId: names.shadow },
+    ...(names.baseline !== undefined && { baseline: defaultBaseline(names, names.baseline) }),
     rollback: { engaged: false, trigger: null, reason: null, at: null },
     overrides: new Map(),
   };
+}
+
+function defaultBaseline(names: FlagNames, flag: string): PercentFlag {
+  return { percent: names.baselinePercent ?? 0, groupId: flag };
 }
 
 /**
@@ -96,6 +105,7 @@ export function documentToState(input: unknown, names: FlagNames): FlagState {
   return {
     rollout: { percent: rollout.percent, groupId: rollout.groupId },
     shadow: { percent: shadow?.percent ?? 0, groupId: shadow?.groupId ?? names.shadow },
+    ...(names.baseline !== undefined && { baseline: readBaseline(doc.features, names, names.baseline) }),
     rollback,
     overrides,
   };
@@ -129,6 +139,16 @@ export function stateToDocument(state: FlagState, names: FlagNames): FlagDocumen
         enabled: true,
         strategies: [flexibleRollout(state.shadow.percent, state.shadow.groupId, [])],
       },
+      ...(state.baseline === undefined || names.baseline === undefined
+        ? []
+        : [
+            {
+              name: names.baseline,
+              type: 'experiment',
+              enabled: true,
+              strategies: [flexibleRollout(state.baseline.percent, state.baseline.groupId, [])],
+            },
+          ]),
     ],
     switchyard: {
       ...(state.rollback.engaged && {
@@ -137,6 +157,15 @@ export function stateToDocument(state: FlagState, names: FlagNames): FlagDocumen
       ...(Object.keys(overrideNotes).length > 0 && { overrideNotes }),
     },
   };
+}
+
+/** The baseline flag: a missing one is the configured default, a disabled one 0%. */
+function readBaseline(features: readonly Feature[], names: FlagNames, flag: string): PercentFlag {
+  const f = features.find((x) => x.name === flag);
+  if (f === undefined) return defaultBaseline(names, flag);
+  if (!f.enabled) return { percent: 0, groupId: flag };
+  const read = readRollout(f, flag);
+  return { percent: read.percent, groupId: read.groupId };
 }
 
 function flexibleRollout(percent: number, groupId: string, notIn: readonly string[]): Strategy {

@@ -90,9 +90,15 @@ export class RollbackGuard {
     this.window.recordWsSession(engine, this.now(), failed, userHash);
   }
 
-  recordComparison(result: ComparisonResult, userId: string): void {
+  /** A comparison; `baseline` names the engine of a baseline one (it feeds that engine's floor). */
+  recordComparison(
+    result: ComparisonResult,
+    userId: string,
+    kinds: readonly string[] = [],
+    baseline: Engine | null = null,
+  ): void {
     if (!this.recording) return;
-    this.window.recordComparison(this.now(), result, userHash32(userId));
+    this.window.recordComparison(this.now(), result, userHash32(userId), kinds, baseline);
   }
 
   /**
@@ -153,6 +159,11 @@ export class RollbackGuard {
         users: r.users,
         verdict: r.verdict,
         reason: r.reason,
+        ...(r.basis !== undefined && {
+          basis: r.basis,
+          floor: r.floor ?? null,
+          noisyKinds: r.noisyKinds ?? [],
+        }),
       })),
       lastTrip:
         last === null

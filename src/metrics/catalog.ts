@@ -186,6 +186,18 @@ export function createMetrics(registry: Registry) {
       labelNames: ['kind'] as const,
       registers,
     }),
+    baselineComparisons: new Counter({
+      name: 'switchyard_baseline_comparisons_total',
+      help: 'Noise baseline comparisons (an engine against a second session of itself) by engine and result.',
+      labelNames: ['engine', 'result'] as const,
+      registers,
+    }),
+    baselineDivergences: new Counter({
+      name: 'switchyard_baseline_divergences_total',
+      help: 'Mismatch kinds found by noise baseline comparisons, by engine.',
+      labelNames: ['engine', 'kind'] as const,
+      registers,
+    }),
     shadowDropped: new Counter({
       name: 'switchyard_shadow_dropped_total',
       help: 'Shadow work not done, by reason.',
@@ -261,6 +273,10 @@ function initialise(m: Metrics): void {
   for (const s of STAGES) m.stage.labels(s).set(0);
   for (const r of COMPARISON_RESULTS) m.comparisons.labels(r).inc(0);
   for (const k of MISMATCH_KINDS) m.divergences.labels(k).inc(0);
+  for (const engine of ENGINES) {
+    for (const r of COMPARISON_RESULTS) m.baselineComparisons.labels(engine, r).inc(0);
+    for (const k of MISMATCH_KINDS) m.baselineDivergences.labels(engine, k).inc(0);
+  }
   for (const r of SHADOW_DROP_REASONS) m.shadowDropped.labels(r).inc(0);
   for (const k of KINDS) m.shadowInflight.labels(k).set(0);
   for (const g of GUARD_GATES) {

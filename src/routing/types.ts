@@ -2,6 +2,7 @@
 export type Engine = 'legacy' | 'user';
 export const ENGINES: readonly Engine[] = ['legacy', 'user'];
 
+/** Where a copy goes: nowhere, or an engine (the serving one itself for a baseline copy). */
 export type ShadowTarget = 'none' | Engine;
 
 /** Why a user got their assignment; a fixed set, used as a metric label. */
@@ -50,6 +51,11 @@ export interface Override {
 export interface FlagState {
   readonly rollout: PercentFlag;
   readonly shadow: PercentFlag;
+  /**
+   * The noise baseline: users whose traffic is copied to a second session of the engine that
+   * serves them (docs/shadow.md, "Noise baseline"). Absent reads as 0%.
+   */
+  readonly baseline?: PercentFlag;
   readonly rollback: RollbackState;
   readonly overrides: ReadonlyMap<string, Override>;
 }

@@ -4,16 +4,17 @@ import { diffHttp } from '../compare/index.js';
 import type { Config } from '../config/schema.js';
 import type { RouteSpec } from '../config/routes.js';
 import type { RequestContext } from '../proxy/request-context.js';
+import { isBaseline } from '../routing/decide.js';
 import type { Engine } from '../routing/types.js';
 import { decodeBody } from './decode-body.js';
 import { captureExchange, type ExchangeCapture } from './exchange-capture.js';
 import { sendShadowRequest } from './http-request.js';
-import type { ShadowResults } from './results.js';
+import type { Books } from './results.js';
 import type { Slots } from './slots.js';
 
 export interface HttpShadowingDeps {
   config: Config;
-  results: ShadowResults;
+  books: Books;
   /** Places for HTTP shadows in flight, from capture to comparison. */
   slots: Slots;
   log: Logger;
@@ -35,7 +36,7 @@ interface Pending {
 /**
  * HTTP shadowing of shadow-safe routes. Before the primary is forwarded, a place is taken and
  * the exchange captured (bounded); once the client's response has finished, the request is
- * re-sent to the other engine, fire-and-forget, and the two answers compared on status and JSON
+ * re-sent to the other engine (a baseline: to the same one), fire-and-forget, and the two answers compared on status and JSON
  * body minus the volatile fields and the configured paths. The client never waits for any of
  * it. The shadow engine is reached through agents of its own, so a hanging shadow engine can
  * never take sockets from the primary path.
@@ -60,11 +61,11 @@ export class HttpShadowing {
   onForward(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, route: RouteSpec): void {
     if (ctx.assignment.shadow === 'none' || !route.shadowSafe) return;
     const release = this.deps.slots.tryTake();
-    if (release === null) return this.deps.results.dropped('capacity');
+    if (release === null) return this.deps.books.cross.dropped('capacity');
     const capture = captureExchange(req, res, ctx.body, this.settings.httpBodyLimitBytes);
     if (capture === null) {
       release();
-      return this.deps.results.dropped('body_too_large');
+      return this.deps.books.cross.dropped('body_too_large');
     }
     this.pending.set(req, { capture, release });
     // A response that never finishes (the client went away) gives its place back.
@@ -99,9 +100,13 @@ export class HttpShadowing {
 
   private async compare(capture: ExchangeCapture, exchange: Exchange): Promise<void> {
     const { req, res, ctx, route, userId } = exchange;
-    const { results, config } = this.deps;
+    const { config } = this.deps;
     const candidate = ctx.assignment.shadow;
     if (candidate === 'none') return;
+    const baseline = isBaseline(ctx.assignment);
+    // A baseline request served by another engine (a fallback) has no floor to give.
+    if (baseline && ctx.engine !== candidate) return;
+    const results = baseline ? this.deps.books.baseline : this.deps.books.cross;
     const limit = this.settings.httpBodyLimitBytes;
     const body = capture.requestComplete() ? capture.request.value() : null;
     const raw = capture.response.value();

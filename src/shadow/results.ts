@@ -1,5 +1,12 @@
 import type { Logger } from 'pino';
-import type { ComparisonResult, Divergence, DivergenceStore, HttpDiff, Judgement } from '../compare/index.js';
+import type {
+  ComparisonResult,
+  Divergence,
+  DivergenceSource,
+  DivergenceStore,
+  HttpDiff,
+  Judgement,
+} from '../compare/index.js';
 import type { Metrics } from '../metrics/catalog.js';
 import type { Engine } from '../routing/types.js';
 import type { DropReason } from './drop-reason.js';
@@ -10,12 +17,30 @@ export interface ResultsDeps {
   log: Logger;
   /** Fraction of mismatches that get a log line. */
   logSampleRate: number;
-  /** Every result, with the user it was about (the guard's mismatch gate and `/admin/summary`). */
-  onComparison?: (result: ComparisonResult, userId: string) => void;
-  /** Every stored divergence (ids hashed): the durable store's write queue (src/store/). */
-  onStored?: (divergence: Divergence, source: 'run' | 'http') => void;
+  /**
+   * Every result, with the user it was about and its kinds (the guard's mismatch gate and
+   * `/admin/summary`); `baseline` names the engine of a baseline comparison, else null.
+   */
+  onComparison?: ComparisonHook;
+  /** The book kept: cross-engine (default) or the noise baseline, with metrics of its own. */
+  source?: DivergenceSource;
+  /** Every stored divergence (ids hashed, its `source` set): the durable store's write queue. */
+  onStored?: (divergence: Divergence) => void;
   random?: () => number;
   now?: () => number;
+}
+
+export type ComparisonHook = (
+  result: ComparisonResult,
+  userId: string,
+  kinds: readonly string[],
+  baseline: Engine | null,
+) => void;
+
+/** The two books: cross-engine comparisons and the noise baseline. */
+export interface Books {
+  readonly cross: ShadowResults;
+  readonly baseline: ShadowResults;
 }
 
 export interface RunWhere {
@@ -41,32 +66,39 @@ export interface HttpWhere {
 export class ShadowResults {
   private readonly random: () => number;
   private readonly now: () => number;
+  private readonly baseline: boolean;
 
   constructor(private readonly deps: ResultsDeps) {
     this.random = deps.random ?? Math.random;
     this.now = deps.now ?? Date.now;
+    this.baseline = deps.source === 'baseline';
   }
 
   run(judgement: Judgement, where: RunWhere): void {
-    const { metrics } = this.deps;
     const { session, runIndex } = where;
-    this.count(judgement.result, judgement.kinds, where.userId);
+    this.count(judgement.result, judgement.kinds, where.userId, judgement.control.engine);
+    // The timing histograms compare the two engines: a baseline run would only blur them.
+    if (!this.baseline) this.observeTimings(judgement);
+    const stored = this.deps.store.addRun(judgement, { at: this.now(), session, runIndex });
+    if (stored !== null) this.deps.onStored?.(stored);
+    if (judgement.result === 'mismatch') this.logMismatch(stored, { session, runIndex });
+  }
+
+  private observeTimings(judgement: Judgement): void {
+    const { metrics } = this.deps;
     for (const side of ['control', 'candidate'] as const) {
       const engine = judgement[side].engine;
       const { firstEventMs, durationMs } = judgement.timings[side];
       if (firstEventMs !== null) metrics.timeToFirstEvent.labels(engine).observe(firstEventMs / 1000);
       if (durationMs !== null) metrics.runDuration.labels(engine).observe(durationMs / 1000);
     }
-    const stored = this.deps.store.addRun(judgement, { at: this.now(), session, runIndex });
-    if (stored !== null) this.deps.onStored?.(stored, 'run');
-    if (judgement.result === 'mismatch') this.logMismatch(stored, { session, runIndex });
   }
 
   http(diff: HttpDiff, where: HttpWhere): void {
-    this.count(diff.result, diff.kinds, where.userId);
+    this.count(diff.result, diff.kinds, where.userId, where.control.engine);
     const { route, control, candidate } = where;
     const stored = this.deps.store.addHttp(diff, { at: this.now(), route, control, candidate });
-    if (stored !== null) this.deps.onStored?.(stored, 'http');
+    if (stored !== null) this.deps.onStored?.(stored);
     if (diff.result === 'mismatch') this.logMismatch(stored, { route });
   }
 
@@ -74,10 +106,16 @@ export class ShadowResults {
     this.deps.metrics.shadowDropped.labels(reason).inc();
   }
 
-  private count(result: ComparisonResult, kinds: readonly string[], userId: string): void {
-    this.deps.metrics.comparisons.labels(result).inc();
-    for (const kind of kinds) this.deps.metrics.divergences.labels(kind).inc();
-    this.deps.onComparison?.(result, userId);
+  private count(result: ComparisonResult, kinds: readonly string[], userId: string, engine: Engine): void {
+    const { metrics } = this.deps;
+    if (this.baseline) {
+      metrics.baselineComparisons.labels(engine, result).inc();
+      for (const kind of kinds) metrics.baselineDivergences.labels(engine, kind).inc();
+    } else {
+      metrics.comparisons.labels(result).inc();
+      for (const kind of kinds) metrics.divergences.labels(kind).inc();
+    }
+    this.deps.onComparison?.(result, userId, kinds, this.baseline ? engine : null);
   }
 
   private logMismatch(stored: Divergence | null, where: Record<string, string | number>): void {
@@ -94,7 +132,7 @@ export class ShadowResults {
           ? {}
           : { missing: details.missing, extra: details.extra, moved: details.moved, fields: details.fields }),
       },
-      'shadow mismatch',
+      this.baseline ? 'baseline mismatch' : 'shadow mismatch',
     );
   }
 }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { DivergenceStore, type ComparisonResult, type Divergence } from '../compare/index.js';
+import { DivergenceStore, type Divergence, type DivergenceSource } from '../compare/index.js';
 import type { RouteSpec } from '../config/routes.js';
 import type { Config } from '../config/schema.js';
 import { OwnershipIndex } from '../isolation/ownership.js';
@@ -8,7 +8,7 @@ import type { IdHasher } from '../log/hash-id.js';
 import type { Metrics } from '../metrics/catalog.js';
 import type { RequestContext } from '../proxy/request-context.js';
 import { HttpShadowing } from './http-shadowing.js';
-import { ShadowResults } from './results.js';
+import { ShadowResults, type Books, type ComparisonHook } from './results.js';
 import { Slots } from './slots.js';
 import { SweepClock } from './sweep-clock.js';
 import { createWsObserve, type Observe } from './ws-observe.js';
@@ -20,10 +20,13 @@ export interface ShadowServiceDeps {
   log: Logger;
   /** The JWT seen when a ticket was issued, by the original ticket id (server.ts: `ticketJwts`). */
   jwtForTicket: (ticketId: string) => string | undefined;
-  /** Every comparison result and its user: the guard's `recordComparison` (it feeds `/admin/summary`). */
-  onComparison?: (result: ComparisonResult, userId: string) => void;
-  /** Every stored divergence: the durable store (src/store/). */
-  onStored?: (divergence: Divergence, source: 'run' | 'http') => void;
+  /**
+   * Every comparison result, its user and kinds, and for a baseline comparison its engine: the
+   * guard's `recordComparison` (it feeds `/admin/summary`).
+   */
+  onComparison?: ComparisonHook;
+  /** Every stored divergence, either book (its `source` says which): the durable store. */
+  onStored?: (divergence: Divergence) => void;
   /** Keyed hash of user, run and thread ids in stored divergences and session labels. */
   hashId: IdHasher;
   /** For the mismatch log sampling; tests pass their own. */
@@ -64,32 +67,41 @@ export function createShadowService(deps: ShadowServiceDeps): ShadowService {
   const { config, metrics } = deps;
   const settings = config.shadow;
   const log = deps.log.child({ part: 'shadow' });
-  const store = new DivergenceStore({
-    hash: deps.hashId,
-    capacity: settings.storeSize,
-    redactText: settings.redactText,
-  });
-  const results = new ShadowResults({
-    metrics,
-    store,
-    log,
-    logSampleRate: settings.logSampleRate,
-    ...(deps.onComparison === undefined ? {} : { onComparison: deps.onComparison }),
-    ...(deps.onStored === undefined ? {} : { onStored: deps.onStored }),
-    ...(deps.random === undefined ? {} : { random: deps.random }),
-  });
+  const book = (source: DivergenceSource) => {
+    const store = new DivergenceStore({
+      hash: deps.hashId,
+      capacity: settings.storeSize,
+      redactText: settings.redactText,
+      source,
+    });
+    const results = new ShadowResults({
+      metrics,
+      store,
+      log,
+      logSampleRate: settings.logSampleRate,
+      source,
+      ...(deps.onComparison === undefined ? {} : { onComparison: deps.onComparison }),
+      ...(deps.onStored === undefined ? {} : { onStored: deps.onStored }),
+      ...(deps.random === undefined ? {} : { random: deps.random }),
+    });
+    return { store, results };
+  };
+  // Separate books: baseline results never mix with cross-engine ones.
+  const cross = book('cross');
+  const baseline = book('baseline');
+  const books: Books = { cross: cross.results, baseline: baseline.results };
   const clock = new SweepClock(sweepIntervalMs(settings), (error) =>
     log.error({ err: (error as Error).message }, 'shadow sweep failed'),
   );
   const live = new Set<WsShadow>();
   const wsSlots = new Slots(settings.maxSessions, metrics.shadowInflight.labels('ws'));
   const httpSlots = new Slots(settings.maxInflightHttp, metrics.shadowInflight.labels('http'));
-  const http = new HttpShadowing({ config, results, slots: httpSlots, log });
+  const http = new HttpShadowing({ config, books, slots: httpSlots, log });
   const observe = createWsObserve({
     config,
     metrics,
     log,
-    results,
+    books,
     slots: wsSlots,
     clock,
     ownership: new OwnershipIndex(),

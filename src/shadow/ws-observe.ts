@@ -4,11 +4,12 @@ import type { OwnershipIndex } from '../isolation/ownership.js';
 import { SessionIsolation } from '../isolation/session-isolation.js';
 import type { IdHasher } from '../log/hash-id.js';
 import type { Metrics } from '../metrics/catalog.js';
+import { isBaseline } from '../routing/decide.js';
 import type { Engine } from '../routing/types.js';
 import type { RelaySession } from '../ws/relay-session.js';
 import type { GatewayDeps } from '../ws/ws-gateway.js';
 import { upstreamWsUrl } from '../ws/upstream-url.js';
-import type { ShadowResults } from './results.js';
+import type { Books, ShadowResults } from './results.js';
 import type { Slots } from './slots.js';
 import type { SweepClock } from './sweep-clock.js';
 import { WsShadow } from './ws-shadow.js';
@@ -19,7 +20,7 @@ export interface WsObserveDeps {
   config: Config;
   metrics: Metrics;
   log: Logger;
-  results: ShadowResults;
+  books: Books;
   slots: Slots;
   clock: SweepClock;
   /** The candidate streams' ownership index: shared by shadow sessions, apart from the live one. */
@@ -37,6 +38,7 @@ interface Shadowed {
   userId: string;
   credential: string;
   candidate: Engine;
+  results: ShadowResults;
   path: string;
   query: URLSearchParams;
 }
@@ -53,10 +55,11 @@ export function copyFilter(
 /**
  * The gateway's `observe` hook: for a shadowed session, finds the user's JWT (a ticket session
  * uses the one remembered when the ticket was issued), takes a session place, and starts a
- * WsShadow to the other engine. Sessions it cannot shadow are counted as dropped, by reason.
+ * WsShadow to the other engine, or for a baseline session to a second session of its own
+ * engine (same caps, shedding and isolation; results in the baseline book). Sessions it cannot shadow are counted as dropped, by reason.
  */
 export function createWsObserve(deps: WsObserveDeps): Observe {
-  const { config, results } = deps;
+  const { config } = deps;
   const settings = config.shadow;
   const copies = copyFilter(settings.copyTypes);
   const limits = {
@@ -77,6 +80,10 @@ export function createWsObserve(deps: WsObserveDeps): Observe {
   return (session, { userId, jwt, assignment, path, query }) => {
     const candidate = assignment.shadow;
     if (candidate === 'none') return null;
+    const baseline = isBaseline(assignment);
+    // A baseline session that already fell back to another engine has no floor to give.
+    if (baseline && session.engine !== candidate) return null;
+    const results = baseline ? deps.books.baseline : deps.books.cross;
     const ticket = query.get('ticket');
     const credential = jwt ?? (ticket === null ? undefined : deps.jwtForTicket(ticket));
     if (credential === undefined) {
@@ -89,7 +96,7 @@ export function createWsObserve(deps: WsObserveDeps): Observe {
       return null;
     }
     try {
-      const shadow = start({ session, userId, credential, candidate, path, query }, release);
+      const shadow = start({ session, userId, credential, candidate, results, path, query }, release);
       deps.live.add(shadow);
       deps.clock.add(shadow);
       return shadow;
@@ -103,7 +110,7 @@ export function createWsObserve(deps: WsObserveDeps): Observe {
   };
 
   function start(s: Shadowed, release: () => void): WsShadow {
-    const { userId, candidate } = s;
+    const { userId, candidate, results } = s;
     // The shadow signs in with the header alone: a ticket is single-use and the serving engine's.
     const shadowQuery = new URLSearchParams(s.query);
     shadowQuery.delete('ticket');
@@ -120,6 +127,7 @@ export function createWsObserve(deps: WsObserveDeps): Observe {
       comparison,
       copies,
       closeGraceMs: settings.closeGraceMs,
+      staggerMs: results === deps.books.baseline && candidate === 'legacy' ? settings.baseline.staggerMs : 0,
       guard: new SessionIsolation(userId, deps.ownership),
       onJudgement: (judgement, runIndex) => results.run(judgement, { userId, session: label, runIndex }),
       onDropped: (reason) => results.dropped(reason),

@@ -24,6 +24,11 @@ export interface WsShadowInit {
   copies: (type: string | null, isBinary: boolean) => boolean;
   /** After the client leaves, how long runs in flight may still finish. */
   closeGraceMs: number;
+  /**
+   * Copies reach the shadow socket this much later (a legacy baseline: the legacy engine keys runs
+   * by agent and millisecond, so a copy started in the live run's millisecond would cross it).
+   */
+  staggerMs?: number;
   /** The isolation guard of the candidate stream (its own ownership index, not the live one). */
   guard: SessionIsolation;
   onJudgement(judgement: Judgement, runIndex: number): void;
@@ -37,7 +42,7 @@ export interface WsShadowInit {
 
 /**
  * The shadow of one client session, as a passive observer of its relay: client frames are
- * copied to a second socket to the other engine; the frames served to the client (control)
+ * copied to a second socket to the other engine (a baseline: to the same engine); the frames served to the client (control)
  * and the shadow engine's frames (candidate) go only to a comparator. It holds no reference to
  * the client's socket, so no shadow frame can reach the client. A shadow socket that never
  * opens is dropped (counted by reason, nothing judged); one given up or closed after opening
@@ -71,17 +76,25 @@ export class WsShadow implements SessionObserver, Sweepable {
 
   onClientFrame(data: Buffer, isBinary: boolean, type: string | null, at: number): void {
     if (this.ended || this.clientLeftAt !== null || !this.init.copies(type, isBinary)) return;
-    // Fell back to the shadow's own engine: it gets the frame on the live socket, once.
-    if (this.init.servedBy() === this.init.candidate) return this.end(at, false);
+    // The session fell back to another engine: there is nothing left to compare.
+    if (this.init.servedBy() !== this.init.control) return this.end(at, false);
     if (!isBinary) this.init.guard.checkClientFrame(data);
+    const stagger = this.init.staggerMs ?? 0;
+    if (stagger > 0) {
+      // The run starts now for the comparator (control events may come first); a late send
+      // that fails ends the shadow, and its runs are judged incomplete.
+      if (type !== null) this.comparator.onClientFrame(type, at);
+      setTimeout(() => this.socket.send(data, isBinary), stagger).unref();
+      return;
+    }
     if (!this.socket.send(data, isBinary)) return;
     if (type !== null) this.comparator.onClientFrame(type, at);
   }
 
   onServedFrame(data: Buffer, at: number, leaked: boolean): void {
     if (this.ended) return;
-    // Fell back to the shadow's own engine: there is nothing left to compare.
-    if (this.init.servedBy() === this.init.candidate) return this.end(at, false);
+    // The session fell back to another engine: there is nothing left to compare.
+    if (this.init.servedBy() !== this.init.control) return this.end(at, false);
     if (leaked) {
       this.comparator.markLeak('control');
       return;

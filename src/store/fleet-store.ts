@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Divergence } from '../compare/index.js';
 import type { StoreMetrics } from './store-metrics.js';
-import type { AuditEntry, DivergenceRecord, DivergenceSource, InstanceBeat, Store } from './types.js';
+import type { AuditEntry, DivergenceRecord, InstanceBeat, Store } from './types.js';
 import { WriteQueue } from './write-queue.js';
 
 const DAY_MS = 86_400_000;
@@ -78,14 +78,14 @@ export class FleetStore {
   }
 
   /** O(1), never waits: the record joins the queue or is shed and counted. */
-  recordDivergence(divergence: Divergence, source: DivergenceSource): void {
+  recordDivergence(divergence: Divergence): void {
     this.sequence += 1;
     const at = Date.parse(divergence.at);
     this.divergences.push({
       id: `${this.options.instance}:${this.sequence}`,
       at: Number.isFinite(at) ? at : this.now(),
       instance: this.options.instance,
-      source,
+      source: divergence.source,
       divergence,
     });
   }

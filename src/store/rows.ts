@@ -13,7 +13,7 @@ export function divergenceRow(row: Row): DivergenceRecord {
     id: String(row['id']),
     at: Number(row['at']),
     instance: String(row['instance']),
-    source: row['source'] === 'http' ? 'http' : 'run',
+    source: row['source'] === 'baseline' ? 'baseline' : 'cross',
     divergence: json(row['body']) as Divergence,
   };
 }

@@ -1,8 +1,8 @@
-import type { Divergence } from '../compare/index.js';
+import type { Divergence, DivergenceSource } from '../compare/index.js';
 
-/** Where a divergence came from: a WebSocket run or an HTTP comparison. */
-export type DivergenceSource = 'run' | 'http';
-export const DIVERGENCE_SOURCES: readonly DivergenceSource[] = ['run', 'http'];
+export type { DivergenceSource };
+/** Which book a divergence is in: the engines against each other, or an engine against itself. */
+export const DIVERGENCE_SOURCES: readonly DivergenceSource[] = ['cross', 'baseline'];
 
 /** One divergence as the store keeps it: the stored entry (ids hashed) and where it was seen. */
 export interface DivergenceRecord {

@@ -24,6 +24,8 @@ export interface RollbackEvent {
  * once and holds on this instance even when it cannot be persisted (FlagSource). Rollback and
  * resume are idempotent.
  */
+export const DEFAULT_BASELINE_FLAG = 'switchyard-baseline';
+
 export class Switchboard {
   private readonly rollbackListeners: Array<(e: RollbackEvent) => void> = [];
   private readonly resumeListeners: Array<() => void> = [];
@@ -76,6 +78,14 @@ export class Switchboard {
 
   async setShadow(percent: number): Promise<FlagState> {
     return this.source.update((s) => ({ ...s, shadow: { ...s.shadow, percent } }));
+  }
+
+  /** The noise baseline's percentage; a source without a baseline flag gets one named by default. */
+  async setBaseline(percent: number): Promise<FlagState> {
+    return this.source.update((s) => ({
+      ...s,
+      baseline: { groupId: s.baseline?.groupId ?? DEFAULT_BASELINE_FLAG, percent },
+    }));
   }
 
   async setOverride(userId: string, override: Override | null): Promise<FlagState> {

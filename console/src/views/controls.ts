@@ -7,11 +7,12 @@ import type { StateView } from '../types.js';
 /** Above this many points at once, a ramp asks for confirmation. */
 const BIG_RAMP = 25;
 
-/** Rollout and shadow percentages, the rollback switch and the resume, through the admin API. */
+/** Rollout, shadow and baseline percentages, the rollback switch and the resume, through the admin API. */
 export function createControls(ctx: ConsoleContext) {
   const done = h('p', { class: 'note', role: 'status' });
   const rollout = percentForm(ctx, 'rollout', done);
   const shadow = percentForm(ctx, 'shadow', done);
+  const baseline = percentForm(ctx, 'baseline', done);
   const rollBack = h('button', { type: 'button', class: 'danger' }, 'Roll back');
   const resume = h('button', { type: 'button' }, 'Resume');
   const readOnlyNote = ctx.readOnly
@@ -32,6 +33,7 @@ export function createControls(ctx: ConsoleContext) {
     h('legend', { class: 'visually-hidden' }, 'Controls'),
     rollout.form,
     shadow.form,
+    baseline.form,
     h('div', { class: 'switch-controls' }, rollBack, resume),
   );
   const root = h(
@@ -46,13 +48,17 @@ export function createControls(ctx: ConsoleContext) {
   function render(s: StateView): void {
     rollout.render(s.rollout.percent);
     shadow.render(s.shadow.percent);
+    baseline.render(s.baseline?.percent ?? 0);
   }
 
   return { root, render };
 }
 
-function percentForm(ctx: ConsoleContext, which: 'rollout' | 'shadow', done: HTMLElement) {
-  const label = which === 'rollout' ? 'Rollout percent' : 'Shadow percent';
+type PercentFlag = 'rollout' | 'shadow' | 'baseline';
+const TITLES: Record<PercentFlag, string> = { rollout: 'Rollout', shadow: 'Shadow', baseline: 'Baseline' };
+
+function percentForm(ctx: ConsoleContext, which: PercentFlag, done: HTMLElement) {
+  const label = `${TITLES[which]} percent`;
   const id = `${which}-percent`;
   const now = h('span', { id: `${id}-now`, class: 'note' });
   const input = h('input', {
@@ -65,7 +71,7 @@ function percentForm(ctx: ConsoleContext, which: 'rollout' | 'shadow', done: HTM
     autocomplete: 'off',
     'aria-describedby': `${id}-now`,
   });
-  const button = h('button', { type: 'submit' }, which === 'rollout' ? 'Apply rollout' : 'Apply shadow');
+  const button = h('button', { type: 'submit' }, `Apply ${which}`);
   const form = h(
     'form',
     { class: 'percent', novalidate: true, method: 'post' },
@@ -88,7 +94,7 @@ function percentForm(ctx: ConsoleContext, which: 'rollout' | 'shadow', done: HTM
     }
     // Sent as typed: the admin API validates, with the same rules and words as for the CLI.
     const percent = Number(raw);
-    const from = ctx.state()[which].percent;
+    const from = ctx.state()[which]?.percent ?? 0;
     // Only a ramp the API would accept asks first; anything else goes straight to its validation.
     const valid = Number.isInteger(percent) && percent >= 0 && percent <= 100;
     if (which === 'rollout' && valid && percent - from > BIG_RAMP) {
@@ -105,7 +111,7 @@ function percentForm(ctx: ConsoleContext, which: 'rollout' | 'shadow', done: HTM
     await run(ctx, done, button, `change the ${which}`, async () => {
       const state = await ctx.api.send<StateView>('PUT', `/admin/${which}`, { percent });
       input.value = '';
-      return [state, `${which === 'rollout' ? 'Rollout' : 'Shadow'} is now ${state[which].percent}%.`];
+      return [state, `${TITLES[which]} is now ${state[which]?.percent ?? 0}%.`];
     });
   }
 

@@ -32,6 +32,12 @@ export function createDivergencesView(
     h('option', { value: '' }, 'All kinds'),
     ...KINDS.map((k) => h('option', { value: k }, k)),
   );
+  const source = h(
+    'select',
+    { id: 'divergence-source' },
+    h('option', { value: 'cross' }, 'Cross-engine'),
+    h('option', { value: 'baseline' }, 'Baseline (an engine against itself)'),
+  );
   const tbody = h('tbody');
   const note = h('p', { class: 'note' });
   const rows = new Map<string, HTMLTableRowElement>();
@@ -47,6 +53,7 @@ export function createDivergencesView(
       h(
         'div',
         { class: 'list' },
+        h('p', { class: 'field inline' }, h('label', { for: 'divergence-source' }, 'Book'), source),
         h('p', { class: 'field inline' }, h('label', { for: 'divergence-kind' }, 'Kind'), select),
         h(
           'div',
@@ -74,6 +81,7 @@ export function createDivergencesView(
   );
 
   select.addEventListener('change', onFilter);
+  source.addEventListener('change', onFilter);
 
   function choose(d: Divergence, row: HTMLTableRowElement): void {
     selected = d.id;
@@ -137,7 +145,7 @@ export function createDivergencesView(
     setText(note, unavailable(err, 'Divergences'));
   }
 
-  return { root, render, fail, kind: () => select.value };
+  return { root, render, fail, kind: () => select.value, source: () => source.value };
 }
 
 function where(d: Divergence): string {

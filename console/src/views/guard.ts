@@ -67,6 +67,7 @@ export function createGuardView() {
         { class: 'note' },
         "Samples: legacy / user. Users: distinct users behind the user engine's bad samples.",
       ),
+      ...guard.gates.filter((g) => g.basis !== undefined).map(basisNote),
       ...guard.gates
         .filter((g) => g.verdict === 'breach' && g.reason !== undefined && g.reason !== null)
         .map((g) => h('p', { class: 'bad' }, `✕ ${g.reason ?? ''}`)),
@@ -96,4 +97,17 @@ function gateRow(gate: GateView): HTMLTableRowElement {
     ),
     h('td', { class: 'n' }, num(gate.users)),
   );
+}
+
+/** How the mismatch gate judged: against the noise floor or the fixed limit, and what it left out. */
+function basisNote(g: GateView): HTMLElement {
+  const basis =
+    g.basis === 'baseline' && typeof g.floor === 'number'
+      ? `against the noise floor ${num(g.floor)} plus ${num(g.limit)}`
+      : 'against the absolute limit (too few baseline comparisons)';
+  const noisy =
+    g.noisyKinds !== undefined && g.noisyKinds.length > 0
+      ? `; noisy kinds left out: ${g.noisyKinds.join(', ')}`
+      : '';
+  return h('p', { class: 'note' }, `${g.name} is judged ${basis}${noisy}.`);
 }

@@ -10,12 +10,13 @@ const STAGES: Record<string, string> = {
   'rolled-back': 'rollback switch engaged: everyone on legacy',
 };
 
-/** Stage, percentages and the rollback switch. */
+/** Stage, percentages (the noise baseline's too) and the rollback switch. */
 export function createMigrationView() {
   const stage = h('output', { 'aria-label': 'Stage', class: 'big' });
   const stageNote = h('p', { class: 'note' });
   const rollout = h('output', { 'aria-label': 'Current rollout', class: 'big' });
   const shadow = h('output', { 'aria-label': 'Current shadow', class: 'big' });
+  const baseline = h('output', { 'aria-label': 'Current noise baseline', class: 'big' });
   const switchState = h('output', { 'aria-label': 'Rollback switch', class: 'pill' });
   const trigger = h('dd');
   const reason = h('dd');
@@ -31,6 +32,7 @@ export function createMigrationView() {
       h('div', { class: 'figure' }, h('span', { class: 'label' }, 'Stage'), stage),
       h('div', { class: 'figure' }, h('span', { class: 'label' }, 'Rollout'), rollout),
       h('div', { class: 'figure' }, h('span', { class: 'label' }, 'Shadow'), shadow),
+      h('div', { class: 'figure' }, h('span', { class: 'label' }, 'Baseline'), baseline),
     ),
     stageNote,
     h('h3', {}, 'Rollback switch'),
@@ -53,6 +55,7 @@ export function createMigrationView() {
     setText(stageNote, STAGES[s.stage] ?? '');
     setText(rollout, `${s.rollout.percent}%`);
     setText(shadow, `${s.shadow.percent}%`);
+    setText(baseline, `${s.baseline?.percent ?? 0}%`);
     const engaged = s.rollback.engaged;
     setText(switchState, engaged ? 'Engaged: everyone on legacy' : 'Off');
     switchState.classList.toggle('danger', engaged);

@@ -1,6 +1,7 @@
 import { fill, h } from '../dom.js';
 import { num, percentOf } from '../format.js';
 import type { EngineFigures, SummaryView } from '../types.js';
+import { noiseFloorsTable } from './noise-floors.js';
 import { unavailable } from './unavailable.js';
 
 /** The last minute's traffic split by engine, isolation violations by engine, comparisons. */
@@ -48,6 +49,7 @@ export function createSummaryView() {
         ', ',
         h('span', { class: c.isolation > 0 ? 'bad' : '' }, `${c.isolation} isolation`),
       ),
+      s.kinds === undefined ? null : noiseFloorsTable(s.kinds),
     );
   }
 

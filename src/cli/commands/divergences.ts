@@ -6,7 +6,8 @@ import { nextPage } from '../format/fleet.js';
 
 export const divergences: Command = {
   name: 'divergences',
-  usage: 'divergences [--since T] [--until T] [--kind K] [--route R] [--engine E] [--limit N] [--cursor C]',
+  usage:
+    'divergences [--since T] [--until T] [--kind K] [--route R] [--engine E] [--limit N] [--cursor C] [--baseline]',
   summary: 'recent runs where the engines differed, both streams side by side',
   args: { min: 0, max: 0 },
   options: {
@@ -16,8 +17,9 @@ export const divergences: Command = {
     until: { type: 'string', value: 'T', description: 'before an ISO time or a duration back' },
     route: { type: 'string', value: 'R', description: 'only this HTTP route' },
     engine: { type: 'string', value: 'E', description: 'only where either side was legacy or user' },
-    source: { type: 'string', value: 'S', description: 'run (WebSocket) or http' },
+    source: { type: 'string', value: 'S', description: 'cross (the engines against each other) or baseline' },
     cursor: { type: 'string', value: 'C', description: 'the next page, as the last page said' },
+    baseline: { type: 'boolean', description: 'the noise baseline book (an engine against itself)' },
   },
   async run(ctx) {
     const query = new URLSearchParams();
@@ -27,6 +29,7 @@ export const divergences: Command = {
       const value = stringOption(ctx.options, name);
       if (value !== undefined) query.set(name, value);
     }
+    if (ctx.options['baseline'] === true) query.set('source', 'baseline');
     const qs = query.toString() === '' ? '' : `?${query.toString()}`;
     const client = await ctx.client();
     const view = await client.get<DivergencesView>(`/admin/divergences${qs}`, {

@@ -35,6 +35,7 @@ const settings = z.object({
   environment: z.string().min(1),
   rollout: z.string().min(1),
   shadow: z.string().min(1),
+  baseline: z.string().min(1),
 });
 
 /** `switchyard flags <init|import <file>>`: answers the exit code; never throws, never exits. */
@@ -70,6 +71,7 @@ export async function runFlagsCommand(
     environment: parsed.values.environment ?? nonEmpty(env.UNLEASH_ENVIRONMENT) ?? 'development',
     rollout: nonEmpty(env.ROLLOUT_FLAG) ?? 'switchyard-rollout',
     shadow: nonEmpty(env.SHADOW_FLAG) ?? 'switchyard-shadow',
+    baseline: nonEmpty(env.BASELINE_FLAG) ?? 'switchyard-baseline',
   });
   if (!input.success) {
     const problems = input.error.issues.map((i) =>
@@ -84,7 +86,7 @@ export async function runFlagsCommand(
     project: s.project,
     environment: s.environment,
   });
-  const names = unleashNames({ rollout: s.rollout, shadow: s.shadow });
+  const names = unleashNames({ rollout: s.rollout, shadow: s.shadow, baseline: s.baseline });
   const where = `Unleash ${s.url} (project ${s.project}, environment ${s.environment})`;
   try {
     const lines =

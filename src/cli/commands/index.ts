@@ -5,7 +5,7 @@ import { divergences } from './divergences.js';
 import { audit, instances } from './fleet.js';
 import { guard } from './guard.js';
 import { override } from './override.js';
-import { rollout, shadow } from './percent.js';
+import { baseline, rollout, shadow } from './percent.js';
 import { resume, rollback } from './rollback.js';
 import { status } from './status.js';
 
@@ -14,6 +14,7 @@ export const COMMANDS: readonly Command[] = [
   status,
   rollout,
   shadow,
+  baseline,
   rollback,
   resume,
   assign,

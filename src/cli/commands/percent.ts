@@ -3,8 +3,8 @@ import { parsePercent } from '../args.js';
 import type { Command } from '../command.js';
 import { percentChange } from '../format/changes.js';
 
-/** `rollout <percent>` and `shadow <percent>`: the same call on two flags. */
-function percentCommand(which: 'rollout' | 'shadow', summary: string): Command {
+/** `rollout <percent>`, `shadow <percent>` and `baseline <percent>`: the same call on three flags. */
+function percentCommand(which: 'rollout' | 'shadow' | 'baseline', summary: string): Command {
   return {
     name: which,
     usage: `${which} <percent>`,
@@ -25,3 +25,7 @@ export const rollout = percentCommand(
   'set the % of users the user engine serves (sticky per user)',
 );
 export const shadow = percentCommand('shadow', 'set the % of users copied to the other engine and compared');
+export const baseline = percentCommand(
+  'baseline',
+  'set the % of users copied to a second session of their own engine (the noise floor)',
+);

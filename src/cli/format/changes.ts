@@ -5,9 +5,13 @@ import { quoted, when } from './text.js';
 const RESUME_HINT = 'every new decision serves legacy until `switchyard resume`';
 
 /** `rollout 10% -> 25% (stage shadow -> canary)`, with a note when the switch still holds everyone on legacy. */
-export function percentChange(which: 'rollout' | 'shadow', before: StateView, after: StateView): string {
-  const from = before[which].percent;
-  const to = after[which].percent;
+export function percentChange(
+  which: 'rollout' | 'shadow' | 'baseline',
+  before: StateView,
+  after: StateView,
+): string {
+  const from = before[which]?.percent ?? 0;
+  const to = after[which]?.percent ?? 0;
   const moved = from === to ? `${which} stays at ${to}%` : `${which} ${from}% -> ${to}%`;
   const stage =
     before.stage === after.stage ? `stage ${after.stage}` : `stage ${before.stage} -> ${after.stage}`;

@@ -58,8 +58,22 @@ export function formatGuard(guard: GuardView, now: number): string {
   return [
     `guard: ${guard.mode}, window ${guard.windowSeconds}s`,
     table(rows),
+    ...guard.gates.filter((g) => g.basis !== undefined).map(basisLine),
     ...(reasons.length > 0 ? ['', 'breaches:', ...reasons] : []),
     '',
     lastTripLine(guard.lastTrip, now),
   ].join('\n');
+}
+
+/** How the mismatch gate judged: against the noise floor or the fixed limit, and what it left out. */
+function basisLine(g: GateView): string {
+  const basis =
+    g.basis === 'baseline' && typeof g.floor === 'number'
+      ? `against the noise floor ${gateFigure(g.name, g.floor)} (+${gateLimit(g)} allowed)`
+      : 'against the absolute limit (too few baseline comparisons)';
+  const noisy =
+    g.noisyKinds !== undefined && g.noisyKinds.length > 0
+      ? `; noisy, left out: ${g.noisyKinds.join(', ')}`
+      : '';
+  return `${g.name} judged ${basis}${noisy}`;
 }

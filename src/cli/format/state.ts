@@ -31,6 +31,9 @@ export function stateRows(state: StateView, now: number): string[][] {
     ['stage', state.stage],
     ['rollout', `${state.rollout.percent}%${flagName(state.rollout.flag)}`],
     ['shadow', `${state.shadow.percent}%${flagName(state.shadow.flag)}`],
+    ...(state.baseline === undefined
+      ? []
+      : [['baseline', `${state.baseline.percent}%${flagName(state.baseline.flag)}`]]),
     ['rollback', rollbackLine(state.rollback, now)],
     ['overrides', overridesLine(state.overrides)],
     ['flags', flagSourceLine(state.flagSource, now)],

@@ -48,9 +48,19 @@ export function readFeatures(
   const rollout = readRollout(rolloutFeature);
   const shadowFeature = byName.get(names.shadow);
   const shadow = shadowFeature?.enabled === true ? readShadow(shadowFeature) : null;
+  const baselineFeature = names.baseline === undefined ? undefined : byName.get(names.baseline);
+  const baseline = baselineFeature?.enabled === true ? readShadow(baselineFeature) : null;
   const meta = readMeta(byName.get(names.meta), names.meta);
-  const problems = [...rollout.problems, ...(shadow?.problems ?? []), ...meta.problems];
-  const followable = rollout.problems.length === 0 && (shadow?.problems.length ?? 0) === 0;
+  const problems = [
+    ...rollout.problems,
+    ...(shadow?.problems ?? []),
+    ...(baseline?.problems ?? []),
+    ...meta.problems,
+  ];
+  const followable =
+    rollout.problems.length === 0 &&
+    (shadow?.problems.length ?? 0) === 0 &&
+    (baseline?.problems.length ?? 0) === 0;
   const recordAt = meta.block?.rollback === undefined ? undefined : meta.block.rollback.at;
   const staleRecord =
     rolloutFeature.enabled &&
@@ -60,6 +70,13 @@ export function readFeatures(
   const state: FlagState = {
     rollout: rollout.flag,
     shadow: shadow?.flag ?? { percent: 0, groupId: names.shadow },
+    ...(names.baseline !== undefined && {
+      baseline:
+        baseline?.flag ??
+        (baselineFeature === undefined
+          ? { percent: names.baselinePercent ?? 0, groupId: names.baseline }
+          : { percent: 0, groupId: names.baseline }),
+    }),
     rollback: rolloutFeature.enabled ? NOT_ENGAGED : rollbackFrom(meta.block),
     overrides: overridesFrom(rollout.legacy, rollout.user, meta.block),
   };

@@ -42,6 +42,21 @@ export async function initFlags(api: UnleashAdminApi, names: UnleashFlagNames): 
           ? null
           : 'needs exactly one flexibleRollout without constraints',
     },
+    ...(names.baseline === undefined
+      ? []
+      : [
+          {
+            name: names.baseline,
+            type: 'experiment',
+            description:
+              'Switchyard noise baseline: users whose traffic is copied to a second session of the engine that serves them.',
+            enable: true,
+            accepts: (s: UnleashStrategy[]) =>
+              s.length === 1 && s[0]?.name === 'flexibleRollout' && (s[0].constraints?.length ?? 0) === 0
+                ? null
+                : 'needs exactly one flexibleRollout without constraints',
+          },
+        ]),
     {
       name: names.meta,
       type: 'operational',

@@ -3,9 +3,9 @@ import type { FlagState } from '../../routing/types.js';
 /**
  * The parts of a flag state that are written separately to Unleash: the rollout flag's strategies
  * (percentage, group id, overridden users), the override notes and the rollback record (the meta flag),
- * the shadow flag, and the rollout flag's enabled state (the rollback).
+ * the shadow flag, the baseline flag, and the rollout flag's enabled state (the rollback).
  */
-export type Part = 'rollout' | 'notes' | 'shadow' | 'rollback';
+export type Part = 'rollout' | 'notes' | 'shadow' | 'baseline' | 'rollback';
 
 export function changedParts(a: FlagState, b: FlagState): Set<Part> {
   const parts = new Set<Part>();
@@ -14,6 +14,8 @@ export function changedParts(a: FlagState, b: FlagState): Set<Part> {
   if (overrideList(a) !== overrideList(b)) parts.add('rollout');
   if (notes(a) !== notes(b)) parts.add('notes');
   if (a.shadow.percent !== b.shadow.percent || a.shadow.groupId !== b.shadow.groupId) parts.add('shadow');
+  if (a.baseline?.percent !== b.baseline?.percent || a.baseline?.groupId !== b.baseline?.groupId)
+    parts.add('baseline');
   if (a.rollback.engaged !== b.rollback.engaged) parts.add('rollback');
   return parts;
 }
@@ -21,7 +23,9 @@ export function changedParts(a: FlagState, b: FlagState): Set<Part> {
 /** `remote` with `target`'s values for the given parts. */
 export function withParts(remote: FlagState, target: FlagState, parts: ReadonlySet<Part>): FlagState {
   const ownsOverrides = parts.has('rollout') || parts.has('notes');
+  const baseline = parts.has('baseline') ? target.baseline : remote.baseline;
   return {
+    ...(baseline !== undefined && { baseline }),
     rollout: parts.has('rollout') ? target.rollout : remote.rollout,
     overrides: ownsOverrides ? target.overrides : remote.overrides,
     shadow: parts.has('shadow') ? target.shadow : remote.shadow,

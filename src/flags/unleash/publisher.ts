@@ -32,6 +32,7 @@ function key(s: FlagState): string {
   const overrides = [...s.overrides].map(([id, o]) => [id, o.serve, o.note ?? null]).sort();
   return JSON.stringify([
     [rollout.percent, rollout.groupId, shadow.percent, shadow.groupId],
+    [s.baseline?.percent ?? null, s.baseline?.groupId ?? null],
     [r.engaged, r.trigger, r.reason, r.at],
     overrides,
   ]);

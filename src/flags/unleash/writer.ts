@@ -1,4 +1,4 @@
-import type { FlagState } from '../../routing/types.js';
+import type { FlagState, PercentFlag } from '../../routing/types.js';
 import type { UnleashAdminApi } from './admin-api.js';
 import { UnleashRefusedError } from './errors.js';
 import { readFeatures, type Reading } from './features.js';
@@ -37,7 +37,12 @@ export class UnleashWriter {
   /** The flags as the admin API sees them now. */
   async read(): Promise<Reading> {
     const features = await Promise.all(
-      [this.names.rollout, this.names.shadow, this.names.meta].map((n) => this.api.feature(n)),
+      [
+        this.names.rollout,
+        this.names.shadow,
+        this.names.meta,
+        ...(this.names.baseline === undefined ? [] : [this.names.baseline]),
+      ].map((n) => this.api.feature(n)),
     );
     return readFeatures(
       features.filter((f): f is AdminFeature => f !== null),
@@ -47,7 +52,10 @@ export class UnleashWriter {
 
   async write(target: FlagState, parts: ReadonlySet<Part>): Promise<void> {
     if (parts.has('rollout')) await this.writeRollout(target);
-    if (parts.has('shadow')) await this.writeShadow(target);
+    if (parts.has('shadow')) await this.writePercentFlag(this.names.shadow, target.shadow);
+    if (parts.has('baseline') && this.names.baseline !== undefined && target.baseline !== undefined) {
+      await this.writePercentFlag(this.names.baseline, target.baseline);
+    }
     const engaging = parts.has('rollback') && target.rollback.engaged;
     if (engaging) await this.writeMeta(target).catch((err: Error) => this.metaFailed(err));
     else if (parts.has('notes')) await this.writeMeta(target);
@@ -103,10 +111,10 @@ export class UnleashWriter {
       if (p !== first && p.id !== undefined) await this.api.deleteStrategy(flag, p.id);
   }
 
-  private async writeShadow(target: FlagState): Promise<void> {
-    const flag = this.names.shadow;
+  /** The shadow or the baseline flag: one flexibleRollout strategy. */
+  private async writePercentFlag(flag: string, target: PercentFlag): Promise<void> {
     const feature = await this.require(flag);
-    const { percent, groupId } = target.shadow;
+    const { percent, groupId } = target;
     const active = feature.strategies.filter((s) => s.disabled !== true);
     const [main] = active;
     if (main === undefined) {
@@ -120,7 +128,7 @@ export class UnleashWriter {
       const desired = { ...main, ...flexibleRollout(percent, groupId, main.constraints ?? [], stickiness) };
       if (signature(main) !== signature(desired)) await this.api.updateStrategy(flag, main.id, desired);
     }
-    // Asking for a shadow percentage means shadowing: a flag switched off in Unleash is switched on.
+    // Asking for a percentage means copying: a flag switched off in Unleash is switched on.
     if (!feature.enabled && percent > 0) await this.api.setEnabled(flag, true);
   }
 

@@ -1,4 +1,5 @@
 import { LATENCY_BUCKET_COUNT } from './histogram.js';
+import { newMaskCounts } from './kind-masks.js';
 import { SlowestUsers } from './slowest.js';
 import { UserSet } from './sketch.js';
 
@@ -46,6 +47,11 @@ export class SecondBucket {
   incomplete = 0;
   isolation = 0;
   readonly mismatchUsers = new UserSet();
+  /** Judged comparisons by kind mask: cross-engine, and each engine against itself (baseline). */
+  readonly crossKinds = newMaskCounts();
+  readonly floorKinds = { legacy: newMaskCounts(), user: newMaskCounts() } as const;
+  /** Whether any kind mask count is set, so that clearing an unused slot costs nothing. */
+  kindsUsed = false;
 
   /** Empties the slot in place and gives it to `second`. */
   clear(second: number): void {
@@ -57,5 +63,11 @@ export class SecondBucket {
     this.incomplete = 0;
     this.isolation = 0;
     this.mismatchUsers.clear();
+    if (this.kindsUsed) {
+      this.crossKinds.fill(0);
+      this.floorKinds.legacy.fill(0);
+      this.floorKinds.user.fill(0);
+      this.kindsUsed = false;
+    }
   }
 }

@@ -25,6 +25,18 @@ export function evaluateGates(window: SampleWindow, limits: GuardLimits, nowMs: 
 
 /** The same report with its keys in the documented order, so `/admin/guard` reads the same every time. */
 function inOrder(r: GateReport): GateReport {
-  const { name, limit, value, samples, users, verdict, reason, channel } = r;
-  return { name, limit, value, samples, users, verdict, reason, channel };
+  const { name, limit, value, samples, users, verdict, reason, channel, basis, floor, noisyKinds } = r;
+  return {
+    name,
+    limit,
+    value,
+    samples,
+    users,
+    verdict,
+    reason,
+    channel,
+    ...(basis !== undefined && { basis }),
+    ...(floor !== undefined && { floor }),
+    ...(noisyKinds !== undefined && { noisyKinds }),
+  };
 }

@@ -16,3 +16,12 @@ export {
   type IsolationEvidence,
   type Verdict,
 } from './types.js';
+export {
+  kindNoise,
+  noisyMask,
+  type KindNoise,
+  type FloorRate,
+  type KindRate,
+  type NoiseBooks,
+} from './noise.js';
+export type { MismatchBasis } from './types.js';

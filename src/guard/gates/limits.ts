@@ -25,6 +25,10 @@ export interface GuardLimits {
   readonly minComparisons: number;
   /** GUARD_CONFIDENCE: one-sided confidence of the significance tests. */
   readonly confidence: number;
+  /** GUARD_MAX_MISMATCH_DELTA: cross-engine mismatch rate allowed above the larger floor, 0..1. */
+  readonly maxMismatchDelta: number;
+  /** GUARD_NOISY_KIND_RATE: a kind whose own floor is above this is left out of the gate. */
+  readonly noisyKindRate: number;
 }
 
 export const DEFAULT_GUARD_LIMITS: GuardLimits = Object.freeze({
@@ -38,6 +42,8 @@ export const DEFAULT_GUARD_LIMITS: GuardLimits = Object.freeze({
   maxMismatchRate: 0.05,
   minComparisons: 50,
   confidence: 0.99,
+  maxMismatchDelta: 0.05,
+  noisyKindRate: 0.2,
 });
 
 /**
@@ -64,5 +70,7 @@ export function checkGuardLimits(l: GuardLimits): string[] {
   need(real(l.maxMismatchRate, 0, 1) && l.maxMismatchRate < 1, 'GUARD_MAX_MISMATCH_RATE must be in [0, 1)');
   need(int(l.minComparisons, 1, 1e9), 'GUARD_MIN_COMPARISONS must be a positive integer');
   need(real(l.confidence, 0.5, 1) && l.confidence < 1, 'GUARD_CONFIDENCE must be in [0.5, 1)');
+  need(real(l.maxMismatchDelta, 0, 1), 'GUARD_MAX_MISMATCH_DELTA must be in [0, 1]');
+  need(real(l.noisyKindRate, 0, 1), 'GUARD_NOISY_KIND_RATE must be in [0, 1]');
   return problems;
 }

@@ -1,40 +1,64 @@
 import { above, count, limit, percent } from './format.js';
+import { judgedIn, mismatchedIn } from './kind-masks.js';
 import type { GuardLimits } from './limits.js';
-import { significantlyAbove } from './stats.js';
+import { kindNoise, noisyMask } from './noise.js';
+import { significantlyAbove, significantlyHigher } from './stats.js';
 import type { GateReport } from './types.js';
 import type { SampleWindow } from './window.js';
 
 /**
- * The `mismatch_rate` gate: shadow comparisons judged `mismatch` over `match` + `mismatch`
- * (`incomplete` and `isolation` judgements are left out). With at least GUARD_MIN_COMPARISONS
- * judged in the window, it breaches when the rate is past GUARD_MAX_MISMATCH_RATE, significantly
- * so (one-sided one-proportion test against the limit: a single sample has no second proportion
- * to compare with; 3 in 50 is not a reason to roll back at a 5% limit), and the mismatches come
- * from enough distinct users. Both sides of a comparison saw the same runs, so `samples` gives
- * the judged count for each.
+ * The `mismatch_rate` gate: cross-engine comparisons judged `mismatch` over `match` + `mismatch`
+ * (`incomplete` and `isolation` are left out, and so are the kinds an engine's own floor shows to
+ * be noisy: a run whose only kinds are noisy counts as a match). With at least
+ * GUARD_MIN_COMPARISONS judged in the window:
+ * - basis `baseline` (both engines' floors hold GUARD_MIN_COMPARISONS too): it breaches when the
+ *   rate is past the larger floor by more than GUARD_MAX_MISMATCH_DELTA, and significantly so
+ *   (one-sided two-proportion test of the rate against that floor);
+ * - basis `absolute` (too few baseline comparisons): past GUARD_MAX_MISMATCH_RATE, significantly so
+ *   (one-proportion test against the limit: 3 in 50 is not a reason to roll back at 5%).
+ * Either way the mismatches must come from enough distinct users.
  */
 export function mismatchRateGate(window: SampleWindow, limits: GuardLimits, nowMs: number): GateReport {
   const c = window.comparisons(nowMs);
-  const judged = c.match + c.mismatch;
+  const books = window.noiseBooks(nowMs);
+  const noise = kindNoise(books, limits);
+  const ignored = noisyMask(noise);
+  const judged = judgedIn(books.cross);
+  const mismatched = mismatchedIn(books.cross, ignored);
   const users = c.mismatchUsers;
+  const floors = (['legacy', 'user'] as const).map((engine) => {
+    const n = judgedIn(books.floors[engine]);
+    const x = mismatchedIn(books.floors[engine], ignored);
+    return { engine, n, x, rate: n === 0 ? 0 : x / n };
+  });
+  const baseline = floors.every((f) => f.n >= limits.minComparisons);
+  const top = floors.reduce((a, b) => (b.rate > a.rate ? b : a));
   const base = {
     name: 'mismatch_rate',
-    limit: limits.maxMismatchRate,
+    limit: baseline ? limits.maxMismatchDelta : limits.maxMismatchRate,
     samples: { legacy: judged, user: judged },
     users,
     channel: null,
     reason: null,
+    basis: baseline ? 'baseline' : 'absolute',
+    floor: baseline ? top.rate : null,
+    noisyKinds: noise.filter((k) => k.noisy).map((k) => k.kind),
   } as const;
   if (judged === 0) return { ...base, value: null, verdict: 'insufficient' };
-  const value = c.mismatch / judged;
+  const value = mismatched / judged;
   if (judged < limits.minComparisons) return { ...base, value, verdict: 'insufficient' };
-  const bad =
-    above(value, limits.maxMismatchRate) &&
-    significantlyAbove(c.mismatch, judged, limits.maxMismatchRate, limits.confidence);
+  const bad = baseline
+    ? above(value - top.rate, limits.maxMismatchDelta) &&
+      significantlyHigher(mismatched, judged, top.x, top.n, limits.confidence)
+    : above(value, limits.maxMismatchRate) &&
+      significantlyAbove(mismatched, judged, limits.maxMismatchRate, limits.confidence);
   if (!bad) return { ...base, value, verdict: 'ok' };
   if (users < limits.minUsers) return { ...base, value, verdict: 'insufficient' };
+  const against = baseline
+    ? `(> ${top.engine} floor ${percent(top.rate)} + ${limit(limits.maxMismatchDelta * 100)} points)`
+    : `(> ${limit(limits.maxMismatchRate * 100)}%)`;
   const reason =
-    `mismatch_rate: ${percent(value)} of ${judged} comparisons mismatched ` +
-    `(> ${limit(limits.maxMismatchRate * 100)}%) over ${window.windowSeconds} s, ${count(users, 'user')}`;
+    `mismatch_rate: ${percent(value)} of ${judged} comparisons mismatched ${against} ` +
+    `over ${window.windowSeconds} s, ${count(users, 'user')}`;
   return { ...base, value, verdict: 'breach', reason };
 }

@@ -81,3 +81,14 @@ export function oneProportionZ(x: number, n: number, p0: number): number {
 export function significantlyAbove(x: number, n: number, p0: number, confidence: number): boolean {
   return oneProportionZ(x, n, p0) > normalQuantile(confidence);
 }
+
+/** Two-sided Wilson score interval for x/n at `confidence`, clamped to [0, 1]. */
+export function wilsonInterval(x: number, n: number, confidence: number): [number, number] {
+  if (n <= 0) return [0, 1];
+  const z = normalQuantile(1 - (1 - confidence) / 2);
+  const p = x / n;
+  const z2 = z * z;
+  const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+  const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
+  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+}

@@ -52,7 +52,18 @@ export interface GateReport {
   readonly reason: string | null;
   /** error_rate, user_error_rate: the channel the figures come from; latency: `http`; others `null`. */
   readonly channel: Channel | null;
+  /**
+   * mismatch_rate only: `baseline` when both engines' floors had enough comparisons (the rate is
+   * held against the larger floor plus GUARD_MAX_MISMATCH_DELTA), else `absolute`.
+   */
+  readonly basis?: MismatchBasis;
+  /** mismatch_rate only: the larger floor the rate was held against (basis `baseline`). */
+  readonly floor?: number | null;
+  /** mismatch_rate only: kinds left out of the gate because an engine's own floor is noisy. */
+  readonly noisyKinds?: readonly string[];
 }
+
+export type MismatchBasis = 'baseline' | 'absolute';
 
 /** What the window holds, summed over its seconds (read by the gates). */
 export interface ChannelTotals {

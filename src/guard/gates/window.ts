@@ -1,5 +1,7 @@
 import { SecondBucket, type EngineSecond } from './bucket.js';
 import { LATENCY_BUCKET_COUNT, histogramQuantile, latencyBucketIndex } from './histogram.js';
+import { judgedMask, MASK_COUNT, newMaskCounts } from './kind-masks.js';
+import type { NoiseBooks } from './noise.js';
 import { DistinctCounter } from './sketch.js';
 import type {
   ChannelTotals,
@@ -66,14 +68,32 @@ export class SampleWindow {
   }
 
   /**
-   * One shadow comparison as the comparer judged it. `isolation` is counted for display only:
+   * One shadow comparison as the comparer judged it, with its mismatch kinds. `baseline` names
+   * the engine of a baseline comparison (an engine against itself): it goes only to that
+   * engine's floor, never to the cross-engine book. `isolation` is counted for display only:
    * the violation itself must be reported through `recordIsolation`, with its engine and evidence.
    */
-  recordComparison(nowMs: number, result: ComparisonResult, userHash: number): void {
+  recordComparison(
+    nowMs: number,
+    result: ComparisonResult,
+    userHash: number,
+    kinds: readonly string[] = [],
+    baseline: Engine | null = null,
+  ): void {
     const b = this.slot(nowMs);
     if (b === null) return;
+    if (baseline !== null) {
+      if (result !== 'match' && result !== 'mismatch') return;
+      b.floorKinds[baseline][judgedMask(result, kinds)]! += 1;
+      b.kindsUsed = true;
+      return;
+    }
     b[result] += 1;
     if (result === 'mismatch') b.mismatchUsers.add(userHash);
+    if (result === 'match' || result === 'mismatch') {
+      b.crossKinds[judgedMask(result, kinds)]! += 1;
+      b.kindsUsed = true;
+    }
   }
 
   /**
@@ -159,6 +179,23 @@ export class SampleWindow {
       b.mismatchUsers.addTo(this.union);
     });
     return { ...t, mismatchUsers: this.union.size };
+  }
+
+  /** Judged comparisons by kind mask over the window: the cross-engine book and each floor. */
+  noiseBooks(nowMs: number): NoiseBooks {
+    const books = {
+      cross: newMaskCounts(),
+      floors: { legacy: newMaskCounts(), user: newMaskCounts() },
+    };
+    this.each(nowMs, (b) => {
+      if (!b.kindsUsed) return;
+      for (let m = 0; m < MASK_COUNT; m++) {
+        books.cross[m]! += b.crossKinds[m]!;
+        books.floors.legacy[m]! += b.floorKinds.legacy[m]!;
+        books.floors.user[m]! += b.floorKinds.user[m]!;
+      }
+    });
+    return books;
   }
 
   isolation(engine: Engine, nowMs: number): IsolationTotals {

@@ -76,9 +76,9 @@ describe('the durable store behind the admin API', () => {
         n,
         at: T0 + n * 1000,
         kinds: n % 2 === 0 ? ['tool'] : ['status'],
-        ...(http ? { route: 'costs' } : {}),
+        ...(http ? { route: 'costs', source: 'baseline' as const } : {}),
       });
-      p.app.fleetStore.recordDivergence(divergence, http ? 'http' : 'run');
+      p.app.fleetStore.recordDivergence(divergence);
     }
     const seen: string[] = [];
     let page = (await p.admin('GET', '/admin/divergences?kind=tool')).body;
@@ -96,9 +96,9 @@ describe('the durable store behind the admin API', () => {
       true,
     );
     expect(await q('route=costs&limit=200')).toHaveLength(40);
-    expect(await q('source=http&kind=tool&limit=200')).toHaveLength(20);
+    expect(await q('source=baseline&kind=tool&limit=200')).toHaveLength(20);
     expect(await q('engine=legacy&limit=200')).toHaveLength(120);
-    expect((await q('limit=1'))[0]).toMatchObject({ source: 'run', instance: p.app.fleetStore.instance });
+    expect((await q('limit=1'))[0]).toMatchObject({ source: 'cross', instance: p.app.fleetStore.instance });
     for (const bad of [
       'since=yesterday',
       'until=2026-13-45',
@@ -145,8 +145,7 @@ describe('the durable store behind the admin API', () => {
     const store = new UnavailableStore(join(dir, 'store.db'));
     const p = await proxy({ store, config: { store: { queueCapacity: 20 } } });
     const auth = { authorization: `Bearer ${await signToken('u-1')}` };
-    for (let n = 0; n < 100; n++)
-      p.app.fleetStore.recordDivergence(record({ n, at: T0 + n }).divergence, 'run');
+    for (let n = 0; n < 100; n++) p.app.fleetStore.recordDivergence(record({ n, at: T0 + n }).divergence);
     await until(() => store.writesStarted > 0, 10_000, 'a write to start');
     const served = await Promise.all(
       Array.from({ length: 50 }, () => fetch(`${p.url}/api/threads/t-1`, { headers: auth })),
@@ -159,7 +158,7 @@ describe('the durable store behind the admin API', () => {
     const refused = await p.admin('GET', '/admin/divergences');
     expect([refused.status, refused.body.error.code]).toEqual([503, 'store_unavailable']);
     store.recover();
-    p.app.fleetStore.recordDivergence(record({ n: 1000, at: T0 + 1000 }).divergence, 'run');
+    p.app.fleetStore.recordDivergence(record({ n: 1000, at: T0 + 1000 }).divergence);
     const { body } = await p.admin('GET', '/admin/divergences?limit=200');
     expect(body.items.length).toBeGreaterThan(0);
     expect(body.items.length).toBeLessThanOrEqual(41);

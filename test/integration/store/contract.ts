@@ -55,7 +55,7 @@ export function storeContract(name: string, fresh: () => Promise<StoreDatabase>)
           control: 'user',
           candidate: 'legacy',
         }),
-        record({ n: 4, at: T0 + 3 * MIN, kinds: ['field'], route: 'costs' }),
+        record({ n: 4, at: T0 + 3 * MIN, kinds: ['field'], route: 'costs', source: 'baseline' }),
         record({
           n: 5,
           at: T0 + 4 * MIN,
@@ -75,12 +75,12 @@ export function storeContract(name: string, fresh: () => Promise<StoreDatabase>)
       expect(await ids({ limit: 10, since: T0 + MIN, until: T0 + 3 * MIN })).toEqual(['3', '2']);
       expect(await ids({ limit: 10, kind: 'mismatch', since: T0 + MIN })).toEqual(['4', '2']);
       expect(await ids({ limit: 10, route: 'costs' })).toEqual(['4']);
-      expect(await ids({ limit: 10, source: 'http' })).toEqual(['4']);
-      expect(await ids({ limit: 10, source: 'run', kind: 'mismatch' })).toEqual(['2', '1']);
+      expect(await ids({ limit: 10, source: 'baseline' })).toEqual(['4']);
+      expect(await ids({ limit: 10, source: 'cross', kind: 'mismatch' })).toEqual(['2', '1']);
       expect(await ids({ limit: 10, engine: 'user' })).toEqual(['5', '4', '3', '2', '1']);
       expect(await ids({ limit: 10, engine: 'legacy' })).toEqual(['4', '3', '2', '1']);
       const [first] = (await store.searchDivergences({ limit: 1, kind: 'isolation' })).items;
-      expect(first).toMatchObject({ instance: 'i-1', source: 'run', at: T0 + 2 * MIN });
+      expect(first).toMatchObject({ instance: 'i-1', source: 'cross', at: T0 + 2 * MIN });
       expect(first!.divergence.control.events[0]).toMatchObject({ userId: 'h-user' });
     });
 

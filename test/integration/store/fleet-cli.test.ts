@@ -48,16 +48,9 @@ describe('switchyard instances, audit and divergences --since against a real pro
     const now = Date.now();
     proxy.app.fleetStore.recordDivergence(
       record({ n: 1, at: now - 3 * 3_600_000, kinds: ['tool'] }).divergence,
-      'run',
     );
-    proxy.app.fleetStore.recordDivergence(
-      record({ n: 2, at: now - 60_000, kinds: ['tool'] }).divergence,
-      'run',
-    );
-    proxy.app.fleetStore.recordDivergence(
-      record({ n: 3, at: now - 60_000, kinds: ['order'] }).divergence,
-      'run',
-    );
+    proxy.app.fleetStore.recordDivergence(record({ n: 2, at: now - 60_000, kinds: ['tool'] }).divergence);
+    proxy.app.fleetStore.recordDivergence(record({ n: 3, at: now - 60_000, kinds: ['order'] }).divergence);
     const r = await cli(['divergences', '--since', '2h', '--kind', 'tool', '--json']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).items.map((d: { kinds: string[] }) => d.kinds)).toEqual([['tool']]);

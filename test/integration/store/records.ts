@@ -17,7 +17,7 @@ export interface RecordSpec {
 /** A divergence record as the shadow side stores one: ids already hashed, a canonical stream each side. */
 export function record(spec: RecordSpec): DivergenceRecord {
   const instance = spec.instance ?? 'i-1';
-  const source = spec.source ?? (spec.route === undefined ? 'run' : 'http');
+  const source = spec.source ?? 'cross';
   const event = {
     type: 'agent_started',
     runId: 'h-run',
@@ -29,6 +29,7 @@ export function record(spec: RecordSpec): DivergenceRecord {
   };
   const divergence = {
     id: String(spec.n),
+    source,
     at: new Date(spec.at).toISOString(),
     result: spec.result ?? 'mismatch',
     kinds: spec.kinds ?? ['status'],

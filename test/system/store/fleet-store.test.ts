@@ -57,7 +57,7 @@ describe('a fleet of three replicas sharing a PostgreSQL store', () => {
   it("serves every replica's divergences and audit entries at any replica", async () => {
     const now = Date.now();
     fleet.forEach((p, i) =>
-      p.app.fleetStore.recordDivergence(record({ n: i, at: now - i, kinds: ['tool'] }).divergence, 'run'),
+      p.app.fleetStore.recordDivergence(record({ n: i, at: now - i, kinds: ['tool'] }).divergence),
     );
     expect((await fleet[1]!.admin('PUT', '/admin/shadow', { percent: 5 })).status).toBe(200);
     await Promise.all(fleet.map((p) => p.app.fleetStore.settle()));
@@ -78,7 +78,7 @@ describe('a fleet of three replicas sharing a PostgreSQL store', () => {
     let failed = 0;
     let served = 0;
     for (let round = 0; round < 10; round++) {
-      p.app.fleetStore.recordDivergence(record({ n: 100 + round, at: Date.now() }).divergence, 'run');
+      p.app.fleetStore.recordDivergence(record({ n: 100 + round, at: Date.now() }).divergence);
       const answers = await Promise.all(
         fleet.map((r) => fetch(`${r.url}/api/threads/t-1`, { headers: auth }).then((res) => res.status)),
       );
@@ -99,7 +99,6 @@ describe('a fleet of three replicas sharing a PostgreSQL store', () => {
       async () => {
         p.app.fleetStore.recordDivergence(
           record({ n: 500 + Math.floor(Math.random() * 1e6), at: Date.now(), kinds: ['order'] }).divergence,
-          'run',
         );
         return (
           (await fleet[1]!.admin('GET', `/admin/divergences?kind=order&since=${marker}`)).body.items ?? []

@@ -24,7 +24,7 @@ describe('the divergence and audit search parameters', () => {
           kind: 'tool',
           route: 'costs',
           engine: 'user',
-          source: 'http',
+          source: 'baseline',
           limit: '200',
           cursor,
         },
@@ -36,7 +36,7 @@ describe('the divergence and audit search parameters', () => {
       kind: 'tool',
       route: 'costs',
       engine: 'user',
-      source: 'http',
+      source: 'baseline',
       limit: 200,
       cursor: { at: 5, id: 'a:1' },
     });

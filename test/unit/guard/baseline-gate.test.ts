@@ -1,0 +1,178 @@
+import { pino } from 'pino';
+import { Registry } from 'prom-client';
+import { Switchboard } from '../../../src/switchboard/switchboard.js';
+import { InMemoryFlagSource } from '../../../src/flags/in-memory-source.js';
+import { mismatchRateGate } from '../../../src/guard/gates/mismatch.js';
+import { DEFAULT_GUARD_LIMITS } from '../../../src/guard/gates/limits.js';
+import { SampleWindow } from '../../../src/guard/gates/window.js';
+import { RollbackGuard, type GuardClock } from '../../../src/guard/rollback-guard.js';
+import { createMetrics } from '../../../src/metrics/catalog.js';
+import type { Engine } from '../../../src/routing/types.js';
+import { T0, userHash } from './feed.js';
+
+const names = { rollout: 'switchyard-rollout', shadow: 'switchyard-shadow' };
+
+/** Deterministic pseudo-random numbers (mulberry32), so every run of the test is the same. */
+function seeded(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+class ManualClock implements GuardClock {
+  t = T0;
+  private readonly ticks: Array<() => void> = [];
+  now(): number {
+    return this.t;
+  }
+  every(_ms: number, tick: () => void): () => void {
+    this.ticks.push(tick);
+    return () => this.ticks.splice(this.ticks.indexOf(tick), 1);
+  }
+  second(): void {
+    this.t += 1000;
+    for (const tick of [...this.ticks]) tick();
+  }
+}
+
+/**
+ * One simulated run of an engine: with probability `noise` it takes another tool (the demo's
+ * noise setting, on both engines); `regression` is a real divergence of the user engine that
+ * every one of its sessions shows alike (so its own floor cannot see it).
+ */
+interface RunShape {
+  otherTool: boolean;
+  missing: boolean;
+}
+function runOf(random: () => number, noise: number, regression: number): RunShape {
+  return { otherTool: random() < noise, missing: random() < regression };
+}
+function kindsBetween(a: RunShape, b: RunShape): string[] {
+  const kinds: string[] = [];
+  if (a.missing !== b.missing) kinds.push('missing_event');
+  if (a.otherTool !== b.otherTool) kinds.push('tool');
+  return kinds;
+}
+
+interface Traffic {
+  /** Seconds simulated; every second 20 users shadowed cross-engine and 10 per engine baselined. */
+  seconds: number;
+  noise: number;
+  /** Extra share of user-engine runs that diverge for real, from second `regressionFrom` on. */
+  regression?: number;
+  regressionFrom?: number;
+  /** Baseline comparisons per engine per second (0: no baseline). */
+  baselinePerEngine?: number;
+}
+
+async function simulate(traffic: Traffic, mode: 'enforce' = 'enforce') {
+  const source = new InMemoryFlagSource(names);
+  const switchboard = new Switchboard(source, createMetrics(new Registry()), pino({ level: 'silent' }));
+  switchboard.init();
+  await switchboard.setRollout(50);
+  const clock = new ManualClock();
+  const guard = new RollbackGuard(
+    DEFAULT_GUARD_LIMITS,
+    mode,
+    switchboard,
+    createMetrics(new Registry()),
+    pino({ level: 'silent' }),
+    clock,
+  );
+  guard.start();
+  const random = seeded(21);
+  let trippedAt: number | null = null;
+  let user = 0;
+  for (let s = 0; s < traffic.seconds && trippedAt === null; s++) {
+    const regression = s >= (traffic.regressionFrom ?? 0) ? (traffic.regression ?? 0) : 0;
+    for (let i = 0; i < 20; i++) {
+      const legacyRun = runOf(random, traffic.noise, 0);
+      const userRun = runOf(random, traffic.noise, regression);
+      const kinds = kindsBetween(legacyRun, userRun);
+      guard.recordComparison(kinds.length > 0 ? 'mismatch' : 'match', `u-${user++ % 500}`, kinds);
+    }
+    for (const engine of ['legacy', 'user'] as Engine[]) {
+      const shift = engine === 'user' ? regression : 0;
+      for (let i = 0; i < (traffic.baselinePerEngine ?? 5); i++) {
+        // Both sessions of one engine share its regression: only its noise differs.
+        const same = random() < shift;
+        const a = { ...runOf(random, traffic.noise, 0), missing: same };
+        const b = { ...runOf(random, traffic.noise, 0), missing: same };
+        const kinds = kindsBetween(a, b);
+        guard.recordComparison(kinds.length > 0 ? 'mismatch' : 'match', `b-${user++ % 500}`, kinds, engine);
+      }
+    }
+    clock.second();
+    if (switchboard.flags()?.rollback.engaged === true) trippedAt = s + 1 - (traffic.regressionFrom ?? 0);
+  }
+  const gate = guard.report().gates.find((g) => g.name === 'mismatch_rate')!;
+  return { trippedAt, gate };
+}
+
+describe('mismatch_rate gate against the noise baseline', () => {
+  it('a noisy healthy engine (8% of runs take another tool, both engines) never trips in enforce mode over 5 minutes', async () => {
+    const { trippedAt, gate } = await simulate({ seconds: 300, noise: 0.08 });
+    expect(trippedAt).toBeNull();
+    expect(gate).toMatchObject({ basis: 'baseline', verdict: 'ok', noisyKinds: [] });
+    // The floor it was held against is the noise itself: about 2 x 8% x 92%.
+    expect(gate.floor).toBeGreaterThan(0.08);
+    expect(gate.value).toBeGreaterThan(0.08);
+  });
+
+  it('the same traffic without a baseline trips on the absolute 5% limit (basis absolute)', async () => {
+    const { trippedAt } = await simulate({ seconds: 300, noise: 0.08, baselinePerEngine: 0 });
+    expect(trippedAt).not.toBeNull();
+  });
+
+  it('a user engine diverging 15 points above the floor trips within the window + 1 s', async () => {
+    // A healthy minute first (the floors fill), then the user engine regresses.
+    const { trippedAt, gate } = await simulate({
+      seconds: 300,
+      noise: 0.08,
+      regression: 0.15,
+      regressionFrom: 60,
+    });
+    expect(trippedAt).not.toBeNull();
+    expect(trippedAt!).toBeLessThanOrEqual(DEFAULT_GUARD_LIMITS.windowSeconds + 1);
+    expect(gate.reason).toMatch(/floor .* \+ 5 points/);
+  });
+
+  it('falls back to the absolute limit, and says so, with too few baseline comparisons', () => {
+    const w = new SampleWindow(60);
+    for (let i = 0; i < 100; i++) w.recordComparison(T0, i < 3 ? 'mismatch' : 'match', userHash(i), ['tool']);
+    for (let i = 0; i < 10; i++) w.recordComparison(T0, 'match', userHash(i), [], 'legacy');
+    const report = mismatchRateGate(w, DEFAULT_GUARD_LIMITS, T0);
+    expect(report).toMatchObject({ basis: 'absolute', limit: 0.05, floor: null, verdict: 'ok' });
+  });
+
+  it('leaves a kind whose own floor is above GUARD_NOISY_KIND_RATE out of the gate, and names it', () => {
+    const w = new SampleWindow(60);
+    for (const engine of ['legacy', 'user'] as Engine[]) {
+      for (let i = 0; i < 100; i++) {
+        w.recordComparison(T0, i < 30 ? 'mismatch' : 'match', userHash(i), i < 30 ? ['order'] : [], engine);
+      }
+    }
+    // 40% of cross runs differ only in order (noisy), 2% in a tool: the gate sees 2%.
+    for (let i = 0; i < 200; i++) {
+      const kinds = i < 80 ? ['order'] : i < 84 ? ['tool'] : [];
+      w.recordComparison(T0, kinds.length > 0 ? 'mismatch' : 'match', userHash(i), kinds);
+    }
+    const report = mismatchRateGate(w, DEFAULT_GUARD_LIMITS, T0);
+    expect(report).toMatchObject({ basis: 'baseline', noisyKinds: ['order'], verdict: 'ok', floor: 0 });
+    expect(report.value).toBeCloseTo(0.02);
+  });
+
+  it('keeps the books apart: baseline comparisons never count in the cross-engine totals', () => {
+    const w = new SampleWindow(60);
+    for (let i = 0; i < 50; i++) w.recordComparison(T0, 'mismatch', userHash(i), ['tool'], 'user');
+    expect(w.comparisons(T0)).toMatchObject({ match: 0, mismatch: 0, mismatchUsers: 0 });
+    const books = w.noiseBooks(T0);
+    expect(books.floors.user[8]).toBe(50); // the tool bit
+    expect(books.floors.legacy.reduce((a, b) => a + b, 0)).toBe(0);
+    expect(books.cross.reduce((a, b) => a + b, 0)).toBe(0);
+  });
+});
