@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { load } from './load.js';
 import { startChild, stopChild } from './processes.js';
+import { RssSampler } from './rss.js';
 import { wsLoad } from './ws-load.js';
 
 /** See bench/profile.sh: Switchyard under --cpu-prof, HTTP load then a WebSocket flood. */
@@ -31,8 +32,12 @@ const proxy = await startChild(
     FLAGS_FILE: join(profDir, 'flags.json'),
   },
   0,
-  ['--cpu-prof', `--cpu-prof-dir=${profDir}`],
+  [
+    ...(process.env.BENCH_PROFILE === 'off' ? [] : ['--cpu-prof', `--cpu-prof-dir=${profDir}`]),
+    ...(process.env.BENCH_PROXY_NODE_ARGS ?? '').split(' ').filter(Boolean),
+  ],
 );
+const rss = new RssSampler(proxy.child.pid!);
 const url = `http://127.0.0.1:${proxy.port}`;
 if (mode !== 'ws') {
   const r = await load(url, 50, seconds, tokens);
@@ -42,6 +47,7 @@ if (mode !== 'http') {
   const r = await wsLoad(`${url.replace('http', 'ws')}/ws`, tokens[0]!, 'bench-user-0', 200_000, 200);
   console.log(`ws ${r.framesPerSec} frames/s`);
 }
+console.log('rss', rss.stop());
 await stopChild(proxy.child);
 await stopChild(upstream.child);
 for (const f of await readdir(profDir)) {
