@@ -22,6 +22,10 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const REPS = Number(process.env.BENCH_REPS ?? 3);
 const SHADOW_RATE = Number(process.env.BENCH_SHADOW_RATE ?? 2000);
 const WS_FRAMES = Number(process.env.BENCH_WS_FRAMES ?? 100_000);
+/** Node flags for the Switchyard processes: the production start script's (package.json, Dockerfile). */
+const PROXY_NODE_ARGS = (process.env.BENCH_PROXY_NODE_ARGS ?? '--max-semi-space-size=8')
+  .split(' ')
+  .filter(Boolean);
 const here = new URL('.', import.meta.url).pathname;
 const secret = 'bench-secret-that-is-at-least-32-bytes';
 const sign = (sub: string) =>
@@ -39,18 +43,18 @@ const hanging = await startChild(join(here, 'hanging-upstream.js'), {}, 1);
 const target = `http://127.0.0.1:${upstream.port}`;
 const children: Array<Awaited<ReturnType<typeof startChild>>> = [upstream, hanging];
 const url = (p: { port: number }) => `http://127.0.0.1:${p.port}`;
-const start = async (script: string, env: Record<string, string> = {}) => {
-  const p = await startChild(join(here, script), { TARGET: target, ...env }, 0);
+const start = async (script: string, env: Record<string, string> = {}, nodeArgs: string[] = []) => {
+  const p = await startChild(join(here, script), { TARGET: target, ...env }, 0, nodeArgs);
   children.push(p);
   return p;
 };
 let flagFiles = 0;
 const switchyard = (variant: Record<string, string>) =>
-  start('switchyard-process.js', {
-    BENCH_SECRET: secret,
-    FLAGS_FILE: join(dir, `flags-${flagFiles++}.json`),
-    ...variant,
-  });
+  start(
+    'switchyard-process.js',
+    { BENCH_SECRET: secret, FLAGS_FILE: join(dir, `flags-${flagFiles++}.json`), ...variant },
+    PROXY_NODE_ARGS,
+  );
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -63,6 +67,7 @@ const report: Record<string, unknown> = {
   seconds: SECONDS,
   connections: CONNECTIONS,
   reps: REPS,
+  proxyNodeArgs: PROXY_NODE_ARGS,
   loadAverageAtStart: loadavg().map((x) => Math.round(x * 100) / 100),
 };
 
@@ -127,6 +132,7 @@ try {
     );
   }
   const memory = rss.stop();
+  full.child.kill('SIGUSR2'); // prints the proxy's heap spaces (HEAP {...}) on stderr
 
   const per = (f: (r: Rep) => number) => round3(median(reps.map(f)));
   const addedBare = (r: Rep) => r.p50Micros.bare - r.p50Micros.direct;
