@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import layers from './scripts/eslint/layers.mjs';
 
-const PURE = ['src/routing/**', 'src/compare/**', 'src/guard/gates/**', 'src/guard/isolation/**'];
+const PURE = ['src/routing/**', 'src/compare/**', 'src/guard/gates/**', 'src/isolation/**'];
 const IO_MODULES = [
   'express',
   'http-proxy-middleware',

@@ -27,8 +27,8 @@ const config = buildConfig(
 const { log, requestLog } = createLoggers('info', '/dev/null');
 const app = createSwitchyard({ config, log, requestLog, adminToken: 'bench-admin-token-0123456789abcdefgh' });
 const { trafficPort } = await app.start();
-await app.control.setRollout(Number(env.BENCH_ROLLOUT ?? 50));
-if (env.BENCH_SHADOW !== undefined) await app.control.setShadow(Number(env.BENCH_SHADOW));
+await app.switchboard.setRollout(Number(env.BENCH_ROLLOUT ?? 50));
+if (env.BENCH_SHADOW !== undefined) await app.switchboard.setShadow(Number(env.BENCH_SHADOW));
 process.stdout.write(`READY ${trafficPort}\n`);
 // SIGUSR2: where the memory is, per V8 heap space (MiB committed), on stderr for the bench's report.
 process.on('SIGUSR2', () => {

@@ -45,9 +45,9 @@ const config = buildConfig(
 const adminToken = config.admin.token ?? (await generateTokenFile(config.admin.tokenFile));
 const app = createSwitchyard({ config, log, adminToken });
 const { trafficPort, opsPort } = await app.start();
-if (app.control.flags()?.rollout.percent === 0 && app.control.flags()?.shadow.percent === 0) {
-  await app.control.setRollout(20);
-  await app.control.setShadow(30);
+if (app.switchboard.flags()?.rollout.percent === 0 && app.switchboard.flags()?.shadow.percent === 0) {
+  await app.switchboard.setRollout(20);
+  await app.switchboard.setShadow(30);
 }
 const users = new SimulatedUsers(`http://127.0.0.1:${trafficPort}`, secret, Number(env.DEMO_USERS ?? 40));
 await users.start();

@@ -11,7 +11,7 @@ async function metric(app: Switchyard, name: string, labels: Record<string, stri
 
 /** One line: stage, percentages, requests per engine, leaks blocked per engine, comparisons, guard. */
 export async function summaryLine(app: Switchyard, c: TrafficCounters): Promise<string> {
-  const flags = app.control.flags();
+  const flags = app.switchboard.flags();
   const rollback = flags?.rollback;
   const leaks = {
     legacy: await metric(app, 'switchyard_isolation_violations_total', { engine: 'legacy', action: 'block' }),

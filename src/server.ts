@@ -8,7 +8,7 @@ import { createOpsApp } from './admin/ops-app.js';
 import { consoleRedirect, consoleRoutes, findConsoleDir } from './admin/console-static.js';
 // <<< console
 import type { Config } from './config/schema.js';
-import { RolloutControl } from './control/rollout-control.js';
+import { Switchboard } from './switchboard/switchboard.js';
 import { createFlagSource } from './flags/create-source.js';
 import type { FlagSource } from './flags/source.js';
 import { createHeaderStripper } from './identity/header-hygiene.js';
@@ -31,8 +31,8 @@ import { listenerOptions } from './proxy/listener-options.js';
 import { ListenError } from './start-failure.js';
 import { SessionDrainer } from './ws/drain.js';
 import { createWsGateway, type WsGateway } from './ws/ws-gateway.js';
-import { GuardService, userHash32 } from './guard/guard-service.js';
-import { KnownUsers } from './guard/isolation/known-users.js';
+import { RollbackGuard, userHash32 } from './guard/rollback-guard.js';
+import { KnownUsers } from './isolation/known-users.js';
 import { summaryView } from './admin/summary-view.js';
 
 export interface SwitchyardDeps {
@@ -50,11 +50,11 @@ export interface SwitchyardDeps {
 }
 
 export interface Switchyard {
-  readonly control: RolloutControl;
+  readonly switchboard: Switchboard;
   readonly metrics: Metrics;
   readonly registry: Registry;
   readonly gateway: WsGateway;
-  readonly guard: GuardService;
+  readonly guard: RollbackGuard;
   start(): Promise<{ trafficPort: number; opsPort: number }>;
   stop(graceMs?: number): Promise<void>;
 }
@@ -66,7 +66,7 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
   const metrics = createMetrics(registry);
   const flagNames = { rollout: config.flags.rolloutFlag, shadow: config.flags.shadowFlag };
   const source = deps.flagSource ?? createFlagSource(config, log.child({ part: 'flags' }));
-  const control = new RolloutControl(source, metrics, log.child({ part: 'control' }));
+  const switchboard = new Switchboard(source, metrics, log.child({ part: 'switchboard' }));
   const catalogue = new RouteCatalogue(config.routes);
   initRouteSeries(metrics, catalogue.names());
   const verifier = new TokenVerifier({ ...config.jwt });
@@ -112,10 +112,10 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
   }
   const hashId = createIdHasher(idHashSecret);
 
-  const guard = new GuardService(
+  const guard = new RollbackGuard(
     config.guard,
     config.guard.mode,
-    control,
+    switchboard,
     metrics,
     log.child({ part: 'guard' }),
   );
@@ -130,12 +130,12 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     onComparison: (result, userId) => guard.recordComparison(result, userId),
   });
   // <<< shadow
-  /** Users signed in here now or recently: only their ids prove a leak (guard/isolation). */
+  /** Users signed in here now or recently: only their ids prove a leak (src/isolation). */
   const knownUsers = new KnownUsers();
   const handle = createTrafficHandler({
     catalogue,
     verifier,
-    control,
+    switchboard,
     forwarders,
     stripHeaders,
     ticketRelay,
@@ -158,7 +158,7 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     config,
     ticketSecret,
     verifier,
-    control,
+    switchboard,
     metrics,
     log,
     stripHeaders,
@@ -176,12 +176,12 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     metrics,
     log.child({ part: 'drain' }),
   );
-  control.onRollback(() => drainer.drain('user'));
-  control.onResume(() => drainer.cancel());
+  switchboard.onRollback(() => drainer.drain('user'));
+  switchboard.onResume(() => drainer.cancel());
 
   let listening = false;
   const admin = createAdminRouter({
-    control,
+    switchboard,
     source,
     log: log.child({ part: 'admin' }),
     adminToken: deps.adminToken,
@@ -209,18 +209,18 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
       },
     }),
   );
-  const sourceMetricsTimer = setInterval(() => control.refreshSourceMetrics(), 1000);
+  const sourceMetricsTimer = setInterval(() => switchboard.refreshSourceMetrics(), 1000);
   sourceMetricsTimer.unref();
 
   return {
-    control,
+    switchboard,
     metrics,
     registry,
     gateway,
     guard,
     async start() {
       await source.start();
-      control.init();
+      switchboard.init();
       guard.start();
       const trafficPort = await listen(traffic, config.port, config.host, 'traffic');
       const opsPort = await listen(ops, config.admin.port, config.admin.host, 'ops');

@@ -1,7 +1,7 @@
 import { byId } from './dom.js';
 
 /**
- * The page's one `role="alert"` element (several would compete), pinned to the top of the
+ * The page's one `role="alert"` element (several would compete), overridden to the top of the
  * viewport. Each message has a source, so the poller clearing its own "proxy unreachable" does
  * not wipe the error of a change the person just tried.
  */

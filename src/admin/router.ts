@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
-import type { RolloutControl } from '../control/rollout-control.js';
+import type { Switchboard } from '../switchboard/switchboard.js';
 import { FlagPersistError, FlagsUnavailableError, type FlagSource } from '../flags/source.js';
 import { emptyState } from '../flags/document.js';
 import type { FlagState } from '../routing/types.js';
@@ -18,7 +18,7 @@ import {
 } from './validate.js';
 
 export interface AdminDeps {
-  control: RolloutControl;
+  switchboard: Switchboard;
   source: FlagSource;
   log: Logger;
   adminToken: string;
@@ -31,12 +31,12 @@ export interface AdminDeps {
 
 /** `/admin/*`: JSON in, JSON out, bearer auth, an audit line for every change. */
 export function createAdminRouter(deps: AdminDeps): Router {
-  const { control, source, log } = deps;
+  const { switchboard, source, log } = deps;
   const router = express.Router();
   router.use(adminAuth(deps.adminToken, deps.readToken));
   router.use(express.json({ limit: deps.maxBodyBytes, strict: true }));
 
-  const current = (): FlagState => control.flags() ?? emptyState(deps.flagNames);
+  const current = (): FlagState => switchboard.flags() ?? emptyState(deps.flagNames);
   const state = () => stateView(current(), source.status());
 
   /** Runs a change and writes the audit line: who, what, before, after (and the failure, if any). */
@@ -79,35 +79,35 @@ export function createAdminRouter(deps: AdminDeps): Router {
   });
   router.put(
     '/rollout',
-    change('rollout', (req) => control.setRollout(parseOr400(percentBody, req.body).percent)),
+    change('rollout', (req) => switchboard.setRollout(parseOr400(percentBody, req.body).percent)),
   );
   router.put(
     '/shadow',
-    change('shadow', (req) => control.setShadow(parseOr400(percentBody, req.body).percent)),
+    change('shadow', (req) => switchboard.setShadow(parseOr400(percentBody, req.body).percent)),
   );
   router.post(
     '/rollback',
     change('rollback', (req) =>
-      control.rollback('manual', parseOr400(rollbackBody, req.body).reason ?? null),
+      switchboard.rollback('manual', parseOr400(rollbackBody, req.body).reason ?? null),
     ),
   );
   router.post(
     '/resume',
     change('resume', (req) => {
       parseOr400(emptyBody, req.body);
-      return control.resume();
+      return switchboard.resume();
     }),
   );
   router.get('/assignments/:userId', (req, res) => {
     const userId = parseOr400(userIdParam, req.params.userId);
-    res.json({ userId, ...control.decide(userId) });
+    res.json({ userId, ...switchboard.decide(userId) });
   });
   router.put(
     '/overrides/:userId',
     change('override', (req) => {
       const userId = parseOr400(overrideUserId, req.params.userId);
       const body = parseOr400(overrideBody, req.body);
-      return control.setOverride(
+      return switchboard.setOverride(
         userId,
         body.note === undefined ? { serve: body.serve } : { serve: body.serve, note: body.note },
       );
@@ -115,7 +115,9 @@ export function createAdminRouter(deps: AdminDeps): Router {
   );
   router.delete(
     '/overrides/:userId',
-    change('override-clear', (req) => control.setOverride(parseOr400(userIdParam, req.params.userId), null)),
+    change('override-clear', (req) =>
+      switchboard.setOverride(parseOr400(userIdParam, req.params.userId), null),
+    ),
   );
   for (const [name, view] of Object.entries(deps.views ?? {})) {
     router.get(`/${name}`, (req, res) => {

@@ -5,8 +5,8 @@ import type { Engine, FlagState, Override, RollbackState } from '../routing/type
  * The flag file is Unleash's client-features document (what `/api/client/features` returns), so
  * that unleash-client can read it as a bootstrap and an Unleash server can import it as is:
  * - the rollout flag: one `flexibleRollout` strategy (stickiness userId, groupId the flag's name)
- *   whose `userId NOT_IN` constraint lists users pinned to legacy, and one `userWithId` strategy
- *   listing users pinned to the user engine; `enabled: false` means rolled back;
+ *   whose `userId NOT_IN` constraint lists users overridden to legacy, and one `userWithId` strategy
+ *   listing overrides to the user engine; `enabled: false` means rolled back;
  * - the shadow flag: one `flexibleRollout` strategy;
  * - `switchyard`: what Unleash has no field for (the rollback's trigger, reason and time, override notes).
  */
@@ -85,12 +85,12 @@ export function documentToState(input: unknown, names: FlagNames): FlagState {
       };
   const overrides = new Map<string, Override>();
   const notes = doc.switchyard?.overrideNotes ?? {};
-  const pin = (id: string, serve: Engine): void => {
+  const addOverride = (id: string, serve: Engine): void => {
     const note = notes[id];
     overrides.set(id, note === undefined ? { serve } : { serve, note });
   };
-  rollout.legacyPinned.forEach((id) => pin(id, 'legacy'));
-  rollout.userPinned.forEach((id) => pin(id, 'user'));
+  rollout.legacyOverrides.forEach((id) => addOverride(id, 'legacy'));
+  rollout.userOverrides.forEach((id) => addOverride(id, 'user'));
   const shadow =
     shadowFeature === undefined || !shadowFeature.enabled ? null : readRollout(shadowFeature, names.shadow);
   return {
@@ -102,18 +102,18 @@ export function documentToState(input: unknown, names: FlagNames): FlagState {
 }
 
 export function stateToDocument(state: FlagState, names: FlagNames): FlagDocument {
-  const legacyPinned: string[] = [];
-  const userPinned: string[] = [];
+  const legacyOverrides: string[] = [];
+  const userOverrides: string[] = [];
   const overrideNotes: Record<string, string> = {};
   for (const [id, o] of state.overrides) {
-    (o.serve === 'user' ? userPinned : legacyPinned).push(id);
+    (o.serve === 'user' ? userOverrides : legacyOverrides).push(id);
     if (o.note !== undefined) overrideNotes[id] = o.note;
   }
   const rolloutStrategies: Strategy[] = [
-    flexibleRollout(state.rollout.percent, state.rollout.groupId, legacyPinned),
+    flexibleRollout(state.rollout.percent, state.rollout.groupId, legacyOverrides),
   ];
-  if (userPinned.length > 0)
-    rolloutStrategies.push({ name: 'userWithId', parameters: { userIds: userPinned.join(',') } });
+  if (userOverrides.length > 0)
+    rolloutStrategies.push({ name: 'userWithId', parameters: { userIds: userOverrides.join(',') } });
   return {
     version: 2,
     features: [
@@ -166,8 +166,8 @@ function readRollout(f: Feature, flagName: string) {
   return {
     percent,
     groupId: String(params.groupId ?? flagName),
-    legacyPinned: notIn?.values ?? [],
-    userPinned: userIds
+    legacyOverrides: notIn?.values ?? [],
+    userOverrides: userIds
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),

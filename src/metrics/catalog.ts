@@ -122,7 +122,7 @@ export function createMetrics(registry: Registry) {
       labelNames: ['stage'] as const,
       registers,
     }),
-    overrides: new Gauge({ name: 'switchyard_overrides', help: 'Users pinned to an engine.', registers }),
+    overrides: new Gauge({ name: 'switchyard_overrides', help: 'Users with an override to an engine.', registers }),
     flagSourceUp: new Gauge({
       name: 'switchyard_flag_source_up',
       help: '1 when the last read or poll of the flag source succeeded.',

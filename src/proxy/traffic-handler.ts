@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { RouteSpec } from '../config/routes.js';
-import type { RolloutControl } from '../control/rollout-control.js';
+import type { Switchboard } from '../switchboard/switchboard.js';
 import { bearerToken } from '../identity/bearer.js';
 import { bodyUserIdCheck, queryUserIdMismatch } from '../identity/user-id-check.js';
 import type { TokenVerifier } from '../identity/verifier.js';
@@ -20,7 +20,7 @@ import { UserIdBodyGate, type Refusal } from './user-id-body-gate.js';
 export interface TrafficDeps {
   catalogue: RouteCatalogue;
   verifier: TokenVerifier;
-  control: RolloutControl;
+  switchboard: Switchboard;
   forwarders: Record<Engine, Forwarder>;
   stripHeaders: (headers: IncomingMessage['headers']) => number;
   metrics: Metrics;
@@ -68,7 +68,7 @@ export const TICKET_PATH = '/api/websocket/ticket';
  * per request, which this path cannot afford.
  */
 export function createTrafficHandler(deps: TrafficDeps) {
-  const { catalogue, verifier, control, forwarders, metrics } = deps;
+  const { catalogue, verifier, switchboard, forwarders, metrics } = deps;
   const hot = new HotPathMetrics(metrics);
 
   const refuse = (
@@ -130,7 +130,7 @@ export function createTrafficHandler(deps: TrafficDeps) {
       }
     }
 
-    const assignment = control.decide(userId);
+    const assignment = switchboard.decide(userId);
     const engine = assignment.serve;
     hot.decision(engine, assignment.reason);
     const headerId = req.headers['x-request-id'];

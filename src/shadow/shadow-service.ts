@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { DivergenceStore, type ComparisonResult, type Divergence } from '../compare/index.js';
 import type { RouteSpec } from '../config/routes.js';
 import type { Config } from '../config/schema.js';
-import { OwnershipIndex } from '../guard/isolation/ownership.js';
+import { OwnershipIndex } from '../isolation/ownership.js';
 import type { IdHasher } from '../log/hash-id.js';
 import type { Metrics } from '../metrics/catalog.js';
 import type { RequestContext } from '../proxy/request-context.js';

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
-import type { OwnershipIndex } from '../guard/isolation/ownership.js';
-import { SessionGuard } from '../guard/isolation/session-guard.js';
+import type { OwnershipIndex } from '../isolation/ownership.js';
+import { SessionIsolation } from '../isolation/session-isolation.js';
 import type { IdHasher } from '../log/hash-id.js';
 import type { Metrics } from '../metrics/catalog.js';
 import type { Engine } from '../routing/types.js';
@@ -120,7 +120,7 @@ export function createWsObserve(deps: WsObserveDeps): Observe {
       comparison,
       copies,
       closeGraceMs: settings.closeGraceMs,
-      guard: new SessionGuard(userId, deps.ownership),
+      guard: new SessionIsolation(userId, deps.ownership),
       onJudgement: (judgement, runIndex) => results.run(judgement, { userId, session: label, runIndex }),
       onDropped: (reason) => results.dropped(reason),
       onShadowFrame: () => frames.inc(),

@@ -4,7 +4,7 @@ import {
   type Judgement,
   type SessionComparatorOptions,
 } from '../compare/index.js';
-import type { SessionGuard } from '../guard/isolation/session-guard.js';
+import type { SessionIsolation } from '../isolation/session-isolation.js';
 import type { Engine } from '../routing/types.js';
 import type { SessionObserver } from '../ws/session-observer.js';
 import { ShadowSocket, type ShadowSocketLimits, type SocketFailure } from './shadow-socket.js';
@@ -25,7 +25,7 @@ export interface WsShadowInit {
   /** After the client leaves, how long runs in flight may still finish. */
   closeGraceMs: number;
   /** The isolation guard of the candidate stream (its own ownership index, not the live one). */
-  guard: SessionGuard;
+  guard: SessionIsolation;
   onJudgement(judgement: Judgement, runIndex: number): void;
   onDropped(reason: SocketFailure): void;
   onShadowFrame(): void;

@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
-import type { Evidence, SessionGuard } from '../guard/isolation/session-guard.js';
+import type { Evidence, SessionIsolation } from '../isolation/session-isolation.js';
 import type { Metrics } from '../metrics/catalog.js';
 import type { Engine } from '../routing/types.js';
 import { peekType } from './frame-type.js';
 
 export interface IsolationFilterInit {
-  guard: SessionGuard | null;
+  guard: SessionIsolation | null;
   limits: { isolation: 'block' | 'report' | 'off' };
   metrics: Metrics;
   log: Logger;

@@ -1,7 +1,7 @@
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
-import type { Evidence, SessionGuard } from '../guard/isolation/session-guard.js';
+import type { Evidence, SessionIsolation } from '../isolation/session-isolation.js';
 import type { Metrics } from '../metrics/catalog.js';
 import type { Assignment, Engine } from '../routing/types.js';
 import type { RelaySession } from './relay-session.js';
@@ -34,7 +34,7 @@ export interface RelaySessionInit {
   upstreamHeaders: Record<string, string>;
   userId: string | null;
   userHash: string;
-  guard: SessionGuard | null;
+  guard: SessionIsolation | null;
   limits: RelayLimits;
   metrics: Metrics;
   log: Logger;

@@ -3,10 +3,10 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Config } from '../config/schema.js';
-import type { RolloutControl } from '../control/rollout-control.js';
-import { KnownUsers } from '../guard/isolation/known-users.js';
-import { OwnershipIndex } from '../guard/isolation/ownership.js';
-import { SessionGuard } from '../guard/isolation/session-guard.js';
+import type { Switchboard } from '../switchboard/switchboard.js';
+import { KnownUsers } from '../isolation/known-users.js';
+import { OwnershipIndex } from '../isolation/ownership.js';
+import { SessionIsolation } from '../isolation/session-isolation.js';
 import type { TokenVerifier } from '../identity/verifier.js';
 import type { Metrics } from '../metrics/catalog.js';
 import type { Assignment, Engine } from '../routing/types.js';
@@ -24,7 +24,7 @@ export interface GatewayDeps {
   config: Config;
   ticketSecret: string;
   verifier: TokenVerifier;
-  control: RolloutControl;
+  switchboard: Switchboard;
   metrics: Metrics;
   log: Logger;
   stripHeaders: (headers: IncomingMessage['headers']) => number;
@@ -122,7 +122,7 @@ export function createWsGateway(deps: GatewayDeps) {
     if (!identity.ok) return refuse(req, socket, head, identity);
     if (wsQueryUserIdMismatch(url.search, identity.userId)) return refuseUserId(req, socket, head);
     const query = engineQuery(url.searchParams, identity.ticketId);
-    const assignment = deps.control.decide(identity.userId);
+    const assignment = deps.switchboard.decide(identity.userId);
     metrics.decisions.labels(assignment.serve, assignment.reason).inc();
     const headers: Record<string, string> = { 'x-forwarded-for': forwardedFor(req) };
     if (identity.jwt !== null) headers.authorization = `Bearer ${identity.jwt}`;
@@ -145,7 +145,7 @@ export function createWsGateway(deps: GatewayDeps) {
         upstreamHeaders: headers,
         userId: identity.userId,
         userHash,
-        guard: ws.isolation === 'off' ? null : new SessionGuard(identity.userId, ownership, guardOptions),
+        guard: ws.isolation === 'off' ? null : new SessionIsolation(identity.userId, ownership, guardOptions),
         limits: ws,
         metrics,
         log: sessionLog,

@@ -5,7 +5,7 @@ const t = useEchoProxy();
 
 describe('nothing a request or a listener does crashes the proxy', () => {
   it('answers 500 when the request handler throws, logs it once, and serves the next request', async () => {
-    const control = t.proxy.app.control;
+    const control = t.proxy.app.switchboard;
     const decide = control.decide.bind(control);
     let failNext = true;
     control.decide = (userId) => {
@@ -27,11 +27,11 @@ describe('nothing a request or a listener does crashes the proxy', () => {
 
   it("logs a rollback or resume listener's throw; the change and the other listeners still happen", async () => {
     let others = 0;
-    t.proxy.app.control.onRollback(() => {
+    t.proxy.app.switchboard.onRollback(() => {
       throw new Error('rollback listener bug');
     });
-    t.proxy.app.control.onRollback(() => others++);
-    t.proxy.app.control.onResume(() => {
+    t.proxy.app.switchboard.onRollback(() => others++);
+    t.proxy.app.switchboard.onResume(() => {
       throw new Error('resume listener bug');
     });
     await t.proxy.admin('PUT', '/admin/rollout', { percent: 100 });

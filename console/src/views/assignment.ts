@@ -5,7 +5,7 @@ import type { AssignmentView } from '../types.js';
 
 const REASONS: Record<string, string> = {
   rollback: 'the rollback switch is engaged',
-  override: 'this user is pinned to an engine',
+  override: 'this user is overridden to an engine',
   rollout: "this user's bucket is inside the rollout percentage",
   'not-in-rollout': "this user's bucket is outside the rollout percentage",
   anonymous: 'anonymous traffic always goes to legacy',

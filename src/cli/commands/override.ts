@@ -12,9 +12,9 @@ const isChoice = (s: string): s is Choice => (CHOICES as readonly string[]).incl
 export const override: Command = {
   name: 'override',
   usage: 'override <userId> <legacy|user|clear> [--note TEXT]',
-  summary: 'pin one user to an engine (staff first), or clear the pin',
+  summary: 'override one user to an engine (staff first), or clear the override',
   args: { min: 2, max: 2 },
-  options: { note: { type: 'string', value: 'TEXT', description: 'why this user is pinned (e.g. "staff")' } },
+  options: { note: { type: 'string', value: 'TEXT', description: 'why this user has an override (e.g. "staff")' } },
   async run(ctx) {
     const [userId = '', serve = ''] = ctx.args;
     if (!isChoice(serve))

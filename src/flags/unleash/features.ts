@@ -5,7 +5,7 @@ import {
   excludedIds,
   metaPayload,
   param,
-  pinnedIds,
+  overriddenIds,
   roleOf,
   type UnleashFeature,
   type UnleashFlagNames,
@@ -69,7 +69,7 @@ export function readFeatures(
 function readRollout(f: UnleashFeature) {
   const active = (f.strategies ?? []).filter((s) => s.disabled !== true);
   const mains = active.filter((s) => roleOf(s) === 'main');
-  const pins = active.filter((s) => roleOf(s) === 'pin');
+  const overrideStrategies = active.filter((s) => roleOf(s) === 'override');
   const others = active.filter((s) => roleOf(s) === 'other');
   const problems: string[] = [];
   if (others.length > 0) problems.push(`${f.name}: strategies Switchyard cannot follow: ${describe(others)}`);
@@ -87,7 +87,7 @@ function readRollout(f: UnleashFeature) {
     flag,
     problems,
     legacy: main === undefined ? [] : excludedIds(main),
-    user: pins.flatMap(pinnedIds),
+    user: overrideStrategies.flatMap(overriddenIds),
   };
 }
 
@@ -148,12 +148,12 @@ function rollbackFrom(block: MetaBlock | null): RollbackState {
 function overridesFrom(legacy: string[], user: string[], block: MetaBlock | null): Map<string, Override> {
   const notes = block?.overrideNotes ?? {};
   const overrides = new Map<string, Override>();
-  const pin = (id: string, serve: Override['serve']): void => {
+  const addOverride = (id: string, serve: Override['serve']): void => {
     const note = notes[id];
     overrides.set(id, note === undefined ? { serve } : { serve, note });
   };
-  legacy.forEach((id) => pin(id, 'legacy'));
-  user.forEach((id) => pin(id, 'user'));
+  legacy.forEach((id) => addOverride(id, 'legacy'));
+  user.forEach((id) => addOverride(id, 'user'));
   return overrides;
 }
 

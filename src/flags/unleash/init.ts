@@ -30,7 +30,7 @@ export async function initFlags(api: UnleashAdminApi, names: UnleashFlagNames): 
       accepts: (s) =>
         s.filter((x) => roleOf(x) === 'main').length === 1 && s.every((x) => roleOf(x) !== 'other')
           ? null
-          : 'needs exactly one flexibleRollout (and at most a userId IN pin)',
+          : 'needs exactly one flexibleRollout (and at most a userId IN override)',
     },
     {
       name: names.shadow,

@@ -2,7 +2,7 @@ import type { FlagState } from '../../routing/types.js';
 
 /**
  * The parts of a flag state that are written separately to Unleash: the rollout flag's strategies
- * (percentage, group id, pinned users), the override notes and the rollback record (the meta flag),
+ * (percentage, group id, overridden users), the override notes and the rollback record (the meta flag),
  * the shadow flag, and the rollout flag's enabled state (the rollback).
  */
 export type Part = 'rollout' | 'notes' | 'shadow' | 'rollback';

@@ -3,9 +3,9 @@ import type { FlagNames } from '../document.js';
 /**
  * How Switchyard's flag state is spelled in Unleash 8, in one place for the reader and the writer:
  * - rollout flag: one "main" `flexibleRollout` (stickiness userId, groupId the flag's name) whose
- *   `userId NOT_IN` constraint lists users pinned to legacy, and at most one "pin" strategy for
- *   users pinned to the user engine. Unleash 8 has no `userWithId` strategy any more (the file's
- *   spelling, still read), so the pin is a `flexibleRollout` at 100% with a `userId IN` constraint:
+ *   `userId NOT_IN` constraint lists users overridden to legacy, and at most one "override" strategy for
+ *   overrides to the user engine. Unleash 8 has no `userWithId` strategy any more (the file's
+ *   spelling, still read), so the override is a `flexibleRollout` at 100% with a `userId IN` constraint:
  *   unleash-client evaluates both the same way;
  * - shadow flag: one `flexibleRollout`;
  * - meta flag (`<rollout flag>-meta`, never enabled): one strategy whose `switchyard` variant's JSON
@@ -53,9 +53,9 @@ export function unleashNames(names: FlagNames): UnleashFlagNames {
 }
 
 export const META_VARIANT = 'switchyard';
-export const PIN_TITLE = 'switchyard: users pinned to the user engine';
+export const OVERRIDE_TITLE = 'switchyard: overrides to the user engine';
 
-export type StrategyRole = 'main' | 'pin' | 'other';
+export type StrategyRole = 'main' | 'override' | 'other';
 
 /** A strategy parameter as text (Unleash sends strings; a hand-written file may hold numbers). */
 export function param(s: UnleashStrategy | undefined, name: string): string | undefined {
@@ -68,23 +68,23 @@ const isUserId = (c: UnleashConstraint, operator: string): boolean =>
 
 /** What a strategy of the rollout flag means to Switchyard; `other` is something it cannot follow. */
 export function roleOf(s: UnleashStrategy): StrategyRole {
-  if (s.name === 'userWithId') return 'pin';
+  if (s.name === 'userWithId') return 'override';
   if (s.name !== 'flexibleRollout' || (s.segments?.length ?? 0) > 0) return 'other';
   const constraints = s.constraints ?? [];
   const [first] = constraints;
   if (constraints.length === 1 && first !== undefined && isUserId(first, 'IN')) {
-    return Number(param(s, 'rollout')) === 100 ? 'pin' : 'other';
+    return Number(param(s, 'rollout')) === 100 ? 'override' : 'other';
   }
   return constraints.every((c) => isUserId(c, 'NOT_IN')) ? 'main' : 'other';
 }
 
-/** The users a pin strategy lists. */
-export function pinnedIds(s: UnleashStrategy): string[] {
+/** The users an override strategy lists. */
+export function overriddenIds(s: UnleashStrategy): string[] {
   if (s.name === 'userWithId') return splitIds(param(s, 'userIds') ?? '');
   return (s.constraints ?? []).flatMap((c) => c.values ?? []);
 }
 
-/** The users a main strategy excludes (pinned to legacy). */
+/** The users a main strategy excludes (overridden to legacy). */
 export function excludedIds(s: UnleashStrategy): string[] {
   return (s.constraints ?? []).filter((c) => isUserId(c, 'NOT_IN')).flatMap((c) => c.values ?? []);
 }
@@ -117,7 +117,7 @@ export function pinStrategy(rolloutFlag: string, ids: readonly string[]): Unleas
     ...flexibleRollout(100, `${rolloutFlag}-pinned`, [
       { contextName: 'userId', operator: 'IN', values: [...ids] },
     ]),
-    title: PIN_TITLE,
+    title: OVERRIDE_TITLE,
   };
 }
 

@@ -10,7 +10,7 @@ import {
   metaVariants,
   notIn,
   param,
-  pinnedIds,
+  overriddenIds,
   pinStrategy,
   roleOf,
   type UnleashFeature,
@@ -64,7 +64,7 @@ export class UnleashWriter {
     const flag = this.names.rollout;
     const feature = await this.require(flag);
     const mains = feature.strategies.filter((s) => roleOf(s) === 'main');
-    const pins = feature.strategies.filter((s) => roleOf(s) === 'pin');
+    const overrideStrategies = feature.strategies.filter((s) => roleOf(s) === 'override');
     const [main] = mains;
     if (mains.length !== 1 || main?.id === undefined) {
       throw new UnleashRefusedError(
@@ -82,20 +82,20 @@ export class UnleashWriter {
     const writeMain = async (): Promise<void> => {
       if (signature(main) !== signature(desired)) await this.api.updateStrategy(flag, main.id!, desired);
     };
-    const writePins = () => this.writePins(flag, pins, user);
-    // Additions first, so that a replica polling between two writes sees the old pin or the new one.
+    const writeOverrides = () => this.writeOverrides(flag, overrideStrategies, user);
+    // Additions first, so that a replica polling between two writes sees the old override or the new one.
     const legacyAdded = legacy.some((id) => !excludedIds(main).includes(id));
-    for (const step of legacyAdded ? [writeMain, writePins] : [writePins, writeMain]) await step();
+    for (const step of legacyAdded ? [writeMain, writeOverrides] : [writeOverrides, writeMain]) await step();
   }
 
-  private async writePins(flag: string, pins: UnleashStrategy[], user: string[]): Promise<void> {
-    const editable = pins.filter((p) => p.name === 'flexibleRollout' && p.id !== undefined);
+  private async writeOverrides(flag: string, pins: UnleashStrategy[], user: string[]): Promise<void> {
+    const editable = overrideStrategies.filter((p) => p.name === 'flexibleRollout' && p.id !== undefined);
     const [first] = user.length > 0 ? editable : [];
     if (first === undefined && user.length > 0) await this.api.addStrategy(flag, pinStrategy(flag, user));
-    if (first !== undefined && !sameIds(pinnedIds(first), user)) {
+    if (first !== undefined && !sameIds(overriddenIds(first), user)) {
       await this.api.updateStrategy(flag, first.id!, { ...first, ...pinStrategy(flag, user) });
     }
-    for (const p of pins) if (p !== first && p.id !== undefined) await this.api.deleteStrategy(flag, p.id);
+    for (const p of overrideStrategies) if (p !== first && p.id !== undefined) await this.api.deleteStrategy(flag, p.id);
   }
 
   private async writeShadow(target: FlagState): Promise<void> {

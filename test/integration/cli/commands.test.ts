@@ -124,7 +124,7 @@ describe('switchyard against a running proxy', () => {
     const r = await cli(['override', 'staff@example.com', 'user', '--note', 'staff first']);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
-      'staff@example.com pinned to user (note: staff first)\nnow staff@example.com: served by user, not shadowed (reason: override)\n',
+      'staff@example.com overridden to user (note: staff first)\nnow staff@example.com: served by user, not shadowed (reason: override)\n',
     );
     expect((await state()).overrides).toMatchObject({
       count: 1,

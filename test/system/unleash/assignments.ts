@@ -16,7 +16,7 @@ export function disagreements(members: readonly Member[], reference: FlagState):
   for (const id of IDS) {
     const want = decide(id, reference);
     for (const m of members) {
-      const got = m.app.control.decide(id);
+      const got = m.app.switchboard.decide(id);
       if (got.serve !== want.serve || got.shadow !== want.shadow) out.push(`${m.name}:${id}`);
     }
   }

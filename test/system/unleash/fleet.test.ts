@@ -13,7 +13,7 @@ import { BOUND_MS, printMeasurements, startScenario, type Scenario } from './sce
 let s: Scenario;
 let fleet: Member[];
 let reference: Unleash;
-const flags = (m: Member) => m.app.control.flags();
+const flags = (m: Member) => m.app.switchboard.flags();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The state a file flag source reads back from its own file after being set to `state`. */
@@ -74,7 +74,8 @@ describe('a fleet of three proxies on a real Unleash server', () => {
       expect(disagreements(fleet, await fileSourceState(wanted))).toEqual([]);
       expect(clientDisagreements(reference, FLAG_NAMES.rollout, wanted)).toEqual([]);
       for (const m of fleet) {
-        for (const id of IDS.slice(0, 30)) expect(await m.served(id)).toBe(m.app.control.decide(id).serve);
+        for (const id of IDS.slice(0, 30))
+          expect(await m.served(id)).toBe(m.app.switchboard.decide(id).serve);
       }
     },
   );
@@ -82,12 +83,13 @@ describe('a fleet of three proxies on a real Unleash server', () => {
   it('sees a ramp from 10% to 50% on every instance within one refresh plus 1.5 s', async () => {
     await fleet[0]!.admin('PUT', '/admin/rollout', { percent: 10 });
     await seenByAll(fleet, (m) => flags(m)?.rollout.percent === 10, Date.now(), BOUND_MS);
-    const inAt10 = IDS.filter((id) => fleet[0]!.app.control.decide(id).reason === 'rollout');
+    const inAt10 = IDS.filter((id) => fleet[0]!.app.switchboard.decide(id).reason === 'rollout');
     const since = Date.now();
     expect((await fleet[0]!.admin('PUT', '/admin/rollout', { percent: 50 })).status).toBe(200);
     const seen = await seenByAll(fleet, (m) => flags(m)?.rollout.percent === 50, since, BOUND_MS);
     s.measured.push(`ramp 10% -> 50% through proxy-a, seen after (ms): ${JSON.stringify(seen)}`);
-    for (const m of fleet) expect(inAt10.every((id) => m.app.control.decide(id).serve === 'user')).toBe(true);
+    for (const m of fleet)
+      expect(inAt10.every((id) => m.app.switchboard.decide(id).serve === 'user')).toBe(true);
   });
 
   it.each([0, 1, 2])(
@@ -116,7 +118,7 @@ describe('a fleet of three proxies on a real Unleash server', () => {
       for (const m of fleet) {
         expect(flags(m)?.rollback).toMatchObject({ trigger: 'manual', reason: `error spike #${round}` });
         expect(flags(m)?.rollout.percent).toBe(50);
-        const all = IDS.slice(0, 2000).map((id) => m.app.control.decide(id));
+        const all = IDS.slice(0, 2000).map((id) => m.app.switchboard.decide(id));
         expect(all.every((d) => d.serve === 'legacy' && d.shadow === 'none')).toBe(true);
       }
       expect(await c.served(IDS.find((id) => flags(c)?.overrides.get(id) === undefined)!)).toBe('legacy');

@@ -6,7 +6,7 @@ import { startTraffic } from './traffic.js';
 
 let s: Scenario;
 let fleet: Member[];
-const flags = (m: Member) => m.app.control.flags();
+const flags = (m: Member) => m.app.switchboard.flags();
 
 beforeAll(async () => {
   s = await startScenario();
@@ -42,7 +42,7 @@ describe('a fleet of three proxies when Unleash goes away and comes back', () =>
     const notReady = await fetch(`${fresh.opsUrl}/readyz`);
     expect(notReady.status).toBe(503);
     expect((await notReady.json()).reason).toMatch(/^unleash unreachable, no backup/);
-    expect(fresh.app.control.decide('anyone')).toMatchObject({
+    expect(fresh.app.switchboard.decide('anyone')).toMatchObject({
       serve: 'legacy',
       reason: 'flags-unavailable',
     });

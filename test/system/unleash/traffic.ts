@@ -20,11 +20,11 @@ export function startTraffic(members: readonly Member[], users = 20): { stop(): 
       const id = `traffic-${lane}-${i % users}`;
       try {
         const auth = `Bearer ${await token(id)}`;
-        const before = m.app.control.decide(id).serve;
+        const before = m.app.switchboard.decide(id).serve;
         const res = await fetch(`${m.url}/api/threads/t-${i}`, { headers: { authorization: auth } });
         await res.arrayBuffer();
         // The decision may flip while the request is in flight (a rollback arriving): either is right.
-        const after = m.app.control.decide(id).serve;
+        const after = m.app.switchboard.decide(id).serve;
         const engine = res.headers.get('x-engine');
         if (res.status === 200 && (engine === before || engine === after)) report.ok++;
         else

@@ -41,7 +41,7 @@ function flags(options: {
 }
 
 describe('reading the flags Unleash serves', () => {
-  it('reads percentages, group ids and pinned users', () => {
+  it('reads percentages, group ids and overridden users', () => {
     const { state, problems } = readFeatures(
       flags({
         percent: 25,
@@ -139,7 +139,7 @@ describe('reading the flags Unleash serves', () => {
     expect(reading.problems.join()).toContain('not readable');
   });
 
-  it('still reads the file spelling of pinned users (userWithId)', () => {
+  it('still reads the file spelling of overridden users (userWithId)', () => {
     const strategies = [
       flexibleRollout(0, names.rollout, []),
       { name: 'userWithId', parameters: { userIds: 'dee, eve' } },

@@ -1,4 +1,4 @@
-import { KnownUsers } from '../../../../src/guard/isolation/known-users.js';
+import { KnownUsers } from '../../../src/isolation/known-users.js';
 
 describe('KnownUsers', () => {
   it('knows a user for ttlMs after the last sign-in, and for as long as a session is open', () => {

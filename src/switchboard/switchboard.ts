@@ -24,7 +24,7 @@ export interface RollbackEvent {
  * once and holds on this instance even when it cannot be persisted (FlagSource). Rollback and
  * resume are idempotent.
  */
-export class RolloutControl {
+export class Switchboard {
   private readonly rollbackListeners: Array<(e: RollbackEvent) => void> = [];
   private readonly resumeListeners: Array<() => void> = [];
   private engaged = false;

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { isRunStart } from '../../compare/index.js';
+import { isRunStart } from '../compare/index.js';
 import { scanFrame, type FrameIds } from './frame-ids.js';
 import type { IdKind } from './id-keys.js';
 import { KnownUsers } from './known-users.js';
@@ -21,7 +21,7 @@ export type Verdict =
   | { ok: true; type: string | null | undefined }
   | { ok: false; evidence: Evidence; type: string | null | undefined };
 
-export interface SessionGuardOptions {
+export interface SessionIsolationOptions {
   knownUsers?: KnownUsers;
   /** Deliver a run id no start of this session explains (WS_ALLOW_ENGINE_RUNS); default false. */
   allowEngineRuns?: boolean;
@@ -41,7 +41,7 @@ const OK: Verdict = { ok: true, type: undefined };
  * engine sends it with this user's id, within this user's run, or in a thread event for a thread
  * the client named. A client naming an id claims nothing. A blocked frame registers nothing.
  */
-export class SessionGuard {
+export class SessionIsolation {
   private readonly held = new Map<string, Claim>();
   /** Thread ids this client named, not confirmed by the engine: they pass in its own frames. */
   private readonly named = new Set<string>();
@@ -53,7 +53,7 @@ export class SessionGuard {
   constructor(
     private readonly userId: string,
     private readonly index: OwnershipIndex,
-    private readonly options: SessionGuardOptions = {},
+    private readonly options: SessionIsolationOptions = {},
   ) {
     this.known = options.knownUsers ?? new KnownUsers();
     this.selfBytes = Buffer.from(userId);

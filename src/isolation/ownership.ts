@@ -12,7 +12,7 @@ export interface OwnershipLimits {
 }
 
 /**
- * Who owns each run and thread id: the user the engine confirmed it for (SessionGuard decides
+ * Who owns each run and thread id: the user the engine confirmed it for (SessionIsolation decides
  * when). Shared by all sessions of this process and released when the last session holding an
  * id ends. Bounded per user, so that no account can push out another's claims: a user over its
  * bound loses its own oldest id; only when the whole index is full does a user that holds nothing

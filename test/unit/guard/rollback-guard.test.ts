@@ -1,9 +1,9 @@
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
-import { RolloutControl } from '../../../src/control/rollout-control.js';
+import { Switchboard } from '../../../src/switchboard/switchboard.js';
 import { InMemoryFlagSource } from '../../../src/flags/in-memory-source.js';
 import { DEFAULT_GUARD_LIMITS } from '../../../src/guard/gates/limits.js';
-import { GuardService, type GuardClock } from '../../../src/guard/guard-service.js';
+import { RollbackGuard, type GuardClock } from '../../../src/guard/rollback-guard.js';
 import { createMetrics } from '../../../src/metrics/catalog.js';
 import { T0 } from './feed.js';
 
@@ -30,25 +30,25 @@ class ManualClock implements GuardClock {
 
 async function setup(percent = 100) {
   const source = new InMemoryFlagSource(names);
-  const control = new RolloutControl(source, createMetrics(new Registry()), pino({ level: 'silent' }));
-  control.init();
-  await control.setRollout(percent);
+  const switchboard = new Switchboard(source, createMetrics(new Registry()), pino({ level: 'silent' }));
+  switchboard.init();
+  await switchboard.setRollout(percent);
   const clock = new ManualClock();
-  const guard = new GuardService(
+  const guard = new RollbackGuard(
     DEFAULT_GUARD_LIMITS,
     'enforce',
-    control,
+    switchboard,
     createMetrics(new Registry()),
     pino({ level: 'silent' }),
     clock,
   );
   guard.start();
-  return { control, clock, guard };
+  return { switchboard, clock, guard };
 }
 
 /** `n` user-engine requests, 20 a second, from `users` users; `failed(i)` says which failed. */
 function userTraffic(
-  guard: GuardService,
+  guard: RollbackGuard,
   clock: ManualClock,
   n: number,
   users: number,
@@ -60,7 +60,7 @@ function userTraffic(
   }
 }
 
-describe('GuardService on an injected clock', () => {
+describe('RollbackGuard on an injected clock', () => {
   it('evaluates on the clock it is given, once a second, until stopped', async () => {
     const { clock, guard } = await setup();
     expect(clock.ticks.map((e) => e.ms)).toEqual([1000]);
@@ -71,30 +71,30 @@ describe('GuardService on an injected clock', () => {
   });
 
   it('rolls back when the user engine is dead at 100% rollout, with nothing on legacy to compare', async () => {
-    const { control, clock, guard } = await setup(100);
+    const { switchboard, clock, guard } = await setup(100);
     userTraffic(guard, clock, 200, 40, () => true);
     clock.second();
-    const flags = control.flags()!;
+    const flags = switchboard.flags()!;
     expect(flags.rollback).toMatchObject({ engaged: true, trigger: 'guard' });
     expect(flags.rollback.reason).toMatch(/^user_error_rate: user 100\.0% of \d+ requests failed \(> 5%\)/);
     expect(guard.report().lastTrip).toMatchObject({ gate: 'user_error_rate', dryRun: false });
   });
 
   it('does not roll back a healthy user engine at 100% rollout', async () => {
-    const { control, clock, guard } = await setup(100);
+    const { switchboard, clock, guard } = await setup(100);
     userTraffic(guard, clock, 1000, 40, (i) => i % 50 === 0);
     clock.second();
-    expect(control.flags()!.rollback.engaged).toBe(false);
+    expect(switchboard.flags()!.rollback.engaged).toBe(false);
     const gate = guard.report().gates.find((g) => g.name === 'user_error_rate')!;
     expect(gate).toMatchObject({ verdict: 'ok', value: 0.02 });
   });
 
   it('does not roll back at 100% rollout when one user alone fails', async () => {
-    const { control, clock, guard } = await setup(100);
+    const { switchboard, clock, guard } = await setup(100);
     userTraffic(guard, clock, 400, 40, () => false);
     for (let i = 0; i < 200; i++) guard.recordHttp('user', 20, 500, 'the-one-user');
     clock.second();
-    expect(control.flags()!.rollback.engaged).toBe(false);
+    expect(switchboard.flags()!.rollback.engaged).toBe(false);
     expect(guard.report().gates.find((g) => g.name === 'user_error_rate')).toMatchObject({
       verdict: 'insufficient',
       users: 1,
@@ -102,20 +102,20 @@ describe('GuardService on an injected clock', () => {
   });
 
   it('lets old failures fall out of the window as the injected clock moves', async () => {
-    const { control, clock, guard } = await setup(100);
+    const { switchboard, clock, guard } = await setup(100);
     guard.stop();
     userTraffic(guard, clock, 200, 40, () => true);
     clock.t += 61_000;
     guard.evaluate();
-    expect(control.flags()!.rollback.engaged).toBe(false);
+    expect(switchboard.flags()!.rollback.engaged).toBe(false);
     expect(guard.report().gates.find((g) => g.name === 'user_error_rate')!.value).toBeNull();
   });
 
   it('does not roll back when one account with 205 sessions receives ownership violations', async () => {
-    const { control, clock, guard } = await setup(100);
+    const { switchboard, clock, guard } = await setup(100);
     for (let s = 0; s < 205; s++) guard.recordIsolation('user', 'ownership', `session-${s}`, 'attacker');
     clock.second();
-    expect(control.flags()!.rollback.engaged).toBe(false);
+    expect(switchboard.flags()!.rollback.engaged).toBe(false);
     expect(guard.report().gates.find((g) => g.name === 'isolation')).toMatchObject({
       verdict: 'insufficient',
       value: 205,
@@ -124,16 +124,16 @@ describe('GuardService on an injected clock', () => {
   });
 
   it('rolls back when 20 distinct users receive ownership violations', async () => {
-    const { control, clock, guard } = await setup(100);
+    const { switchboard, clock, guard } = await setup(100);
     for (let u = 0; u < 20; u++) guard.recordIsolation('user', 'ownership', `session-${u}`, `user-${u}`);
     clock.second();
-    expect(control.flags()!.rollback).toMatchObject({ engaged: true, trigger: 'guard' });
-    expect(control.flags()!.rollback.reason).toMatch(/^isolation: 20 ownership violations/);
+    expect(switchboard.flags()!.rollback).toMatchObject({ engaged: true, trigger: 'guard' });
+    expect(switchboard.flags()!.rollback.reason).toMatch(/^isolation: 20 ownership violations/);
   });
 
   it("rolls back at once, before any tick, on one frame carrying another known user's id", async () => {
-    const { control, guard } = await setup(100);
+    const { switchboard, guard } = await setup(100);
     guard.recordIsolation('user', 'user_id', 'session-1', 'victim-reader');
-    expect(control.flags()!.rollback).toMatchObject({ engaged: true, trigger: 'guard' });
+    expect(switchboard.flags()!.rollback).toMatchObject({ engaged: true, trigger: 'guard' });
   });
 });

@@ -1,5 +1,5 @@
-import type { IdKind } from '../../../../src/guard/isolation/id-keys.js';
-import { ownIdsOnly } from '../../../../src/guard/isolation/own-ids-only.js';
+import type { IdKind } from '../../../src/isolation/id-keys.js';
+import { ownIdsOnly } from '../../../src/isolation/own-ids-only.js';
 
 const OWN = new Set(['ann', 'run-a', 'thread-a']);
 const seen: Array<[IdKind, string]> = [];

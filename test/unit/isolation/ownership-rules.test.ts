@@ -1,6 +1,6 @@
-import { KnownUsers } from '../../../../src/guard/isolation/known-users.js';
-import { OwnershipIndex } from '../../../../src/guard/isolation/ownership.js';
-import { SessionGuard, type SessionGuardOptions } from '../../../../src/guard/isolation/session-guard.js';
+import { KnownUsers } from '../../../src/isolation/known-users.js';
+import { OwnershipIndex } from '../../../src/isolation/ownership.js';
+import { SessionIsolation, type SessionIsolationOptions } from '../../../src/isolation/session-isolation.js';
 
 const frame = (v: unknown) => Buffer.from(JSON.stringify(v));
 const start = (thread?: string) =>
@@ -8,11 +8,11 @@ const start = (thread?: string) =>
 const bridge = (ids: Record<string, string>, type = 'agent_thinking') => frame({ type, ...ids, payload: {} });
 const emitter = (data: Record<string, string>, type = 'agent_thinking') => frame({ type, data });
 
-function world(options: SessionGuardOptions = {}, index = new OwnershipIndex()) {
+function world(options: SessionIsolationOptions = {}, index = new OwnershipIndex()) {
   const knownUsers = new KnownUsers();
   const session = (user: string) => {
     knownUsers.enter(user);
-    return new SessionGuard(user, index, { knownUsers, ...options });
+    return new SessionIsolation(user, index, { knownUsers, ...options });
   };
   return { index, knownUsers, session };
 }

@@ -1,6 +1,6 @@
 import murmur from 'murmurhash3js';
 import type { Logger } from 'pino';
-import type { RolloutControl } from '../control/rollout-control.js';
+import type { Switchboard } from '../switchboard/switchboard.js';
 import type { Metrics } from '../metrics/catalog.js';
 import type { Engine } from '../routing/types.js';
 import {
@@ -42,7 +42,7 @@ const EVALUATE_EVERY_MS = 1000;
  * switch as `POST /admin/rollback`, trigger `guard`. It never resumes by itself; after a resume
  * its window starts empty.
  */
-export class GuardService {
+export class RollbackGuard {
   readonly window: SampleWindow;
   private readonly tracker: BreachTracker;
   private reports: GateReport[] = [];
@@ -53,7 +53,7 @@ export class GuardService {
   constructor(
     private readonly limits: GuardLimits,
     readonly mode: GuardMode,
-    private readonly control: RolloutControl,
+    private readonly switchboard: Switchboard,
     private readonly metrics: Metrics,
     private readonly log: Logger,
     private readonly clock: GuardClock = SYSTEM_CLOCK,
@@ -61,7 +61,7 @@ export class GuardService {
     this.window = new SampleWindow(limits.windowSeconds);
     this.tracker = new BreachTracker(mode);
     this.recording = mode !== 'off';
-    control.onResume(() => this.reset());
+    switchboard.onResume(() => this.reset());
   }
 
   start(): void {
@@ -132,7 +132,7 @@ export class GuardService {
     }
     this.log.error({ gate: trip.gate, reason: trip.reason }, 'guard tripped: rolling back to legacy');
     // A rollback that cannot be persisted still holds on this instance (FlagSource); the error says so.
-    this.control.rollback('guard', trip.reason).catch((err: unknown) => {
+    this.switchboard.rollback('guard', trip.reason).catch((err: unknown) => {
       this.log.error({ err: (err as Error).message }, 'guard rollback not persisted');
     });
   }

@@ -1,7 +1,7 @@
-import { KnownUsers } from '../../../../src/guard/isolation/known-users.js';
-import { OwnershipIndex } from '../../../../src/guard/isolation/ownership.js';
-import { SessionGuard } from '../../../../src/guard/isolation/session-guard.js';
-import { SHAPES, type Ids } from '../../../integration/ws/leak-shapes.js';
+import { KnownUsers } from '../../../src/isolation/known-users.js';
+import { OwnershipIndex } from '../../../src/isolation/ownership.js';
+import { SessionIsolation } from '../../../src/isolation/session-isolation.js';
+import { SHAPES, type Ids } from '../../integration/ws/leak-shapes.js';
 
 const AMY: Ids = { user: 'amy-7f3a', run: 'run-amy-1', thread: 'thread-amy-1' };
 const BOB: Ids = { user: 'bob-91c2', run: 'run-bob-1', thread: 'thread-bob-1' };
@@ -12,10 +12,10 @@ const json = (v: unknown) => JSON.stringify(v);
 function world() {
   const index = new OwnershipIndex();
   const knownUsers = new KnownUsers();
-  const guards = new Map<string, SessionGuard>();
+  const guards = new Map<string, SessionIsolation>();
   for (const ids of [AMY, BOB]) {
     knownUsers.enter(ids.user);
-    const guard = new SessionGuard(ids.user, index, { knownUsers });
+    const guard = new SessionIsolation(ids.user, index, { knownUsers });
     const own = json({
       type: 'agent_started',
       data: { user_id: ids.user, run_id: ids.run, thread_id: ids.thread },
