@@ -7,12 +7,13 @@ export async function startChild(
   script: string,
   env: Record<string, string>,
   core: number | null,
+  nodeArgs: string[] = [],
 ): Promise<{ child: ChildProcess; port: number }> {
   const node = process.execPath;
   const pinned = core !== null && existsSync('/usr/bin/taskset');
   const child = spawn(
     pinned ? '/usr/bin/taskset' : node,
-    pinned ? ['-c', String(core), node, script] : [script],
+    pinned ? ['-c', String(core), node, ...nodeArgs, script] : [...nodeArgs, script],
     {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'inherit'],

@@ -1,18 +1,31 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
+import { oneConnectionP50Micros } from './latency.js';
 import { load, type LoadResult } from './load.js';
+import { pacedLatency, type PacedResult } from './paced.js';
 import { startChild, stopChild } from './processes.js';
+import { RssSampler } from './rss.js';
 import { wsLoad, type WsResult } from './ws-load.js';
 
 /**
- * `npm run bench`: one run, the same upstream reached directly, through a bare Node proxy and
- * through Switchyard variants. Proxies on core 0; load generator and upstream on core 1.
- * Prints ratios and writes bench/results/bench.json. Not part of CI.
+ * `npm run bench`: one run, every proxy started once and measured side by side, BENCH_REPS
+ * paired repetitions (default 3), ratios taken per repetition and reported as medians. Proxies
+ * on core 0; load generator (this process) and upstream on core 1. Prints the ratios against the
+ * issue-20 targets and writes bench/results/bench.json. Not part of CI.
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const REPS = Number(process.env.BENCH_REPS ?? 3);
+const SHADOW_RATE = Number(process.env.BENCH_SHADOW_RATE ?? 2000);
+const WS_FRAMES = Number(process.env.BENCH_WS_FRAMES ?? 100_000);
+/** Node flags for the Switchyard processes: the production start script's (package.json, Dockerfile). */
+const PROXY_NODE_ARGS = (process.env.BENCH_PROXY_NODE_ARGS ?? '--max-semi-space-size=8')
+  .split(' ')
+  .filter(Boolean);
 const here = new URL('.', import.meta.url).pathname;
 const secret = 'bench-secret-that-is-at-least-32-bytes';
 const sign = (sub: string) =>
@@ -23,136 +36,170 @@ const sign = (sub: string) =>
     .sign(new TextEncoder().encode(secret));
 const tokens = await Promise.all(Array.from({ length: 1000 }, (_, i) => sign(`bench-user-${i}`)));
 const dir = await mkdtemp(join(tmpdir(), 'switchyard-bench-'));
+if (existsSync('/usr/bin/taskset')) execFileSync('/usr/bin/taskset', ['-pc', '1', String(process.pid)]);
 
 const upstream = await startChild(join(here, 'upstream.js'), {}, 1);
+const hanging = await startChild(join(here, 'hanging-upstream.js'), {}, 1);
 const target = `http://127.0.0.1:${upstream.port}`;
-
-async function withSwitchyard<T>(
-  variant: Record<string, string>,
-  fn: (url: string) => Promise<T>,
-): Promise<T> {
-  const flags = join(dir, `flags-${Object.values(variant).join('-') || 'default'}.json`);
-  const p = await startChild(
-    join(here, 'switchyard-process.js'),
-    { TARGET: target, BENCH_SECRET: secret, FLAGS_FILE: flags, ...variant },
-    0,
+const children: Array<Awaited<ReturnType<typeof startChild>>> = [upstream, hanging];
+const url = (p: { port: number }) => `http://127.0.0.1:${p.port}`;
+const start = async (script: string, env: Record<string, string> = {}, nodeArgs: string[] = []) => {
+  const p = await startChild(join(here, script), { TARGET: target, ...env }, 0, nodeArgs);
+  children.push(p);
+  return p;
+};
+let flagFiles = 0;
+const switchyard = (variant: Record<string, string>) =>
+  start(
+    'switchyard-process.js',
+    { BENCH_SECRET: secret, FLAGS_FILE: join(dir, `flags-${flagFiles++}.json`), ...variant },
+    PROXY_NODE_ARGS,
   );
-  try {
-    return await fn(`http://127.0.0.1:${p.port}`);
-  } finally {
-    await stopChild(p.child);
-  }
-}
 
-async function http(url: string): Promise<{ throughput: LoadResult; oneConnection: LoadResult }> {
-  await load(url, CONNECTIONS, 2, tokens);
-  const throughput = await load(url, CONNECTIONS, SECONDS, tokens);
-  const oneConnection = await load(url, 1, Math.max(3, SECONDS / 2), tokens);
-  return { throughput, oneConnection };
-}
-
-/** Primary latency at a fixed, unsaturated rate: what shadowing adds, not CPU queueing at saturation. */
-const SHADOW_RATE = Number(process.env.BENCH_SHADOW_RATE ?? 2000);
-async function paced(url: string): Promise<{ throughput: LoadResult; oneConnection: LoadResult }> {
-  await load(url, 20, 2, tokens, SHADOW_RATE);
-  const throughput = await load(url, 20, SECONDS, tokens, SHADOW_RATE);
-  const oneConnection = await load(url, 1, Math.max(3, SECONDS / 2), tokens);
-  return { throughput, oneConnection };
-}
-
-async function ws(url: string): Promise<WsResult> {
-  const wsUrl = `${url.replace('http', 'ws')}/ws`;
-  await wsLoad(wsUrl, tokens[0]!, 'bench-user-0', 20_000, 200);
-  return wsLoad(wsUrl, tokens[0]!, 'bench-user-0', 100_000, 2000);
-}
-
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
 const report: Record<string, unknown> = {
   at: new Date().toISOString(),
   seconds: SECONDS,
   connections: CONNECTIONS,
+  reps: REPS,
+  proxyNodeArgs: PROXY_NODE_ARGS,
+  loadAverageAtStart: loadavg().map((x) => Math.round(x * 100) / 100),
 };
+
 try {
-  const bare = await startChild(join(here, 'bare-proxy.js'), { TARGET: target }, 0);
-  const direct = await http(target);
-  const bareHttp = await http(`http://127.0.0.1:${bare.port}`);
-  await stopChild(bare.child);
-  const hpm = await startChild(join(here, 'hpm-proxy.js'), { TARGET: target }, 0);
-  const hpmHttp = await http(`http://127.0.0.1:${hpm.port}`);
-  await stopChild(hpm.child);
-  const full = await withSwitchyard({}, http);
-  const guardOff = await withSwitchyard({ BENCH_GUARD: 'off' }, http);
-  const shadowSaturated = await withSwitchyard({ BENCH_ROLLOUT: '0', BENCH_SHADOW: '100' }, http);
-  const line = (name: string, r: { throughput: LoadResult; oneConnection: LoadResult }) =>
-    console.log(
-      `${name.padEnd(30)} ${r.throughput.requestsPerSec.toFixed(0).padStart(7)} req/s  p50 ${r.throughput.p50Ms} ms  p99 ${r.throughput.p99Ms} ms  | 1 conn ${(r.oneConnection.meanMs * 1000).toFixed(0)} µs/request`,
-    );
-  line('http direct', direct);
-  line('http bare node proxy', bareHttp);
-  line('http hpm alone', hpmHttp);
-  line('http switchyard', full);
-  line('http switchyard guard off', guardOff);
-  line('http switchyard shadow 100%', shadowSaturated);
-
-  const hanging = await startChild(join(here, 'hanging-upstream.js'), {}, 1);
+  const bare = await start('bare-proxy.js');
+  const relay = await start('minimal-ws-relay.js');
+  const full = await switchyard({});
+  // RSS of the every-feature-on proxy through everything it serves in this run.
+  const rss = new RssSampler(full.child.pid!);
+  const guardOff = await switchyard({ BENCH_GUARD: 'off' });
   const legacyOnly = { BENCH_ROLLOUT: '0' };
-  const shadowOff = await withSwitchyard({ ...legacyOnly, BENCH_SHADOW: '0' }, paced);
-  const shadowOn = await withSwitchyard({ ...legacyOnly, BENCH_SHADOW: '100' }, paced);
-  const shadowHanging = await withSwitchyard(
-    { ...legacyOnly, BENCH_SHADOW: '100', BENCH_USER_TARGET: `http://127.0.0.1:${hanging.port}` },
-    paced,
-  );
-  await stopChild(hanging.child);
-  line(`http shadow off @${SHADOW_RATE}/s`, shadowOff);
-  line(`http shadow on @${SHADOW_RATE}/s`, shadowOn);
-  line(`http shadow hanging @${SHADOW_RATE}/s`, shadowHanging);
+  const shadowOff = await switchyard({ ...legacyOnly, BENCH_SHADOW: '0' });
+  const shadowOn = await switchyard({ ...legacyOnly, BENCH_SHADOW: '100' });
+  const shadowHanging = await switchyard({
+    ...legacyOnly,
+    BENCH_SHADOW: '100',
+    BENCH_USER_TARGET: `http://127.0.0.1:${hanging.port}`,
+  });
 
-  const wsDirect = await ws(target);
-  const wsGuarded = await withSwitchyard({}, ws);
-  const wsUnguarded = await withSwitchyard({ BENCH_ISOLATION: 'off' }, ws);
-  for (const [name, r] of [
-    ['ws direct', wsDirect],
-    ['ws switchyard (guard)', wsGuarded],
-    ['ws switchyard (no guard)', wsUnguarded],
-  ] as const) {
+  const throughputOf = { bare, full, guardOff } as const;
+  for (const p of [target, ...Object.values(throughputOf).map(url)]) await load(p, CONNECTIONS, 2, tokens);
+  for (const p of [shadowOff, shadowOn, shadowHanging]) await pacedLatency(url(p), SHADOW_RATE, 2, tokens);
+  const wsOf = { relay, full, shadowOn } as const;
+  const wsRun = (p: { port: number }, frames: number): Promise<WsResult> =>
+    wsLoad(`${url(p).replace('http', 'ws')}/ws`, tokens[0]!, 'bench-user-0', frames, 200);
+  for (const p of Object.values(wsOf)) await wsRun(p, 20_000);
+
+  type Rep = {
+    http: Record<keyof typeof throughputOf, LoadResult>;
+    p50Micros: { direct: number; bare: number; full: number };
+    paced: Record<'off' | 'on' | 'hanging', PacedResult>;
+    ws: Record<keyof typeof wsOf, WsResult>;
+  };
+  const reps: Rep[] = [];
+  for (let r = 0; r < REPS; r++) {
+    // The order alternates per repetition so that drift on a shared machine favours no one.
+    const flip = <T>(xs: T[]) => (r % 2 === 0 ? xs : [...xs].reverse());
+    const http = {} as Rep['http'];
+    for (const name of flip(Object.keys(throughputOf) as Array<keyof typeof throughputOf>)) {
+      http[name] = await load(url(throughputOf[name]), CONNECTIONS, SECONDS, tokens);
+    }
+    const p50Micros = {} as Rep['p50Micros'];
+    const oneConn = { direct: target, bare: url(bare), full: url(full) };
+    for (const name of flip(Object.keys(oneConn) as Array<keyof typeof oneConn>)) {
+      p50Micros[name] = await oneConnectionP50Micros(oneConn[name], Math.max(3, SECONDS / 2), tokens);
+    }
+    const paced = {} as Rep['paced'];
+    const pacedOf = { off: shadowOff, on: shadowOn, hanging: shadowHanging };
+    for (const name of flip(Object.keys(pacedOf) as Array<keyof typeof pacedOf>)) {
+      paced[name] = await pacedLatency(url(pacedOf[name]), SHADOW_RATE, SECONDS, tokens);
+    }
+    const ws = {} as Rep['ws'];
+    for (const name of flip(Object.keys(wsOf) as Array<keyof typeof wsOf>)) {
+      ws[name] = await wsRun(wsOf[name], WS_FRAMES);
+    }
+    reps.push({ http, p50Micros, paced, ws });
     console.log(
-      `${name.padEnd(24)} ${String(r.framesPerSec).padStart(8)} frames/s  echo ${r.echoMeanMicros} µs`,
+      `rep ${r + 1}: http req/s bare ${http.bare.requestsPerSec.toFixed(0)} switchyard ${http.full.requestsPerSec.toFixed(0)} guard-off ${http.guardOff.requestsPerSec.toFixed(0)}` +
+        ` | 1-conn p50 µs direct ${p50Micros.direct} bare ${p50Micros.bare} switchyard ${p50Micros.full}` +
+        ` | @${SHADOW_RATE}/s p99 µs off ${paced.off.p99Micros} on ${paced.on.p99Micros} hanging ${paced.hanging.p99Micros}` +
+        ` | ws frames/s relay ${ws.relay.framesPerSec} switchyard ${ws.full.framesPerSec} shadowed ${ws.shadowOn.framesPerSec}`,
     );
   }
+  const memory = rss.stop();
+  full.child.kill('SIGUSR2'); // prints the proxy's heap spaces (HEAP {...}) on stderr
 
-  const ratio = (a: number, b: number) => Math.round((a / b) * 1000) / 1000;
+  const per = (f: (r: Rep) => number) => round3(median(reps.map(f)));
+  const addedBare = (r: Rep) => r.p50Micros.bare - r.p50Micros.direct;
+  const addedFull = (r: Rep) => r.p50Micros.full - r.p50Micros.direct;
   const ratios = {
-    httpSwitchyardOverBare: ratio(full.throughput.requestsPerSec, bareHttp.throughput.requestsPerSec),
-    httpHpmOverBare: ratio(hpmHttp.throughput.requestsPerSec, bareHttp.throughput.requestsPerSec),
-    httpBareOverDirect: ratio(bareHttp.throughput.requestsPerSec, direct.throughput.requestsPerSec),
-    httpAddedMeanMicrosOneConnection: Math.round(
-      (full.oneConnection.meanMs - direct.oneConnection.meanMs) * 1000,
-    ),
-    httpShadowAllOverNone: ratio(shadowSaturated.throughput.requestsPerSec, full.throughput.requestsPerSec),
-    httpGuardOnOverOff: ratio(full.throughput.requestsPerSec, guardOff.throughput.requestsPerSec),
-    shadowOnOverOffP99: ratio(shadowOn.throughput.p99Ms, shadowOff.throughput.p99Ms),
-    shadowHangingOverOffP99: ratio(shadowHanging.throughput.p99Ms, shadowOff.throughput.p99Ms),
-    shadowOnOverOffP50: ratio(shadowOn.throughput.p50Ms, shadowOff.throughput.p50Ms),
-    wsGuardedOverDirect: ratio(wsGuarded.framesPerSec, wsDirect.framesPerSec),
-    wsUnguardedOverDirect: ratio(wsUnguarded.framesPerSec, wsDirect.framesPerSec),
-    wsAddedEchoMicros: wsGuarded.echoMeanMicros - wsDirect.echoMeanMicros,
+    httpSwitchyardOverBare: per((r) => r.http.full.requestsPerSec / r.http.bare.requestsPerSec),
+    oneConnAddedP50Micros: { switchyard: per(addedFull), bare: per(addedBare) },
+    oneConnAddedP50SwitchyardOverBare: per((r) => addedFull(r) / addedBare(r)),
+    wsGuardedOverMinimalRelay: per((r) => r.ws.full.framesPerSec / r.ws.relay.framesPerSec),
+    wsShadowedOverMinimalRelay: per((r) => r.ws.shadowOn.framesPerSec / r.ws.relay.framesPerSec),
+    shadowOnOverOffP99: per((r) => r.paced.on.p99Micros / r.paced.off.p99Micros),
+    shadowHangingOverOffP99: per((r) => r.paced.hanging.p99Micros / r.paced.off.p99Micros),
+    httpGuardOnOverOff: per((r) => r.http.full.requestsPerSec / r.http.guardOff.requestsPerSec),
   };
-  console.log('ratios', ratios);
+  const targets: Array<[string, number, string, boolean]> = [
+    [
+      'http switchyard / bare',
+      ratios.httpSwitchyardOverBare,
+      '>= 0.75',
+      ratios.httpSwitchyardOverBare >= 0.75,
+    ],
+    [
+      '1-conn added p50 switchyard / bare',
+      ratios.oneConnAddedP50SwitchyardOverBare,
+      '<= 1.25',
+      ratios.oneConnAddedP50SwitchyardOverBare <= 1.25,
+    ],
+    [
+      'ws guarded / minimal relay',
+      ratios.wsGuardedOverMinimalRelay,
+      '>= 0.90',
+      ratios.wsGuardedOverMinimalRelay >= 0.9,
+    ],
+    [
+      'ws shadowed / minimal relay',
+      ratios.wsShadowedOverMinimalRelay,
+      '>= 0.55',
+      ratios.wsShadowedOverMinimalRelay >= 0.55,
+    ],
+    ['shadow 100% p99 on / off', ratios.shadowOnOverOffP99, '<= 1.2', ratios.shadowOnOverOffP99 <= 1.2],
+    ['guard on / off', ratios.httpGuardOnOverOff, '>= 0.97', ratios.httpGuardOnOverOff >= 0.97],
+    ['rss peak MiB', memory.peakMiB, '< 200', memory.peakMiB < 200],
+  ];
+  console.log(
+    `\nmedian of ${REPS} paired repetitions, ${SECONDS}s each, ${CONNECTIONS} connections; load average ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
+  for (const [name, value, goal, met] of targets) {
+    console.log(
+      `${name.padEnd(38)} ${String(value).padStart(8)}  target ${goal.padEnd(8)} ${met ? 'met' : 'NOT met'}`,
+    );
+  }
+  console.log(
+    `1-conn added p50: switchyard +${ratios.oneConnAddedP50Micros.switchyard} µs, bare +${ratios.oneConnAddedP50Micros.bare} µs`,
+  );
+  console.log(
+    `switchyard RSS: idle ${memory.idleMiB} MiB, peak ${memory.peakMiB} MiB, end ${memory.endMiB} MiB`,
+  );
   Object.assign(report, {
-    http: {
-      direct,
-      bare: bareHttp,
-      switchyard: full,
-      switchyardGuardOff: guardOff,
-      switchyardShadowAll: shadowSaturated,
-      shadowOff,
-      shadowOn,
-      shadowHanging,
-    },
-    ws: { direct: wsDirect, guarded: wsGuarded, unguarded: wsUnguarded },
+    reps,
     ratios,
+    memory,
+    loadAverageAtEnd: loadavg().map((x) => Math.round(x * 100) / 100),
   });
 } finally {
-  await stopChild(upstream.child);
+  for (const p of children.reverse()) await stopChild(p.child);
 }
 const out = join(here, '..', '..', 'bench', 'results');
 await mkdir(out, { recursive: true });

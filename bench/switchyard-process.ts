@@ -1,3 +1,4 @@
+import { getHeapSpaceStatistics } from 'node:v8';
 import { createLoggers } from '../src/log/logger.js';
 import { buildConfig } from '../src/config/load.js';
 import { createSwitchyard } from '../src/server.js';
@@ -30,4 +31,15 @@ await app.switchboard.setRollout(Number(env.BENCH_ROLLOUT ?? 50));
 if (env.BENCH_SHADOW !== undefined) await app.switchboard.setShadow(Number(env.BENCH_SHADOW));
 if (env.BENCH_BASELINE !== undefined) await app.switchboard.setBaseline(Number(env.BENCH_BASELINE));
 process.stdout.write(`READY ${trafficPort}\n`);
+// SIGUSR2: where the memory is, per V8 heap space (MiB committed), on stderr for the bench's report.
+process.on('SIGUSR2', () => {
+  const spaces = Object.fromEntries(
+    getHeapSpaceStatistics().map((s) => [s.space_name, Math.round(s.space_size / 104_857.6) / 10]),
+  );
+  const { rss, heapTotal, external, arrayBuffers } = process.memoryUsage();
+  const mib = (n: number) => Math.round(n / 104_857.6) / 10;
+  process.stderr.write(
+    `HEAP ${JSON.stringify({ rss: mib(rss), heapTotal: mib(heapTotal), external: mib(external), arrayBuffers: mib(arrayBuffers), spaces })}\n`,
+  );
+});
 process.on('SIGTERM', () => void app.stop(100).then(() => process.exit(0)));

@@ -4,7 +4,8 @@ import { WebSocketServer } from 'ws';
 
 /**
  * The benchmark's upstream: a fixed 200-byte JSON response over HTTP, and over WebSocket a
- * flood of 200-byte agent frames on `{"type":"flood","n":N,"user":U}` and an echo of anything else.
+ * flood of ~200-byte TEXT frames shaped like engine events (PROTOCOL.md) on
+ * `{"type":"flood","n":N,"user":U}`, and an echo of anything else.
  */
 const body = JSON.stringify({ engine: 'bench', pad: 'x'.repeat(200 - 28) });
 const server = createServer((req, res) => {
@@ -33,7 +34,7 @@ wss.on('connection', (ws) => {
         },
       }),
     );
-    for (let i = 0; i < n; i++) ws.send(frame);
+    for (let i = 0; i < n; i++) ws.send(frame, { binary: false });
   });
 });
 server.listen(0, '127.0.0.1', () =>

@@ -85,11 +85,22 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
     if (body !== null && body !== undefined) {
       upstream.setHeader('content-length', body.length);
       upstream.end(body);
+    } else if (hasNoBody(req) && ctx?.bodySource === undefined) {
+      // Sent at once: piping an empty body sends the engine request only once the client's
+      // request has emitted 'end', a tick or more later (measured: p50 at one connection).
+      req.resume();
+      upstream.end();
     } else {
       (ctx?.bodySource ?? req).pipe(upstream);
     }
   };
   return { engine: options.engine, agent, forward };
+}
+
+/** RFC 9112 6.3: a request with neither Content-Length nor Transfer-Encoding has no body. */
+function hasNoBody(req: RoutedRequest): boolean {
+  const length = req.headers['content-length'];
+  return (length === undefined || length === '0') && req.headers['transfer-encoding'] === undefined;
 }
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);

@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 
 /**
@@ -9,11 +10,14 @@ import type { WebSocket } from 'ws';
 export class ClientWriter {
   private paused = false;
   private clientHeld = false;
+  private corked = false;
 
   constructor(
     private readonly client: WebSocket,
     private readonly highWaterBytes: number,
     private readonly engine: () => WebSocket | null,
+    /** The client's raw socket (the upgrade's), when known: lets send() batch writes. */
+    private readonly clientSocket?: Duplex,
   ) {
     // Closing a paused client would wait (ws: 30 s) for a close reply the proxy is not reading.
     const close = client.close.bind(client);
@@ -34,6 +38,7 @@ export class ClientWriter {
 
   send(data: Buffer, isBinary: boolean): void {
     const client = this.client;
+    this.batchWrites();
     if (this.paused || client.bufferedAmount + data.length <= this.highWaterBytes) {
       client.send(data, { binary: isBinary });
       return;
@@ -41,6 +46,24 @@ export class ClientWriter {
     this.paused = true;
     this.engine()?.pause();
     client.send(data, { binary: isBinary }, () => this.resume());
+  }
+
+  /**
+   * Frames the engine sent in one read are written to the client in one writev: the socket is
+   * corked until the end of this tick (ws emits every frame of a read synchronously). Measured on
+   * the bench's flood: without it one syscall per frame was ~40% of the relay's CPU. Only while
+   * the client keeps up: a socket already behind batches its queued writes by itself, and the
+   * back-pressure above then sees the same buffered amounts as without the cork.
+   */
+  private batchWrites(): void {
+    const socket = this.clientSocket;
+    if (socket === undefined || this.corked || this.paused || this.client.bufferedAmount > 0) return;
+    this.corked = true;
+    socket.cork();
+    process.nextTick(() => {
+      this.corked = false;
+      socket.uncork();
+    });
   }
 
   /** A client frame to the engine (frames already read while paused still go through). */

@@ -43,7 +43,12 @@ export class RelaySession {
     this.pending = new PendingQueue(init.limits.pendingMaxFrames, init.limits.pendingMaxBytes);
     this.stats = new SessionStats(init.metrics, init.engine);
     const client = init.client;
-    this.writer = new ClientWriter(client, init.limits.highWaterBytes, () => this.upstream);
+    this.writer = new ClientWriter(
+      client,
+      init.limits.highWaterBytes,
+      () => this.upstream,
+      init.clientSocket,
+    );
     this.isolation = new IsolationFilter(init);
     client.on('message', (data, isBinary) => this.fromClient(data as Buffer, isBinary));
     client.on('pong', () => (this.clientSeenAt = Date.now()));

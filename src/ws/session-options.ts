@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import type { Evidence, SessionIsolation } from '../isolation/session-isolation.js';
@@ -25,6 +26,8 @@ export interface RelayLimits {
 
 export interface RelaySessionInit {
   client: WebSocket;
+  /** The client's socket from the upgrade: corked per tick so a burst of frames is one write. */
+  clientSocket?: Duplex;
   engine: Engine;
   assignment: Assignment;
   upstreamUrl: string;

@@ -138,6 +138,7 @@ export function createWsGateway(deps: GatewayDeps) {
       const guardOptions = { knownUsers, allowEngineRuns: ws.allowEngineInitiatedRuns };
       const session = new RelaySession({
         client,
+        clientSocket: socket,
         engine: assignment.serve,
         assignment,
         upstreamUrl: upstreamWsUrl(config.engines[assignment.serve].url, url.pathname, query),
