@@ -10,11 +10,12 @@ export interface OfrepFlag {
  * The flags the ops listener answers, named as the flag source names them. Adding a flag is one
  * line here (docs/design.md, "Where the ecosystem pieces sit").
  */
-export function switchyardFlags(names: { rollout: string; shadow: string }): OfrepFlag[] {
+export function switchyardFlags(names: { rollout: string; shadow: string; baseline: string }): OfrepFlag[] {
   return [
     { key: names.rollout, valueOf: (a) => a.serve },
     // A copy to the serving engine itself is the noise baseline's, not the shadow flag's.
     { key: names.shadow, valueOf: (a) => (a.shadow === a.serve ? 'none' : a.shadow) },
+    { key: names.baseline, valueOf: (a) => (a.shadow === a.serve ? a.shadow : 'none') },
   ];
 }
 

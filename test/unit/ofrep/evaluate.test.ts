@@ -1,7 +1,8 @@
 import { evaluate, switchyardFlags, targetingKeyOf } from '../../../src/admin/ofrep/evaluate.js';
 import type { Assignment } from '../../../src/routing/types.js';
 
-const [rollout, shadow] = switchyardFlags({ rollout: 'r', shadow: 's' }) as [
+const [rollout, shadow, baseline] = switchyardFlags({ rollout: 'r', shadow: 's', baseline: 'b' }) as [
+  ReturnType<typeof switchyardFlags>[number],
   ReturnType<typeof switchyardFlags>[number],
   ReturnType<typeof switchyardFlags>[number],
 ];
@@ -25,6 +26,13 @@ describe('OFREP evaluation of the proxy decision', () => {
 
   it('leaves a copy to the serving engine itself (the noise baseline) out of the shadow flag', () => {
     expect(evaluate(shadow, { serve: 'user', shadow: 'user', reason: 'rollout' })).toMatchObject({
+      value: 'none',
+    });
+    expect(evaluate(baseline, { serve: 'user', shadow: 'user', reason: 'rollout' })).toMatchObject({
+      key: 'b',
+      value: 'user',
+    });
+    expect(evaluate(baseline, { serve: 'user', shadow: 'legacy', reason: 'rollout' })).toMatchObject({
       value: 'none',
     });
   });
