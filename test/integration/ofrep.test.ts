@@ -10,6 +10,7 @@ import { ADMIN_TOKEN, READ_TOKEN, startProxy } from '../support/proxy-harness.js
 const t = useEchoProxy();
 const ROLLOUT = 'switchyard-rollout';
 const SHADOW = 'switchyard-shadow';
+const BASELINE = 'switchyard-baseline';
 
 /** OpenFeature's own SDK with the OFREP provider, pointed at the proxy's ops listener. */
 async function sdkClient(opsUrl: string, token = READ_TOKEN): Promise<Client> {
@@ -180,6 +181,13 @@ describe('OFREP on the ops listener', () => {
           reason: 'SPLIT',
           metadata: { switchyardReason: 'not-in-rollout' },
         },
+        {
+          key: BASELINE,
+          value: 'none',
+          variant: 'none',
+          reason: 'SPLIT',
+          metadata: { switchyardReason: 'not-in-rollout' },
+        },
       ],
     });
     const again = await ofrep(proxy.opsUrl, '/evaluate/flags', body, {
@@ -241,6 +249,7 @@ describe('OFREP when the flags are unknown', () => {
       expect((await bulk.json()).flags).toEqual([
         { key: ROLLOUT, errorCode: 'GENERAL', errorDetails: 'no decision: flags-unavailable' },
         { key: SHADOW, errorCode: 'GENERAL', errorDetails: 'no decision: flags-unavailable' },
+        { key: BASELINE, errorCode: 'GENERAL', errorDetails: 'no decision: flags-unavailable' },
       ]);
     } finally {
       await proxy.stop();

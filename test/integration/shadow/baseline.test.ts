@@ -117,15 +117,14 @@ describe('noise baseline (an engine against a second session of itself)', () => 
     // Baseline first: with both flags at 100% nobody was shadowed across engines.
     expect(await comparisons(rig.proxy)).toEqual({ match: 0, mismatch: 0, incomplete: 0, isolation: 0 });
     expect(await metric(rig.proxy, 'switchyard_divergences_total')).toBe(0);
+    await rig.proxy.app.fleetStore.settle(); // the durable store writes in batches
     const baseline = (await rig.proxy.admin('GET', '/admin/divergences?source=baseline&kind=tool')).body
       .items;
     expect(baseline.length).toBe(Math.min(book.mismatch!, 50));
-    expect(
-      baseline.every((d: { source: string; id: string }) => d.source === 'baseline' && d.id.startsWith('b')),
-    ).toBe(true);
+    expect(baseline.every((d: { source: string }) => d.source === 'baseline')).toBe(true);
     expect(baseline[0].control.engine).toBe('user');
     expect(baseline[0].candidate.engine).toBe('user');
-    expect((await rig.proxy.admin('GET', '/admin/divergences')).body.items).toEqual([]);
+    expect((await rig.proxy.admin('GET', '/admin/divergences?source=cross')).body.items).toEqual([]);
     expect((await rig.proxy.admin('GET', '/admin/divergences?source=other')).status).toBe(400);
   }, 60_000);
 
