@@ -7,7 +7,7 @@ export { typeSequence, diffSequences } from './sequence.js';
 export type { SequenceDiff } from './sequence.js';
 export { diffRuns } from './diff.js';
 export type { RunSide } from './diff.js';
-export { COMPARISON_RESULTS, MISMATCH_KINDS } from './judgement.js';
+export { COMPARISON_RESULTS, DIVERGENCE_KINDS, divergenceKinds, MISMATCH_KINDS } from './judgement.js';
 export type {
   ComparisonResult,
   DiffOptions,

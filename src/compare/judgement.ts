@@ -22,6 +22,22 @@ export const MISMATCH_KINDS: readonly MismatchKind[] = [
   'field',
 ];
 
+/**
+ * A divergence is a comparison that did not match, one word across the store, the admin API and
+ * `switchyard_divergences_total`. Its kinds are the mismatch kinds, or its result itself when the
+ * run could not be compared (`incomplete`) or a side leaked (`isolation`).
+ */
+export type DivergenceKind = MismatchKind | 'incomplete' | 'isolation';
+export const DIVERGENCE_KINDS: readonly DivergenceKind[] = [...MISMATCH_KINDS, 'incomplete', 'isolation'];
+
+export function divergenceKinds(
+  result: ComparisonResult,
+  kinds: readonly MismatchKind[],
+): readonly DivergenceKind[] {
+  if (result === 'match') return [];
+  return result === 'mismatch' ? kinds : [result];
+}
+
 /** Scientist's words: control is what the user got, the candidate is the shadow. */
 export type Side = 'control' | 'candidate';
 

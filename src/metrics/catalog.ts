@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, collectDefaultMetrics, type Registry } from 'prom-client';
-import { COMPARISON_RESULTS, MISMATCH_KINDS } from '../compare/judgement.js';
+import { COMPARISON_RESULTS, DIVERGENCE_KINDS, MISMATCH_KINDS } from '../compare/judgement.js';
 import { ENGINES, REASONS, ROLLBACK_TRIGGERS } from '../routing/types.js';
 
 /**
@@ -182,7 +182,7 @@ export function createMetrics(registry: Registry) {
     }),
     divergences: new Counter({
       name: 'switchyard_divergences_total',
-      help: 'Mismatch kinds found by shadow comparisons.',
+      help: 'Divergences (shadow comparisons that did not match) by kind: a mismatch kind, incomplete or isolation.',
       labelNames: ['kind'] as const,
       registers,
     }),
@@ -194,7 +194,7 @@ export function createMetrics(registry: Registry) {
     }),
     baselineDivergences: new Counter({
       name: 'switchyard_baseline_divergences_total',
-      help: 'Mismatch kinds found by noise baseline comparisons, by engine.',
+      help: 'Divergences of noise baseline comparisons by engine and kind (a mismatch kind, incomplete or isolation).',
       labelNames: ['engine', 'kind'] as const,
       registers,
     }),
@@ -272,10 +272,10 @@ function initialise(m: Metrics): void {
   }
   for (const s of STAGES) m.stage.labels(s).set(0);
   for (const r of COMPARISON_RESULTS) m.comparisons.labels(r).inc(0);
-  for (const k of MISMATCH_KINDS) m.divergences.labels(k).inc(0);
+  for (const k of DIVERGENCE_KINDS) m.divergences.labels(k).inc(0);
   for (const engine of ENGINES) {
     for (const r of COMPARISON_RESULTS) m.baselineComparisons.labels(engine, r).inc(0);
-    for (const k of MISMATCH_KINDS) m.baselineDivergences.labels(engine, k).inc(0);
+    for (const k of DIVERGENCE_KINDS) m.baselineDivergences.labels(engine, k).inc(0);
   }
   for (const r of SHADOW_DROP_REASONS) m.shadowDropped.labels(r).inc(0);
   for (const k of KINDS) m.shadowInflight.labels(k).set(0);

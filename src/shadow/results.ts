@@ -6,7 +6,9 @@ import type {
   DivergenceStore,
   HttpDiff,
   Judgement,
+  MismatchKind,
 } from '../compare/index.js';
+import { divergenceKinds } from '../compare/index.js';
 import type { Metrics } from '../metrics/catalog.js';
 import type { Engine } from '../routing/types.js';
 import type { DropReason } from './drop-reason.js';
@@ -106,14 +108,20 @@ export class ShadowResults {
     this.deps.metrics.shadowDropped.labels(reason).inc();
   }
 
-  private count(result: ComparisonResult, kinds: readonly string[], userId: string, engine: Engine): void {
+  private count(
+    result: ComparisonResult,
+    kinds: readonly MismatchKind[],
+    userId: string,
+    engine: Engine,
+  ): void {
     const { metrics } = this.deps;
     if (this.baseline) {
       metrics.baselineComparisons.labels(engine, result).inc();
-      for (const kind of kinds) metrics.baselineDivergences.labels(engine, kind).inc();
+      for (const kind of divergenceKinds(result, kinds))
+        metrics.baselineDivergences.labels(engine, kind).inc();
     } else {
       metrics.comparisons.labels(result).inc();
-      for (const kind of kinds) metrics.divergences.labels(kind).inc();
+      for (const kind of divergenceKinds(result, kinds)) metrics.divergences.labels(kind).inc();
     }
     this.deps.onComparison?.(result, userId, kinds, this.baseline ? engine : null);
   }

@@ -53,6 +53,26 @@ function setUp(random: () => number, logSampleRate = 0.5) {
 }
 
 describe('ShadowResults', () => {
+  it('counts a divergence by one meaning: a mismatch by its kinds, an incomplete or leaked run by its result', async () => {
+    const { registry, store, results } = setUp(() => 1);
+    const leaked = { ...judgement(false), result: 'isolation' as const, kinds: [] };
+    const incomplete = { ...judgement(false), result: 'incomplete' as const, kinds: [] };
+    results.run(judgement(false), { userId: 'alice', session: 's.0', runIndex: 0 });
+    results.run(judgement(true), { userId: 'alice', session: 's.0', runIndex: 1 });
+    results.run(leaked, { userId: 'alice', session: 's.0', runIndex: 2 });
+    results.run(incomplete, { userId: 'alice', session: 's.0', runIndex: 3 });
+    expect(await value(registry, 'switchyard_divergences_total', { kind: 'tool' })).toBe(1);
+    expect(await value(registry, 'switchyard_divergences_total', { kind: 'isolation' })).toBe(1);
+    expect(await value(registry, 'switchyard_divergences_total', { kind: 'incomplete' })).toBe(1);
+    // The store keeps the same three, and nothing for the match.
+    expect(
+      store
+        .list()
+        .map((d) => d.result)
+        .sort(),
+    ).toEqual(['incomplete', 'isolation', 'mismatch']);
+  });
+
   it('counts each run by result and kind, observes both engines timings, and tells the guard', async () => {
     const { registry, store, seen, results } = setUp(() => 0);
     results.run(judgement(false), { userId: 'alice', session: 's.0', runIndex: 0 });
