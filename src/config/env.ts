@@ -32,6 +32,7 @@ export const ENV_PATHS: Readonly<Record<string, readonly string[]>> = {
   LOG_LEVEL: ['log', 'level'],
   TICKET_SECRET: ['tickets', 'secret'],
   WS_ALLOW_ENGINE_RUNS: ['websocket', 'allowEngineInitiatedRuns'],
+  WS_CLAIM_LINGER_MS: ['websocket', 'claimLingerMs'],
   GUARD_MODE: ['guard', 'mode'],
   GUARD_WINDOW_SECONDS: ['guard', 'windowSeconds'],
   GUARD_MIN_REQUESTS: ['guard', 'minRequests'],

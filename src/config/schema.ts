@@ -149,6 +149,8 @@ export const configSchema = z.strictObject({
       isolation: z.enum(['block', 'report', 'off']).default('block'),
       /** Deliver a run id that no run start of the session explains (WS_ALLOW_ENGINE_RUNS). */
       allowEngineInitiatedRuns: bool.default(false),
+      /** How long a user keeps its run and thread ids after its last session ended (reconnects). */
+      claimLingerMs: z.coerce.number().int().min(0).default(60_000),
       minSessionMs: z.coerce.number().int().min(0).default(1_500),
       drain: z
         .strictObject({

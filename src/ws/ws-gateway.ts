@@ -66,7 +66,7 @@ export function createWsGateway(deps: GatewayDeps) {
     perMessageDeflate: false,
     handleProtocols: (offered) => chooseSubprotocol(offered, echo),
   });
-  const ownership = new OwnershipIndex();
+  const ownership = new OwnershipIndex({ lingerMs: ws.claimLingerMs });
   const knownUsers = deps.knownUsers ?? new KnownUsers();
   let sessions = 0;
   const registry = new SessionRegistry();

@@ -174,7 +174,7 @@ describe('bounds', () => {
   });
 
   it('releases what a session registered when it ends, and only that', () => {
-    const { index, session } = world();
+    const { index, session } = world({}, new OwnershipIndex({ lingerMs: 0 }));
     const first = session('ann');
     const second = session('ann');
     first.checkEngineFrame(emitter({ user_id: 'ann', thread_id: 't1' }));
@@ -182,6 +182,29 @@ describe('bounds', () => {
     first.close();
     expect(index.ownerOf('t1')).toBe('ann');
     second.close();
+    expect(index.size()).toBe(0);
+  });
+
+  it("keeps a user's run for a reconnect within the linger, for nobody else, and frees it after", () => {
+    let now = 1_000_000;
+    const index = new OwnershipIndex({ lingerMs: 60_000, now: () => now });
+    const { session } = world({}, index);
+    const first = session('ann');
+    first.checkClientFrame(start());
+    expect(first.checkEngineFrame(bridge({ run_id: 'r1' }, 'agent_started')).ok).toBe(true);
+    first.close(); // the link dropped mid-run
+    now += 59_000;
+    const again = session('ann'); // the web client reconnected; the run goes on
+    expect(again.checkEngineFrame(bridge({ run_id: 'r1' })).ok).toBe(true);
+    const ben = session('ben');
+    expect(ben.checkEngineFrame(bridge({ run_id: 'r1' }))).toMatchObject({
+      ok: false,
+      evidence: 'ownership',
+    });
+    again.close();
+    ben.close();
+    now += 60_000;
+    expect(index.ownerOf('r1')).toBeUndefined();
     expect(index.size()).toBe(0);
   });
 });
