@@ -7,6 +7,7 @@ import type { FlagState } from '../routing/types.js';
 import { adminAuth } from './auth.js';
 import { SwitchyardError, notFound } from '../errors/switchyard-error.js';
 import { stateView } from './state-view.js';
+import type { AuditEntry } from '../store/types.js';
 import {
   emptyBody,
   overrideBody,
@@ -31,16 +32,8 @@ export interface AdminDeps {
   onAudit?: (entry: AuditRecord) => void;
 }
 
-export interface AuditRecord {
-  action: string;
-  role: string;
-  actor: string | null;
-  address: string | null;
-  before: unknown;
-  after: unknown;
-  reason: string | null;
-  failed: string | null;
-}
+/** An audit line as the router makes it; the store adds the time and the instance. */
+export type AuditRecord = Omit<AuditEntry, 'at' | 'instance'>;
 
 /** `/admin/*`: JSON in, JSON out, bearer auth, an audit line for every change. */
 export function createAdminRouter(deps: AdminDeps): Router {

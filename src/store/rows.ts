@@ -1,5 +1,5 @@
 import type { Divergence } from '../compare/index.js';
-import type { DivergenceRecord, InstanceView, StoredAuditEntry } from './types.js';
+import type { AuditEntry, DivergenceRecord, InstanceView, StoredAuditEntry } from './types.js';
 import { isGone } from './types.js';
 
 /** Rows as either driver returns them: SQLite gives JSON as text, PostgreSQL parses JSONB. */
@@ -64,18 +64,7 @@ export function divergenceValues(r: DivergenceRecord): unknown[] {
   ];
 }
 
-export function auditValues(e: {
-  at: number;
-  instance: string;
-  action: string;
-  role: string;
-  actor: string | null;
-  address: string | null;
-  before: unknown;
-  after: unknown;
-  reason: string | null;
-  failed: string | null;
-}): unknown[] {
+export function auditValues(e: AuditEntry): unknown[] {
   return [
     e.at,
     e.instance,
