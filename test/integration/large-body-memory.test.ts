@@ -136,9 +136,10 @@ describe('a 64 MiB body through the proxy process', () => {
     process.stdout.write(
       `64 MiB body, proxy peak RSS growth: first (unchecked) ${mib(first.grown)}, checked ${mib(checked.grown)}\n`,
     );
-    // Measured here: 2.8 to 15.9 MiB (GC timing). The bound is generous so that a busy machine
-    // does not fail it; a body held in memory would be 64 MiB by itself.
-    expect(checked.grown).toBeLessThan(24 * MiB);
+    // Measured on a quiet machine: 0.9 to 15.9 MiB; with both cores busy the GC lags and up to
+    // 30 MiB was seen. The bound is what a busy machine cannot break and a buffered body cannot
+    // meet: a body held in memory is 64 MiB by itself, before any copy.
+    expect(checked.grown).toBeLessThan(48 * MiB);
   }, 120_000);
 
   it('kept the id hash secret beside the admin token file, readable by its owner only', async () => {
