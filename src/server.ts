@@ -47,6 +47,11 @@ import { FleetStore } from './store/fleet-store.js';
 import { createStoreMetrics } from './store/store-metrics.js';
 import type { Store } from './store/types.js';
 // <<< store
+// >>> notify
+import { createNotifyMetrics } from './notify/notify-metrics.js';
+import { Notifier, deliveryPolicy } from './notify/notifier.js';
+import { notifyRollbacks } from './notify/switchboard-events.js';
+// <<< notify
 
 export interface SwitchyardDeps {
   config: Config;
@@ -72,6 +77,8 @@ export interface Switchyard {
   readonly guard: RollbackGuard;
   /** The durable store's writer (divergences, audit, heartbeat). */
   readonly fleetStore: FleetStore;
+  /** Signed webhooks (docs/notifications.md): `notifier.notify(event)` from anywhere, fire and forget. */
+  readonly notifier: Notifier;
   start(): Promise<{ trafficPort: number; opsPort: number }>;
   stop(graceMs?: number): Promise<void>;
 }
@@ -141,12 +148,14 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     log.child({ part: 'guard' }),
   );
 
+  /** This replica's name in the store and in webhooks. */
+  const instance = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   // >>> store
   const fleetStore = new FleetStore({
     store: deps.store ?? createStore(config.store),
     metrics: createStoreMetrics(registry),
     log: log.child({ part: 'store' }),
-    instance: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+    instance,
     version: packageVersion(),
     retentionDays: config.store.retentionDays,
     heartbeatMs: config.store.heartbeatMs,
@@ -158,6 +167,17 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     }),
   });
   // <<< store
+  // >>> notify
+  const notifier = new Notifier({
+    urls: config.notify.webhookUrls,
+    secret: config.notify.webhookSecret ?? '',
+    instance,
+    policy: deliveryPolicy(config.notify),
+    metrics: createNotifyMetrics(registry),
+    log: log.child({ part: 'notify' }),
+  });
+  notifyRollbacks(switchboard, (event) => notifier.notify(event));
+  // <<< notify
   // >>> shadow
   const shadow = createShadowService({
     config,
@@ -275,6 +295,7 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     gateway,
     guard,
     fleetStore,
+    notifier,
     async start() {
       fleetStore.start();
       await source.start();
@@ -296,7 +317,11 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
       guard.stop();
       gateway.close();
       shadow.close(); // shadow
-      await Promise.all([closeServer(traffic, graceMs), closeServer(ops, 1000)]);
+      await Promise.all([
+        closeServer(traffic, graceMs),
+        closeServer(ops, 1000),
+        notifier.stop(Math.min(graceMs, 2000)), // notify: queued webhooks get a moment to go out
+      ]);
       for (const f of Object.values(forwarders)) f.agent.destroy();
       await source.close();
       await fleetStore.stop();

@@ -1,3 +1,4 @@
+import { NOTIFY_ENV_PATHS, NOTIFY_SECRET_PATHS } from './notify.js';
 import { UNLEASH_ENV_PATHS, UNLEASH_SECRET_PATHS } from './unleash.js';
 
 /**
@@ -49,6 +50,7 @@ export const ENV_PATHS: Readonly<Record<string, readonly string[]>> = {
   STORE_RETENTION_DAYS: ['store', 'retentionDays'],
   GUARD_MAX_MISMATCH_DELTA: ['guard', 'maxMismatchDelta'],
   GUARD_NOISY_KIND_RATE: ['guard', 'noisyKindRate'],
+  ...NOTIFY_ENV_PATHS,
 };
 
 /** Values that must never be printed. */
@@ -60,4 +62,5 @@ export const SECRET_PATHS: readonly string[] = [
   'identity.idHashSecret',
   'store.url',
   ...UNLEASH_SECRET_PATHS,
+  ...NOTIFY_SECRET_PATHS,
 ];

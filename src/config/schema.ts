@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { notifySection } from './notify.js';
 import { DEFAULT_ROUTES } from './routes.js';
 import { requireUnleashSettings, unleashSection } from './unleash.js';
 
@@ -250,6 +251,8 @@ export const configSchema = z.strictObject({
       queueCapacity: positiveInt.default(10_000),
     })
     .prefault({}),
+  /** Signed webhooks for plan steps, approvals, breaches and rollbacks (docs/notifications.md). */
+  notify: notifySection,
   log: z
     .strictObject({
       level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
