@@ -25,6 +25,7 @@ export function retryAfterMs(header: string | null, nowMs: number): number | nul
   if (header === null) return null;
   const value = header.trim();
   if (/^\d+$/.test(value)) return Number(value) * 1000;
-  const at = Date.parse(value);
+  // An HTTP date (RFC 9110 5.6.7) ends in GMT; Date.parse alone would take "-5" for a year.
+  const at = /GMT$/.test(value) ? Date.parse(value) : NaN;
   return Number.isNaN(at) ? null : Math.max(0, at - nowMs);
 }
