@@ -29,7 +29,7 @@ export function createNotifyMetrics(registry: Registry) {
     }),
     dropped: new Counter({
       name: 'switchyard_notify_dropped_total',
-      help: 'Webhooks never attempted: evicted from a full queue, or still queued at shutdown, by event type',
+      help: 'Webhooks evicted from a full queue, or abandoned (queued or in flight) at shutdown, by event type',
       labelNames: ['type'] as const,
       registers,
     }),

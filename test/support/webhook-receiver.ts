@@ -9,7 +9,7 @@ export interface ReceivedWebhook {
   json: any;
 }
 
-/** What to answer the n-th request (0-based): a status (and headers), or never answer. */
+/** What to answer a request (the n-th, 0-based): a status (and headers), or never answer. */
 export type Answer = { status: number; headers?: Record<string, string> } | 'hang';
 
 export interface WebhookReceiver {
@@ -23,7 +23,7 @@ export interface WebhookReceiver {
 
 /** A real node:http webhook receiver on 127.0.0.1, port 0. */
 export async function startReceiver(
-  answer: (index: number) => Answer = () => ({ status: 200 }),
+  answer: (index: number, json: any) => Answer = () => ({ status: 200 }),
 ): Promise<WebhookReceiver> {
   const received: ReceivedWebhook[] = [];
   const waiting = new Set<ServerResponse>();
@@ -34,8 +34,9 @@ export async function startReceiver(
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
       const index = received.length;
-      received.push({ headers: req.headers, body, json: JSON.parse(body) });
-      const a = answer(index);
+      const json = JSON.parse(body);
+      received.push({ headers: req.headers, body, json });
+      const a = answer(index, json);
       if (a === 'hang') {
         waiting.add(res);
         res.on('close', () => waiting.delete(res));
