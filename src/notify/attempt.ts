@@ -21,6 +21,7 @@ export interface AttemptRequest {
  * followed: the signed body goes to the configured address only. Never throws.
  */
 export async function postWebhook(req: AttemptRequest): Promise<AttemptOutcome> {
+  if (req.signal.aborted) return { ok: false, reason: 'network', retryable: false, retryAfterMs: null };
   const controller = new AbortController();
   let timedOut = false;
   const cancelTimeout = req.clock.after(req.timeoutMs, () => {
@@ -32,7 +33,7 @@ export async function postWebhook(req: AttemptRequest): Promise<AttemptOutcome> 
   try {
     const res = await fetch(req.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...req.headers },
+      headers: { 'content-type': 'application/json', 'user-agent': 'switchyard-webhook', ...req.headers },
       body: req.body,
       redirect: 'manual',
       signal: controller.signal,

@@ -125,6 +125,7 @@ export class UrlWorker {
         'webhook attempt failed: retrying',
       );
       await this.wait(delay);
+      if (this.stopping.signal.aborted) return this.drop([delivery], 'stopped');
     }
   }
 

@@ -220,6 +220,18 @@ describe('Notifier: signed webhooks to real receivers', () => {
     await untilCount(metrics.dropped, 'step-advanced', 10);
   });
 
+  it('a stop during a backoff wait sends nothing more and counts the webhook as dropped', async () => {
+    const clock = new ManualClock(1_700_000_000_000);
+    const r = await receiver(() => ({ status: 500 }));
+    const { notifier, metrics } = build([r.url], { clock });
+    notifier.notify({ type: 'resume' });
+    await until(() => logs.some((l) => l.includes('retrying')), 10_000, 'the first attempt and its failure');
+    await notifier.stop(0);
+    await untilCount(metrics.dropped, 'resume', 1);
+    expect(r.received).toHaveLength(1);
+    expect(clock.pending()).toBe(0);
+  });
+
   it('never throws at the caller, and logs no URL path (a Slack URL is a secret)', async () => {
     const r = await receiver(() => ({ status: 500 }));
     const { notifier } = build([r.url], { policy: { maxAttempts: 1 } });
