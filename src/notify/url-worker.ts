@@ -43,7 +43,7 @@ export class UrlWorker {
   private running = false;
   private cancelWait: Cancel | null = null;
   private wake: (() => void) | null = null;
-  private idle: Array<() => void> = [];
+  private readonly idle: Array<() => void> = [];
 
   constructor(private readonly deps: UrlWorkerDeps) {
     this.queue = new BoundedQueue(deps.policy.queueCapacity);
@@ -84,6 +84,8 @@ export class UrlWorker {
         if (this.stopping.signal.aborted) return this.drop([next], 'stopped');
         await this.deliver(next);
       }
+    } catch (err) {
+      this.deps.log.error({ target: this.target, err: (err as Error).message }, 'webhook worker failed');
     } finally {
       this.running = false;
       for (const resolve of this.idle.splice(0)) resolve();
