@@ -5,18 +5,30 @@ import { fill, h, setText } from './dom.js';
 import { clock } from './format.js';
 import { poll } from './poller.js';
 import type { Session } from './session.js';
-import type { DivergencesView, GuardView, StateView, SummaryView } from './types.js';
+import type { StateView } from './types.js';
 import { createAssignmentView } from './views/assignment.js';
+import { createAuditView } from './views/audit.js';
 import { createControls } from './views/controls.js';
 import { createDivergenceDetail } from './views/divergence-detail.js';
 import { createDivergencesView } from './views/divergences.js';
 import { createFlagSourceView } from './views/flag-source.js';
 import { createGuardView } from './views/guard.js';
+import { createInstancesView } from './views/instances.js';
 import { createMigrationView } from './views/migration.js';
+import { createPlanView } from './views/plan.js';
 import { createSummaryView } from './views/summary.js';
 
 /** Refreshed at least this often, so a change made elsewhere shows within two seconds. */
 const REFRESH_MS = 1500;
+
+/** A panel the poller fills from one admin API read. */
+interface Panel {
+  path(): string;
+  render(value: never): void;
+  fail(err: unknown): void;
+  /** Rendered on every read (it keeps its own rows), not only when the answer changed. */
+  always?: boolean;
+}
 
 /** Builds the signed-in console in `root` and keeps it current. Nothing of it exists before. */
 export function startConsole(
@@ -37,13 +49,16 @@ export function startConsole(
       poller.now();
     },
   };
+  const refreshNow = (): void => poller.now();
   const migration = createMigrationView();
   const controls = createControls(ctx);
   const source = createFlagSourceView();
+  const plan = createPlanView(ctx, refreshNow);
   const guard = createGuardView();
   const summary = createSummaryView();
-  const detail = createDivergenceDetail();
-  const divergences = createDivergencesView(detail, () => poller.now());
+  const instances = createInstancesView();
+  const divergences = createDivergencesView(createDivergenceDetail(), refreshNow);
+  const audit = createAuditView(refreshNow);
   const updated = h('span', { class: 'note' });
   const out = h('button', { type: 'button', class: 'secondary' }, 'Sign out');
   out.addEventListener('click', () => signOut());
@@ -57,9 +72,12 @@ export function startConsole(
       migration.root,
       controls.root,
       h('div', { class: 'stack' }, source.root, createAssignmentView(ctx).root),
+      plan.root,
       guard.root,
       summary.root,
+      instances.root,
       divergences.root,
+      audit.root,
     ),
   );
 
@@ -81,20 +99,22 @@ export function startConsole(
   }
   showState(state);
 
-  const kindQuery = (): string => {
-    const kind = divergences.kind();
-    const book = divergences.source() === 'baseline' ? '&source=baseline' : '';
-    return `${book}${kind === '' ? '' : `&kind=${encodeURIComponent(kind)}`}`;
+  const panels: Record<string, Panel> = {
+    guard: { ...guard, path: () => '/admin/guard' },
+    summary: { ...summary, path: () => '/admin/summary?window=60' },
+    plan: { ...plan, path: () => '/admin/plan' },
+    instances: { ...instances, path: () => '/admin/instances' },
+    divergences: { ...divergences, always: true },
+    audit,
   };
 
   async function refresh(): Promise<void> {
-    const [s, g, m, d] = await Promise.allSettled([
+    const entries = Object.entries(panels);
+    const [s, ...reads] = await Promise.allSettled([
       session.api.get<StateView>('/admin/state'),
-      session.api.get<GuardView>('/admin/guard'),
-      session.api.get<SummaryView>('/admin/summary?window=60'),
-      session.api.get<DivergencesView>(`/admin/divergences?limit=50${kindQuery()}`),
+      ...entries.map(([, p]) => session.api.get<never>(p.path())),
     ]);
-    const failures = [s, g, m, d].flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    const failures = [s!, ...reads].flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
     if (failures.some((e) => e instanceof ApiError && e.status === 401)) {
       signOut('The proxy no longer accepts this token (it may have been changed). Sign in again.');
       return;
@@ -104,19 +124,17 @@ export function startConsole(
     } else {
       alerts.clear('poll');
     }
-    if (s.status === 'fulfilled') {
-      showState(s.value);
+    if (s!.status === 'fulfilled') {
+      showState(s!.value);
       updatedAt = clock(new Date().toISOString());
       setText(updated, `Updated ${updatedAt}`);
     }
-    if (g.status === 'fulfilled') {
-      if (changed('guard', g.value)) guard.render(g.value);
-    } else if (changed('guard', String(g.reason))) guard.fail(g.reason);
-    if (m.status === 'fulfilled') {
-      if (changed('summary', m.value)) summary.render(m.value);
-    } else if (changed('summary', String(m.reason))) summary.fail(m.reason);
-    if (d.status === 'fulfilled') divergences.render(d.value.items);
-    else divergences.fail(d.reason);
+    entries.forEach(([key, panel], i) => {
+      const r = reads[i]!;
+      if (r.status === 'fulfilled') {
+        if (panel.always === true || changed(key, r.value)) panel.render(r.value);
+      } else if (panel.always === true || changed(key, String(r.reason))) panel.fail(r.reason);
+    });
   }
   const poller = poll(REFRESH_MS, refresh);
 

@@ -1,0 +1,93 @@
+import { gateSeries } from '../chart.js';
+import type { ConsoleContext } from '../context.js';
+import { fill, h, setText } from '../dom.js';
+import { ago, clock } from '../format.js';
+import { epoch, parsePlan, type PlanModel } from '../plan.js';
+import { gateChart } from './gate-chart.js';
+import { createPlanActions } from './plan-actions.js';
+import { planSteps } from './plan-steps.js';
+import { unavailable } from './unavailable.js';
+
+const STATES: Record<string, string> = {
+  idle: 'no plan running',
+  running: 'ramping on evidence',
+  'waiting-evidence': 'holding this step until the evidence is in',
+  'waiting-approval': 'the evidence is in: waiting for a person to approve',
+  paused: 'paused: holding this step until resumed',
+  complete: 'every step done',
+  aborted: 'stopped; the rollout stays where it was',
+  'rolled-back': 'the guard rolled back; everyone is on legacy',
+};
+
+/**
+ * The release plan (`GET /admin/plan`): its state and what it waits for, the step timeline,
+ * each gate's value against its limit over the current step, and the approve, pause, resume
+ * and abort actions.
+ */
+export function createPlanView(ctx: ConsoleContext, changed: () => void) {
+  const state = h('output', { 'aria-label': 'Plan state', class: 'big' });
+  const stateNote = h('p', { class: 'note' });
+  const step = h('dd');
+  const percent = h('dd');
+  const since = h('dd');
+  const waiting = h('dd', { 'aria-label': 'Waiting for' });
+  const actions = createPlanActions(ctx, changed);
+  const timeline = h('div', {});
+  const charts = h('div', { class: 'gate-charts' });
+  const root = h(
+    'section',
+    { class: 'card plan', 'aria-labelledby': 'plan-title' },
+    h('h2', { id: 'plan-title' }, 'Release plan'),
+    h('div', { class: 'figures' }, h('div', { class: 'figure' }, h('span', { class: 'label' }, 'State'), state)),
+    stateNote,
+    h(
+      'dl',
+      { class: 'pairs' },
+      h('dt', {}, 'Step'),
+      step,
+      h('dt', {}, 'Rollout'),
+      percent,
+      h('dt', {}, 'Since'),
+      since,
+      h('dt', {}, 'Waiting for'),
+      waiting,
+    ),
+    actions.root,
+    h('h3', {}, 'Steps'),
+    timeline,
+    h('h3', {}, 'Gates over the current step'),
+    charts,
+  );
+
+  function render(raw: unknown): void {
+    const m = parsePlan(raw);
+    setText(state, m.state);
+    setText(stateNote, [STATES[m.state] ?? '', m.reason ?? ''].filter((s) => s !== '').join(': '));
+    root.classList.toggle('rolled-back', m.state === 'rolled-back');
+    // Counted from the plan's steps when the percentage is one of them: `step` may count from 0 or 1.
+    const steps = m.plan?.steps ?? [];
+    const index = m.percent === null ? -1 : steps.indexOf(m.percent);
+    setText(step, index >= 0 ? `${index + 1} of ${steps.length}` : m.step === null ? '—' : String(m.step));
+    setText(percent, m.percent === null ? '—' : `${m.percent}%`);
+    setText(since, m.since === null ? '—' : `${clock(m.since)} (${ago(m.since)})`);
+    setText(waiting, m.waiting ?? '—');
+    actions.render(m.state);
+    fill(timeline, planSteps(m));
+    fill(charts, ...gateCharts(m));
+  }
+
+  function fail(err: unknown): void {
+    setText(state, '—');
+    setText(stateNote, unavailable(err, 'Release plan'));
+    actions.render(null);
+  }
+
+  return { root, render, fail };
+}
+
+function gateCharts(m: PlanModel): HTMLElement[] {
+  if (m.series === null) return [h('p', { class: 'note' }, 'No history yet: the proxy sent no gate series.')];
+  const byGate = gateSeries(m.series, epoch(m.since));
+  if (byGate.size === 0) return [h('p', { class: 'note' }, 'No history yet for this step.')];
+  return [...byGate].map(([name, points]) => gateChart(name, points));
+}
