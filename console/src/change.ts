@@ -1,5 +1,8 @@
 /** An audit entry's `before` and `after` in one line: only what changed, `rollout 0 → 10`. */
 export function describeChange(before: unknown, after: unknown): string {
+  // A change that created or removed something: an object against nothing, field by field.
+  if (isObj(before) && (after === null || after === undefined)) return describeChange(before, {});
+  if (isObj(after) && (before === null || before === undefined)) return describeChange({}, after);
   if (isObj(before) && isObj(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
     const changed = keys.filter((k) => show(before[k]) !== show(after[k]));

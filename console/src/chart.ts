@@ -63,7 +63,8 @@ export function chartModel(points: readonly GatePoint[], box: Box): ChartModel {
   const yMax = niceCeiling(highest * 1.1);
   const plotW = box.width - box.left - box.right;
   const plotH = box.height - box.top - box.bottom;
-  const x = (at: number): number => (to === from ? box.left + plotW / 2 : box.left + ((at - from) / (to - from)) * plotW);
+  const x = (at: number): number =>
+    to === from ? box.left + plotW / 2 : box.left + ((at - from) / (to - from)) * plotW;
   const y = (v: number): number => box.top + plotH - (Math.min(v, yMax) / yMax) * plotH;
   return {
     value: path(points.map((p) => (p.value === null ? null : [x(p.at), y(p.value)]))),
@@ -85,7 +86,9 @@ function path(coords: readonly ([number, number] | null)[]): string {
     if (run.length === 0) return;
     const [first, ...rest] = run;
     const tail = rest.length === 0 ? [first!] : rest;
-    parts.push(`M${round(first![0])} ${round(first![1])}` + tail.map(([a, b]) => ` L${round(a)} ${round(b)}`).join(''));
+    parts.push(
+      `M${round(first![0])} ${round(first![1])}` + tail.map(([a, b]) => ` L${round(a)} ${round(b)}`).join(''),
+    );
     run = [];
   };
   for (const c of coords) {

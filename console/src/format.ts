@@ -31,6 +31,11 @@ export function sourceHealth(status: unknown): string {
   const s = status as { kind?: unknown; ready?: unknown; up?: unknown; problem?: unknown };
   const kind = typeof s.kind === 'string' ? s.kind : 'unknown';
   if (s.ready === true && s.up !== false) return `${kind} ✓`;
-  const problem = typeof s.problem === 'string' && s.problem !== '' ? s.problem : s.ready === true ? 'unreachable' : 'not ready';
+  const problem =
+    typeof s.problem === 'string' && s.problem !== ''
+      ? s.problem
+      : s.ready === true
+        ? 'unreachable'
+        : 'not ready';
   return `${kind} ✕ ${problem}`;
 }

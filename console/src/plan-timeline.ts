@@ -60,7 +60,13 @@ const MAX_EVIDENCE = 240;
 export function evidenceText(evidence: unknown): string {
   if (evidence === null || evidence === undefined) return '';
   if (typeof evidence !== 'object') return clip(String(evidence));
-  if (Array.isArray(evidence)) return clip(evidence.map(item).filter((s) => s !== '').join(', '));
+  if (Array.isArray(evidence))
+    return clip(
+      evidence
+        .map(item)
+        .filter((s) => s !== '')
+        .join(', '),
+    );
   const parts = Object.entries(evidence as Record<string, unknown>).flatMap(([key, value]) => {
     if (value === null || typeof value !== 'object') return [`${key} ${String(value)}`];
     if (Array.isArray(value)) {
@@ -76,7 +82,9 @@ function item(v: unknown): string {
   if (v === null || typeof v !== 'object') return String(v);
   const o = v as Record<string, unknown>;
   if (typeof o['name'] !== 'string') return '';
-  return [o['name'], o['verdict'], o['value']].filter((x) => typeof x === 'string' || typeof x === 'number').join(' ');
+  return [o['name'], o['verdict'], o['value']]
+    .filter((x) => typeof x === 'string' || typeof x === 'number')
+    .join(' ');
 }
 
 function clip(s: string): string {

@@ -73,7 +73,12 @@ function row(e: AuditRow): HTMLTableRowElement {
     h('td', {}, e.role),
     h('td', {}, e.actor ?? '—'),
     h('td', {}, e.address ?? '—'),
-    h('td', {}, describeChange(e.before, e.after), e.failed === null ? null : h('span', { class: 'note' }, ` (${e.failed})`)),
+    h(
+      'td',
+      {},
+      describeChange(e.before, e.after),
+      e.failed === null ? null : h('span', { class: 'note' }, ` (${e.failed})`),
+    ),
     h('td', {}, e.reason ?? '—'),
     h('td', {}, h('code', {}, e.instance)),
   );

@@ -119,7 +119,10 @@ export function createDivergencesView(
       row.remove();
       rows.delete(id);
     }
-    setText(note, items.length === 0 ? nothing() : `${items.length} shown, newest first. Choose one to see its events.`);
+    setText(
+      note,
+      items.length === 0 ? nothing() : `${items.length} shown, newest first. Choose one to see its events.`,
+    );
   }
 
   function fail(err: unknown): void {

@@ -33,9 +33,16 @@ export function createInstancesView() {
             h(
               'tr',
               {},
-              ...['Instance', 'Version', 'Started', 'Last heartbeat', 'Flag source', 'Live sessions', 'Guard', 'Status'].map(
-                (c) => h('th', { scope: 'col' }, c),
-              ),
+              ...[
+                'Instance',
+                'Version',
+                'Started',
+                'Last heartbeat',
+                'Flag source',
+                'Live sessions',
+                'Guard',
+                'Status',
+              ].map((c) => h('th', { scope: 'col' }, c)),
             ),
           ),
           h('tbody', {}, ...view.items.map((i) => row(i, i.id === view.self))),

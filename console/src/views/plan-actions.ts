@@ -14,33 +14,34 @@ const WHEN: Record<Action, readonly string[]> = {
   abort: [...ACTIVE, 'paused'],
 };
 
-const ASK: Record<Action, { title: string; body: string; confirm: string; done: string; danger?: boolean }> = {
-  approve: {
-    title: 'Approve the next step',
-    body: 'The evidence for this step is in. Approving lets the plan raise the rollout to its next step.',
-    confirm: 'Confirm approval',
-    done: 'Approved: the plan moves on.',
-  },
-  pause: {
-    title: 'Pause the plan',
-    body: 'The plan stays at this step and does not advance until resumed. The rollout is unchanged.',
-    confirm: 'Confirm pause',
-    done: 'Paused.',
-  },
-  resume: {
-    title: 'Resume the plan',
-    body: 'The plan goes on from this step, on evidence as before.',
-    confirm: 'Confirm resume',
-    done: 'Resumed.',
-  },
-  abort: {
-    title: 'Abort the plan',
-    body: 'The plan stops for good. The rollout stays where it is: aborting does not roll back (the Roll back control does).',
-    confirm: 'Confirm abort',
-    done: 'Aborted: the rollout stays where it is.',
-    danger: true,
-  },
-};
+const ASK: Record<Action, { title: string; body: string; confirm: string; done: string; danger?: boolean }> =
+  {
+    approve: {
+      title: 'Approve the next step',
+      body: 'The evidence for this step is in. Approving lets the plan raise the rollout to its next step.',
+      confirm: 'Confirm approval',
+      done: 'Approved: the plan moves on.',
+    },
+    pause: {
+      title: 'Pause the plan',
+      body: 'The plan stays at this step and does not advance until resumed. The rollout is unchanged.',
+      confirm: 'Confirm pause',
+      done: 'Paused.',
+    },
+    resume: {
+      title: 'Resume the plan',
+      body: 'The plan goes on from this step, on evidence as before.',
+      confirm: 'Confirm resume',
+      done: 'Resumed.',
+    },
+    abort: {
+      title: 'Abort the plan',
+      body: 'The plan stops for good. The rollout stays where it is: aborting does not roll back (the Roll back control does).',
+      confirm: 'Confirm abort',
+      done: 'Aborted: the rollout stays where it is.',
+      danger: true,
+    },
+  };
 
 /** Approve, pause, resume and abort, each after a confirmation; admin token only. */
 export function createPlanActions(ctx: ConsoleContext, changed: () => void) {
@@ -62,7 +63,11 @@ export function createPlanActions(ctx: ConsoleContext, changed: () => void) {
     'div',
     { class: 'plan-actions' },
     ctx.readOnly
-      ? h('p', { id: 'plan-read-only', class: 'note' }, 'Read-only token: the plan can be watched, not changed.')
+      ? h(
+          'p',
+          { id: 'plan-read-only', class: 'note' },
+          'Read-only token: the plan can be watched, not changed.',
+        )
       : null,
     fieldset,
     done,

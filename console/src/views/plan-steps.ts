@@ -3,7 +3,11 @@ import { clock } from '../format.js';
 import type { PlanModel } from '../plan.js';
 import { timeline, type TimelineStep } from '../plan-timeline.js';
 
-const STATUS: Record<TimelineStep['status'], string> = { done: '✓ done', current: '▶ current', pending: 'pending' };
+const STATUS: Record<TimelineStep['status'], string> = {
+  done: '✓ done',
+  current: '▶ current',
+  pending: 'pending',
+};
 const APPROVAL: Record<TimelineStep['approval'], string> = {
   none: '',
   required: '⚑ approval gate',
@@ -14,7 +18,8 @@ const APPROVAL: Record<TimelineStep['approval'], string> = {
 /** The plan's steps in order: percentage, status, when entered and left, the evidence, approval gates. */
 export function planSteps(model: PlanModel): HTMLElement {
   const steps = timeline(model);
-  if (steps.length === 0) return h('p', { class: 'note' }, 'No plan set: PUT /admin/plan or `switchyard plan set`.');
+  if (steps.length === 0)
+    return h('p', { class: 'note' }, 'No plan set: PUT /admin/plan or `switchyard plan set`.');
   return h('ol', { class: 'timeline', 'aria-label': 'Plan steps' }, ...steps.map(step));
 }
 

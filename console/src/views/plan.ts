@@ -38,7 +38,11 @@ export function createPlanView(ctx: ConsoleContext, changed: () => void) {
     'section',
     { class: 'card plan', 'aria-labelledby': 'plan-title' },
     h('h2', { id: 'plan-title' }, 'Release plan'),
-    h('div', { class: 'figures' }, h('div', { class: 'figure' }, h('span', { class: 'label' }, 'State'), state)),
+    h(
+      'div',
+      { class: 'figures' },
+      h('div', { class: 'figure' }, h('span', { class: 'label' }, 'State'), state),
+    ),
     stateNote,
     h(
       'dl',
