@@ -21,9 +21,9 @@ import { createSummaryView } from './views/summary.js';
 /** Refreshed at least this often, so a change made elsewhere shows within two seconds. */
 const REFRESH_MS = 1500;
 
-/** A panel the poller fills from one admin API read. */
+/** A panel the poller fills from the admin API. */
 interface Panel {
-  path(): string;
+  read(): Promise<unknown>;
   render(value: never): void;
   fail(err: unknown): void;
   /** Rendered on every read (it keeps its own rows), not only when the answer changed. */
@@ -99,22 +99,23 @@ export function startConsole(
   }
   showState(state);
 
+  const get = (path: string) => () => session.api.get<unknown>(path);
   const panels: Record<string, Panel> = {
-    guard: { ...guard, path: () => '/admin/guard' },
-    summary: { ...summary, path: () => '/admin/summary?window=60' },
-    plan: { ...plan, path: () => '/admin/plan' },
-    instances: { ...instances, path: () => '/admin/instances' },
-    divergences: { ...divergences, always: true },
-    audit,
+    guard: { ...guard, read: get('/admin/guard') },
+    summary: { ...summary, read: get('/admin/summary?window=60') },
+    plan,
+    instances: { ...instances, read: get('/admin/instances') },
+    divergences: { ...divergences, read: () => session.api.get(divergences.path()), always: true },
+    audit: { ...audit, read: () => session.api.get(audit.path()) },
   };
 
   async function refresh(): Promise<void> {
     const entries = Object.entries(panels);
     const [s, ...reads] = await Promise.allSettled([
       session.api.get<StateView>('/admin/state'),
-      ...entries.map(([, p]) => session.api.get<never>(p.path())),
+      ...entries.map(([, p]) => p.read()),
     ]);
-    const failures = [s!, ...reads].flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    const failures = [s, ...reads].flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
     if (failures.some((e) => e instanceof ApiError && e.status === 401)) {
       signOut('The proxy no longer accepts this token (it may have been changed). Sign in again.');
       return;
@@ -124,15 +125,15 @@ export function startConsole(
     } else {
       alerts.clear('poll');
     }
-    if (s!.status === 'fulfilled') {
-      showState(s!.value);
+    if (s.status === 'fulfilled') {
+      showState(s.value);
       updatedAt = clock(new Date().toISOString());
       setText(updated, `Updated ${updatedAt}`);
     }
     entries.forEach(([key, panel], i) => {
       const r = reads[i]!;
       if (r.status === 'fulfilled') {
-        if (panel.always === true || changed(key, r.value)) panel.render(r.value);
+        if (panel.always === true || changed(key, r.value)) panel.render(r.value as never);
       } else if (panel.always === true || changed(key, String(r.reason))) panel.fail(r.reason);
     });
   }

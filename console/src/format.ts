@@ -27,7 +27,8 @@ export function percentOf(part: number, whole: number): string {
 
 /** The source's kind and health as the replica reported them; anything else shown as it came. */
 export function sourceHealth(status: unknown): string {
-  if (typeof status !== 'object' || status === null) return status === undefined ? '—' : String(status);
+  if (typeof status === 'string') return status;
+  if (typeof status !== 'object' || status === null) return '—';
   const s = status as { kind?: unknown; ready?: unknown; up?: unknown; problem?: unknown };
   const kind = typeof s.kind === 'string' ? s.kind : 'unknown';
   if (s.ready === true && s.up !== false) return `${kind} ✓`;

@@ -59,7 +59,10 @@ const MAX_EVIDENCE = 240;
  */
 export function evidenceText(evidence: unknown): string {
   if (evidence === null || evidence === undefined) return '';
-  if (typeof evidence !== 'object') return clip(String(evidence));
+  if (typeof evidence === 'string' || typeof evidence === 'number' || typeof evidence === 'boolean') {
+    return clip(String(evidence));
+  }
+  if (typeof evidence !== 'object') return '';
   if (Array.isArray(evidence))
     return clip(
       evidence

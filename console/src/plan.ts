@@ -111,6 +111,19 @@ function stepRecord(v: unknown): PlanStepRecord[] {
   return [{ percent, enteredAt: iso(v['enteredAt']), leftAt: iso(v['leftAt']), evidence: v['evidence'] }];
 }
 
+/**
+ * The current step's gate series as `GET /admin/plan/history` answers it
+ * (`{gates: [{name, points: [{at, value, limit, verdict}]}]}`), as samples; null when there is none.
+ */
+export function parseHistory(raw: unknown): PlanSample[] | null {
+  if (!isObj(raw) || !Array.isArray(raw['gates'])) return null;
+  return raw['gates'].flatMap((g): PlanSample[] => {
+    if (!isObj(g) || str(g['name']) === null || !Array.isArray(g['points'])) return [];
+    const name = String(g['name']);
+    return g['points'].flatMap((p) => sample(isObj(p) ? { at: p['at'], gates: [{ ...p, name }] } : null));
+  });
+}
+
 function sample(v: unknown): PlanSample[] {
   if (!isObj(v)) return [];
   const at = epoch(v['at']);

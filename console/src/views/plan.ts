@@ -2,7 +2,7 @@ import { gateSeries } from '../chart.js';
 import type { ConsoleContext } from '../context.js';
 import { fill, h, setText } from '../dom.js';
 import { ago, clock } from '../format.js';
-import { epoch, parsePlan, type PlanModel } from '../plan.js';
+import { epoch, parseHistory, parsePlan, type PlanModel } from '../plan.js';
 import { gateChart } from './gate-chart.js';
 import { createPlanActions } from './plan-actions.js';
 import { planSteps } from './plan-steps.js';
@@ -63,8 +63,16 @@ export function createPlanView(ctx: ConsoleContext, changed: () => void) {
     charts,
   );
 
-  function render(raw: unknown): void {
-    const m = parsePlan(raw);
+  /** `GET /admin/plan`, and the gate series from `/plan/history` where the proxy serves it apart. */
+  async function read(): Promise<{ view: unknown; history: unknown }> {
+    const view = await ctx.api.get<unknown>('/admin/plan');
+    const history = await ctx.api.get<unknown>('/admin/plan/history').catch(() => null);
+    return { view, history };
+  }
+
+  function render({ view, history }: { view: unknown; history: unknown }): void {
+    const parsed = parsePlan(view);
+    const m = { ...parsed, series: parseHistory(history) ?? parsed.series };
     setText(state, m.state);
     setText(stateNote, [STATES[m.state] ?? '', m.reason ?? ''].filter((s) => s !== '').join(': '));
     root.classList.toggle('rolled-back', m.state === 'rolled-back');
@@ -75,7 +83,7 @@ export function createPlanView(ctx: ConsoleContext, changed: () => void) {
     setText(percent, m.percent === null ? '—' : `${m.percent}%`);
     setText(since, m.since === null ? '—' : `${clock(m.since)} (${ago(m.since)})`);
     setText(waiting, m.waiting ?? '—');
-    actions.render(m.state);
+    actions.render(m.state, m.plan !== null);
     fill(timeline, planSteps(m));
     fill(charts, ...gateCharts(m));
   }
@@ -86,7 +94,7 @@ export function createPlanView(ctx: ConsoleContext, changed: () => void) {
     actions.render(null);
   }
 
-  return { root, render, fail };
+  return { root, read, render, fail };
 }
 
 function gateCharts(m: PlanModel): HTMLElement[] {

@@ -1,4 +1,4 @@
-import { parsePlan } from '../../../console/src/plan.js';
+import { parseHistory, parsePlan } from '../../../console/src/plan.js';
 import { evidenceText, timeline } from '../../../console/src/plan-timeline.js';
 
 const plan = {
@@ -81,6 +81,28 @@ describe("the console's reading of GET /admin/plan", () => {
     expect(m.series).toEqual([
       { at: 5, gates: [{ name: 'p95_latency', value: null, limit: null, verdict: 'unknown' }] },
     ]);
+  });
+});
+
+describe("the console's reading of GET /admin/plan/history", () => {
+  it("turns each gate's points into samples, and anything else into none", () => {
+    const samples = parseHistory({
+      step: 1,
+      percent: 5,
+      everyMs: 5000,
+      gates: [
+        { name: 'error_rate', points: [{ at: 10, value: 0.01, limit: 0.05, verdict: 'ok' }, { at: 'x' }] },
+        { name: 'mismatch_rate', points: [{ at: 10, value: null, limit: 0.02, verdict: 'insufficient' }] },
+        { points: [] },
+      ],
+    });
+    expect(samples).toEqual([
+      { at: 10, gates: [{ name: 'error_rate', value: 0.01, limit: 0.05, verdict: 'ok' }] },
+      { at: 10, gates: [{ name: 'mismatch_rate', value: null, limit: 0.02, verdict: 'insufficient' }] },
+    ]);
+    expect(parseHistory({ gates: [] })).toEqual([]);
+    expect(parseHistory(null)).toBeNull();
+    expect(parseHistory({ error: { code: 'not_found' } })).toBeNull();
   });
 });
 
