@@ -15,6 +15,15 @@ const WHEN: Record<Action, readonly string[]> = {
   abort: [...ACTIVE, 'paused'],
 };
 
+/** Named apart from the switch's own Resume, for a screen reader's list of buttons. */
+const LABELS: Record<Action, string> = {
+  start: 'Start plan',
+  approve: 'Approve step',
+  pause: 'Pause plan',
+  resume: 'Resume plan',
+  abort: 'Abort plan',
+};
+
 interface Ask {
   title: string;
   body: string;
@@ -65,7 +74,7 @@ export function createPlanActions(ctx: ConsoleContext, changed: () => void) {
   const done = h('p', { class: 'note', role: 'status' });
   const buttons = new Map<Action, HTMLButtonElement>();
   for (const action of ['start', 'approve', 'pause', 'resume', 'abort'] as const) {
-    const label = action[0]!.toUpperCase() + action.slice(1);
+    const label = LABELS[action];
     const button = h('button', { type: 'button', class: action === 'abort' ? 'danger' : '' }, label);
     button.addEventListener('click', () => void act(action));
     buttons.set(action, button);
