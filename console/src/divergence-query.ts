@@ -8,10 +8,10 @@ export interface DivergenceFilter {
   route: string;
 }
 
-/** The query string for a filter (the cross-engine book is the API's default). */
+/** The query string for a filter; the book always named (without it the API answers both). */
 export function filterQuery(f: DivergenceFilter): string {
   const params: [string, string][] = [
-    ['source', f.source === 'cross' ? '' : f.source],
+    ['source', f.source],
     ['kind', f.kind],
     ['engine', f.engine],
     ['since', f.since],

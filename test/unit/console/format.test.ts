@@ -26,7 +26,7 @@ describe("the console's formatting of store views", () => {
 
   it('builds the divergence search query, encoded, leaving out what is unset', () => {
     const none = { source: 'cross', kind: '', engine: '', since: '', until: '', route: '' };
-    expect(filterQuery(none)).toBe('');
+    expect(filterQuery(none)).toBe('&source=cross');
     expect(
       filterQuery({
         source: 'baseline',
