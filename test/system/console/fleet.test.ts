@@ -14,7 +14,7 @@ let browser: Browser;
 let legacy: EchoUpstream;
 let user: EchoUpstream;
 let proxies: ProxyUnderTest[] = [];
-let dirs: string[] = [];
+const dirs: string[] = [];
 let opened: ConsolePage | null = null;
 
 beforeAll(async () => {
