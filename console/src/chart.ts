@@ -66,9 +66,18 @@ export function chartModel(points: readonly GatePoint[], box: Box): ChartModel {
   const x = (at: number): number =>
     to === from ? box.left + plotW / 2 : box.left + ((at - from) / (to - from)) * plotW;
   const y = (v: number): number => box.top + plotH - (Math.min(v, yMax) / yMax) * plotH;
+  // One moment only (the step's first sample): a level across the plot, so it can be seen.
+  const xs = (at: number): number[] => (to === from ? [box.left, box.left + plotW] : [x(at)]);
+  const line = (pick: (p: GatePoint) => number | null): string =>
+    path(
+      points.flatMap((p) => {
+        const v = pick(p);
+        return v === null ? [null] : xs(p.at).map((px): [number, number] => [px, y(v)]);
+      }),
+    );
   return {
-    value: path(points.map((p) => (p.value === null ? null : [x(p.at), y(p.value)]))),
-    limit: path(points.map((p) => (p.limit === null ? null : [x(p.at), y(p.limit)]))),
+    value: line((p) => p.value),
+    limit: line((p) => p.limit),
     breaches: points
       .filter((p) => p.verdict === 'breach' && p.value !== null)
       .map((p) => ({ x: round(x(p.at)), y: round(y(p.value ?? 0)) })),
@@ -78,7 +87,7 @@ export function chartModel(points: readonly GatePoint[], box: Box): ChartModel {
   };
 }
 
-/** `M x y L x y ...`, a new subpath after each gap; a lone point is a zero-length line (drawn with round caps). */
+/** `M x y L x y ...`, a new subpath after each gap; a lone point is a zero-length line (a dot with round caps). */
 function path(coords: readonly ([number, number] | null)[]): string {
   const parts: string[] = [];
   let run: [number, number][] = [];

@@ -71,6 +71,7 @@ export function evidenceText(evidence: unknown): string {
         .join(', '),
     );
   const parts = Object.entries(evidence as Record<string, unknown>).flatMap(([key, value]) => {
+    if (key === 'at') return []; // when it was taken: the step's times say enough
     if (value === null || typeof value !== 'object') return [`${key} ${String(value)}`];
     if (Array.isArray(value)) {
       const listed = value.map(item).filter((s) => s !== '');

@@ -37,9 +37,15 @@ describe("the console's gate chart scaling", () => {
   it('leaves a gap where the value is unknown (insufficient), and draws a lone point', () => {
     const m = chartModel([p(0, 1, 2), p(1, null, 2), p(2, 1.5, 2), p(3, 1, 2)], BOX);
     expect(m.value.match(/M/g)).toHaveLength(2);
-    // one sample: in the middle; 1 of a 0..5 axis (the limit 2, plus room, rounded up)
-    const single = chartModel([p(5, 1, 2)], BOX);
-    expect(single.value).toBe('M60 50 L60 50');
+    // a lone point between gaps is a dot
+    expect(chartModel([p(0, 1, 2), p(1, null, 2), p(2, 1, 2), p(3, null, 2), p(4, 1, 2)], BOX).value).toBe(
+      'M10 50 L10 50 M60 50 L60 50 M110 50 L110 50',
+    );
+    // one sample only: a level across the plot; 1 of a 0..5 axis (the limit 2, plus room, rounded up)
+    const single = chartModel([p(5, 1, 2, 'breach')], BOX);
+    expect(single.value).toBe('M10 50 L110 50');
+    expect(single.limit).toBe('M10 40 L110 40');
+    expect(single.breaches).toEqual([{ x: 60, y: 50 }]);
   });
 
   it('draws nothing, without failing, when nothing is known', () => {
