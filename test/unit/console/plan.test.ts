@@ -156,6 +156,7 @@ describe("the console's plan timeline", () => {
     expect(evidenceText('comparisons 37/200')).toBe('comparisons 37/200');
     expect(
       evidenceText({
+        at: '2026-12-07T10:00:00.000Z',
         seconds: 610,
         ok: true,
         gates: [{ name: 'error_rate', verdict: 'ok', value: 0.01 }],
