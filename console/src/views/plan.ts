@@ -1,3 +1,4 @@
+import { ApiError } from '../api.js';
 import { gateSeries } from '../chart.js';
 import type { ConsoleContext } from '../context.js';
 import { fill, h, setText } from '../dom.js';
@@ -34,10 +35,10 @@ export function createPlanView(ctx: ConsoleContext, changed: () => void) {
   const actions = createPlanActions(ctx, changed);
   const timeline = h('div', {});
   const charts = h('div', { class: 'gate-charts' });
-  const root = h(
-    'section',
-    { class: 'card plan', 'aria-labelledby': 'plan-title' },
-    h('h2', { id: 'plan-title' }, 'Release plan'),
+  const missing = h('p', { class: 'note' }, 'Loading…');
+  const details = h(
+    'div',
+    { hidden: true },
     h(
       'div',
       { class: 'figures' },
@@ -62,6 +63,13 @@ export function createPlanView(ctx: ConsoleContext, changed: () => void) {
     h('h3', {}, 'Gates over the current step'),
     charts,
   );
+  const root = h(
+    'section',
+    { class: 'card plan', 'aria-labelledby': 'plan-title' },
+    h('h2', { id: 'plan-title' }, 'Release plan'),
+    missing,
+    details,
+  );
 
   /** `GET /admin/plan`, and the gate series from `/plan/history` where the proxy serves it apart. */
   async function read(): Promise<{ view: unknown; history: unknown }> {
@@ -73,6 +81,8 @@ export function createPlanView(ctx: ConsoleContext, changed: () => void) {
   function render({ view, history }: { view: unknown; history: unknown }): void {
     const parsed = parsePlan(view);
     const m = { ...parsed, series: parseHistory(history) ?? parsed.series };
+    missing.hidden = true;
+    details.hidden = false;
     setText(state, m.state);
     setText(stateNote, [STATES[m.state] ?? '', m.reason ?? ''].filter((s) => s !== '').join(': '));
     root.classList.toggle('rolled-back', m.state === 'rolled-back');
@@ -88,9 +98,12 @@ export function createPlanView(ctx: ConsoleContext, changed: () => void) {
     fill(charts, ...gateCharts(m));
   }
 
+  /** A proxy without the plan API (404) shows only that; any other failure keeps what was known. */
   function fail(err: unknown): void {
-    setText(state, '—');
-    setText(stateNote, unavailable(err, 'Release plan'));
+    const absent = err instanceof ApiError && err.status === 404;
+    setText(missing, unavailable(err, 'Release plan'));
+    missing.hidden = false;
+    if (absent) details.hidden = true;
     actions.render(null);
   }
 
