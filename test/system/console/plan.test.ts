@@ -1,7 +1,9 @@
 import { jest } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
+import { startJsonStub, type JsonStub } from '../../integration/shadow/json-stub.js';
 import { startEchoUpstream, type EchoUpstream } from '../../support/echo-upstream.js';
 import { ADMIN_TOKEN, READ_TOKEN, startProxy, type ProxyUnderTest } from '../../support/proxy-harness.js';
+import { signToken } from '../../support/tokens.js';
 import { launch, openConsole, picturePath, signIn, textOf, type ConsolePage } from './browser.js';
 
 jest.setTimeout(40_000);
@@ -126,6 +128,63 @@ describeWithPlanApi('console release plan view', () => {
     await textOf(page.getByLabel('Plan state'), /^waiting-evidence$/, 10_000);
     for (const name of ['Start plan', 'Approve step', 'Pause plan', 'Resume plan', 'Abort plan']) {
       expect(await page.getByRole('button', { name }).isDisabled()).toBe(true);
+    }
+  });
+
+  it('waits at an approval gate once the evidence is in, and moves on when approved from the console', async () => {
+    // Engines that agree (every comparison matches) and guard minimums a test's traffic meets.
+    const answer = (req: { url: string }) => ({ body: { id: req.url.split('/').pop(), title: 'Costs' } });
+    const stubs: JsonStub[] = [await startJsonStub(answer), await startJsonStub(answer)];
+    await proxy.stop();
+    proxy = await startProxy({
+      legacyUrl: stubs[0]!.url,
+      userUrl: stubs[1]!.url,
+      config: {
+        guard: { mode: 'enforce', windowSeconds: 600, minRequests: 20, minUsers: 5, minComparisons: 20 },
+        shadow: { logSampleRate: 0 },
+        log: { level: 'warn' },
+      },
+    });
+    try {
+      const gate = {
+        steps: [10, 50],
+        minStepSeconds: 0,
+        minComparisons: 30,
+        minUsers: 5,
+        approvals: [10],
+        baselineFirst: false,
+      };
+      expect((await proxy.admin('PUT', '/admin/plan', gate)).status).toBe(200);
+      expect((await proxy.admin('POST', '/admin/plan/start', {})).status).toBe(200);
+      const page = await signedIn();
+      await textOf(page.getByLabel('Plan state'), /^(running|waiting-evidence)$/, 10_000);
+      expect(await page.getByRole('button', { name: 'Approve step' }).isDisabled()).toBe(true);
+
+      // 30 requests on each engine from 10 users each, every one shadowed and compared.
+      for (const engine of ['legacy', 'user'] as const) {
+        const users: string[] = [];
+        for (let i = 0; users.length < 10; i++) {
+          if (proxy.app.switchboard.decide(`gate-user-${i}`).serve === engine) users.push(`gate-user-${i}`);
+        }
+        for (let i = 0; i < 30; i++) {
+          const jwt = await signToken(users[i % users.length]!);
+          const res = await fetch(`${proxy.url}/api/threads/t-1`, {
+            headers: { authorization: `Bearer ${jwt}` },
+          });
+          await res.arrayBuffer();
+        }
+      }
+
+      await textOf(page.getByLabel('Plan state'), /^waiting-approval$/, 20_000);
+      const steps = page.getByRole('list', { name: 'Plan steps' });
+      expect(await textOf(steps, /waiting for approval/)).toMatch(/10%▶ current⚑ waiting for approval/);
+      expect(await textOf(steps, /Evidence/)).toMatch(/comparisons \d+, users \d+/);
+      await confirm(page, 'Approve step', 'Confirm approval');
+      await textOf(page.getByLabel('Current rollout'), /^50%/, 10_000);
+      expect(await textOf(steps.getByRole('listitem').first(), /approved/)).toMatch(/10%✓ done⚑ approved/);
+      expect((await planState()).percent).toBe(50);
+    } finally {
+      await Promise.all(stubs.map((s) => s.close()));
     }
   });
 });
