@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startEchoUpstream, type EchoUpstream } from '../../support/echo-upstream.js';
-import { ADMIN_TOKEN, startProxy, type ProxyUnderTest } from '../../support/proxy-harness.js';
+import { ADMIN_TOKEN, READ_TOKEN, startProxy, type ProxyUnderTest } from '../../support/proxy-harness.js';
 import { launch, openConsole, picturePath, signIn, textOf, type ConsolePage } from './browser.js';
 
 jest.setTimeout(40_000);
@@ -52,9 +52,9 @@ async function replica(storePath?: string): Promise<ProxyUnderTest> {
   return p;
 }
 
-async function signedIn(proxy: ProxyUnderTest): Promise<Page> {
+async function signedIn(proxy: ProxyUnderTest, token = ADMIN_TOKEN): Promise<Page> {
   opened = await openConsole(browser, proxy.opsUrl);
-  await signIn(opened.page, ADMIN_TOKEN);
+  await signIn(opened.page, token);
   await textOf(opened.page.getByLabel('Current rollout'), /^\d+%/);
   return opened.page;
 }
@@ -135,5 +135,13 @@ describe('console audit trail', () => {
     await pages.getByRole('button', { name: 'Newer' }).click();
     await textOf(rows.nth(1), /rollout 30 → 31/);
     expect(await rows.count()).toBe(26);
+  });
+
+  it('is readable with the read-only token', async () => {
+    const proxy = await replica();
+    await proxy.admin('PUT', '/admin/shadow', { percent: 20 });
+    const page = await signedIn(proxy, READ_TOKEN);
+    await textOf(page.getByRole('table', { name: 'Changes, newest first' }), /shadow 0 → 20/);
+    await textOf(page.getByRole('region', { name: 'Instances' }), /\(this one\)/);
   });
 });

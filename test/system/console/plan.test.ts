@@ -12,7 +12,7 @@ jest.setTimeout(40_000);
  * The console's release plan view against the real plan API (issue 23, src/plan/ and
  * /admin/plan from the "plan" branch). ENABLE AFTER MERGING that branch: on a proxy without
  * /admin/plan the view only says "not available on this proxy". Verified against wt2-plan
- * at fe57866 (merged in a scratch tree, not committed here).
+ * at 98787d1 (merged without committing, all four pass; then the merge was aborted).
  */
 const describeWithPlanApi = describe.skip;
 
