@@ -24,6 +24,8 @@ const REFRESH_MS = 1500;
 /** A panel the poller fills from the admin API. */
 interface Panel {
   read(): Promise<unknown>;
+  /** What `read` asks for, where a person can change it (a search, a page). */
+  path?(): string;
   render(value: never): void;
   fail(err: unknown): void;
   /** Rendered on every read (it keeps its own rows), not only when the answer changed. */
@@ -111,6 +113,7 @@ export function startConsole(
 
   async function refresh(): Promise<void> {
     const entries = Object.entries(panels);
+    const asked = entries.map(([, p]) => p.path?.());
     const [s, ...reads] = await Promise.allSettled([
       session.api.get<StateView>('/admin/state'),
       ...entries.map(([, p]) => p.read()),
@@ -132,6 +135,8 @@ export function startConsole(
     }
     entries.forEach(([key, panel], i) => {
       const r = reads[i]!;
+      // The search or the page changed while this read was out: the read after it answers that.
+      if (panel.path !== undefined && panel.path() !== asked[i]) return;
       if (r.status === 'fulfilled') {
         if (panel.always === true || changed(key, r.value)) panel.render(r.value as never);
       } else if (panel.always === true || changed(key, String(r.reason))) panel.fail(r.reason);
