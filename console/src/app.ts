@@ -5,18 +5,32 @@ import { fill, h, setText } from './dom.js';
 import { clock } from './format.js';
 import { poll } from './poller.js';
 import type { Session } from './session.js';
-import type { DivergencesView, GuardView, StateView, SummaryView } from './types.js';
+import type { StateView } from './types.js';
 import { createAssignmentView } from './views/assignment.js';
+import { createAuditView } from './views/audit.js';
 import { createControls } from './views/controls.js';
 import { createDivergenceDetail } from './views/divergence-detail.js';
 import { createDivergencesView } from './views/divergences.js';
 import { createFlagSourceView } from './views/flag-source.js';
 import { createGuardView } from './views/guard.js';
+import { createInstancesView } from './views/instances.js';
 import { createMigrationView } from './views/migration.js';
+import { createPlanView } from './views/plan.js';
 import { createSummaryView } from './views/summary.js';
 
 /** Refreshed at least this often, so a change made elsewhere shows within two seconds. */
 const REFRESH_MS = 1500;
+
+/** A panel the poller fills from the admin API. */
+interface Panel {
+  read(): Promise<unknown>;
+  /** What `read` asks for, where a person can change it (a search, a page). */
+  path?(): string;
+  render(value: never): void;
+  fail(err: unknown): void;
+  /** Rendered on every read (it keeps its own rows), not only when the answer changed. */
+  always?: boolean;
+}
 
 /** Builds the signed-in console in `root` and keeps it current. Nothing of it exists before. */
 export function startConsole(
@@ -37,13 +51,16 @@ export function startConsole(
       poller.now();
     },
   };
+  const refreshNow = (): void => poller.now();
   const migration = createMigrationView();
   const controls = createControls(ctx);
   const source = createFlagSourceView();
+  const plan = createPlanView(ctx, refreshNow);
   const guard = createGuardView();
   const summary = createSummaryView();
-  const detail = createDivergenceDetail();
-  const divergences = createDivergencesView(detail, () => poller.now());
+  const instances = createInstancesView();
+  const divergences = createDivergencesView(createDivergenceDetail(), refreshNow);
+  const audit = createAuditView(refreshNow);
   const updated = h('span', { class: 'note' });
   const out = h('button', { type: 'button', class: 'secondary' }, 'Sign out');
   out.addEventListener('click', () => signOut());
@@ -57,9 +74,12 @@ export function startConsole(
       migration.root,
       controls.root,
       h('div', { class: 'stack' }, source.root, createAssignmentView(ctx).root),
+      plan.root,
       guard.root,
       summary.root,
+      instances.root,
       divergences.root,
+      audit.root,
     ),
   );
 
@@ -81,20 +101,24 @@ export function startConsole(
   }
   showState(state);
 
-  const kindQuery = (): string => {
-    const kind = divergences.kind();
-    const book = divergences.source() === 'baseline' ? '&source=baseline' : '';
-    return `${book}${kind === '' ? '' : `&kind=${encodeURIComponent(kind)}`}`;
+  const get = (path: string) => () => session.api.get<unknown>(path);
+  const panels: Record<string, Panel> = {
+    guard: { ...guard, read: get('/admin/guard') },
+    summary: { ...summary, read: get('/admin/summary?window=60') },
+    plan,
+    instances: { ...instances, read: get('/admin/instances') },
+    divergences: { ...divergences, read: () => session.api.get(divergences.path()), always: true },
+    audit: { ...audit, read: () => session.api.get(audit.path()) },
   };
 
   async function refresh(): Promise<void> {
-    const [s, g, m, d] = await Promise.allSettled([
+    const entries = Object.entries(panels);
+    const asked = entries.map(([, p]) => p.path?.());
+    const [s, ...reads] = await Promise.allSettled([
       session.api.get<StateView>('/admin/state'),
-      session.api.get<GuardView>('/admin/guard'),
-      session.api.get<SummaryView>('/admin/summary?window=60'),
-      session.api.get<DivergencesView>(`/admin/divergences?limit=50${kindQuery()}`),
+      ...entries.map(([, p]) => p.read()),
     ]);
-    const failures = [s, g, m, d].flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    const failures = [s, ...reads].flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
     if (failures.some((e) => e instanceof ApiError && e.status === 401)) {
       signOut('The proxy no longer accepts this token (it may have been changed). Sign in again.');
       return;
@@ -109,14 +133,14 @@ export function startConsole(
       updatedAt = clock(new Date().toISOString());
       setText(updated, `Updated ${updatedAt}`);
     }
-    if (g.status === 'fulfilled') {
-      if (changed('guard', g.value)) guard.render(g.value);
-    } else if (changed('guard', String(g.reason))) guard.fail(g.reason);
-    if (m.status === 'fulfilled') {
-      if (changed('summary', m.value)) summary.render(m.value);
-    } else if (changed('summary', String(m.reason))) summary.fail(m.reason);
-    if (d.status === 'fulfilled') divergences.render(d.value.items);
-    else divergences.fail(d.reason);
+    entries.forEach(([key, panel], i) => {
+      const r = reads[i]!;
+      // The search or the page changed while this read was out: the read after it answers that.
+      if (panel.path !== undefined && panel.path() !== asked[i]) return;
+      if (r.status === 'fulfilled') {
+        if (panel.always === true || changed(key, r.value)) panel.render(r.value as never);
+      } else if (panel.always === true || changed(key, String(r.reason))) panel.fail(r.reason);
+    });
   }
   const poller = poll(REFRESH_MS, refresh);
 

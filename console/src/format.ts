@@ -24,3 +24,19 @@ export function num(value: number | null | undefined): string {
 export function percentOf(part: number, whole: number): string {
   return whole <= 0 ? '—' : `${Math.round((100 * part) / whole)}%`;
 }
+
+/** The source's kind and health as the replica reported them; anything else shown as it came. */
+export function sourceHealth(status: unknown): string {
+  if (typeof status === 'string') return status;
+  if (typeof status !== 'object' || status === null) return '—';
+  const s = status as { kind?: unknown; ready?: unknown; up?: unknown; problem?: unknown };
+  const kind = typeof s.kind === 'string' ? s.kind : 'unknown';
+  if (s.ready === true && s.up !== false) return `${kind} ✓`;
+  const problem =
+    typeof s.problem === 'string' && s.problem !== ''
+      ? s.problem
+      : s.ready === true
+        ? 'unreachable'
+        : 'not ready';
+  return `${kind} ✕ ${problem}`;
+}

@@ -101,6 +101,8 @@ export interface DivergenceSide {
 
 export interface Divergence {
   id: string;
+  /** The replica that recorded it (the durable store's). */
+  instance?: string;
   source?: 'cross' | 'baseline';
   at: string;
   result: string;
@@ -115,6 +117,45 @@ export interface Divergence {
   candidate: DivergenceSide;
 }
 
-export interface DivergencesView {
-  items: Divergence[];
+/** A page of a store view: pass `next` back as `cursor=` for the one after. */
+export interface Paged<T> {
+  items: T[];
+  next?: string;
+}
+
+export type DivergencesView = Paged<Divergence>;
+
+/** `GET /admin/instances`: the registry of replicas the store knows. */
+export interface InstanceRow {
+  id: string;
+  version: string;
+  startedAt: string;
+  lastHeartbeat: string;
+  intervalMs?: number;
+  /** The flag source's status as that replica reported it (StateView['flagSource']). */
+  flagSource: unknown;
+  liveSessions: number;
+  guardMode: string;
+  /** Silent for 3 heartbeats or more. */
+  gone: boolean;
+}
+
+export interface InstancesView {
+  self?: string;
+  items: InstanceRow[];
+}
+
+/** `GET /admin/audit`: one change, newest first. */
+export interface AuditRow {
+  id: string;
+  at: string;
+  instance: string;
+  action: string;
+  role: string;
+  actor: string | null;
+  address: string | null;
+  before: unknown;
+  after: unknown;
+  reason: string | null;
+  failed: string | null;
 }

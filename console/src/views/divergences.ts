@@ -1,43 +1,32 @@
+import { ApiError } from '../api.js';
+import { filterQuery } from '../divergence-query.js';
 import { h, setText } from '../dom.js';
 import { clock } from '../format.js';
-import type { Divergence } from '../types.js';
+import { Pager } from '../pager.js';
+import type { Divergence, DivergencesView } from '../types.js';
 import type { createDivergenceDetail } from './divergence-detail.js';
+import { createDivergenceFilters } from './divergence-filters.js';
+import { pagerControls } from './pager-controls.js';
 import { unavailable } from './unavailable.js';
 
-/** What `kind=` filters on: a result, or a mismatch kind (the API's names). */
-const KINDS = [
-  'mismatch',
-  'incomplete',
-  'isolation',
-  'missing_event',
-  'extra_event',
-  'order',
-  'tool',
-  'status',
-  'error',
-  'field',
-];
+const PAGE = 50;
 
 /**
- * The recent divergences, newest first. Rows are kept by id across refreshes, so the row a
- * person is on keeps its focus; a row is chosen by click, Enter or Space, and arrows move.
+ * The divergences from the durable store, newest first, searched by book, kind, engine, time and
+ * route and paged back with "Older". Rows are kept by id across refreshes, so the row a person is
+ * on keeps its focus; a row is chosen by click, Enter or Space, and arrows move.
  */
 export function createDivergencesView(
   detail: ReturnType<typeof createDivergenceDetail>,
   onFilter: () => void,
 ) {
-  const select = h(
-    'select',
-    { id: 'divergence-kind' },
-    h('option', { value: '' }, 'All kinds'),
-    ...KINDS.map((k) => h('option', { value: k }, k)),
-  );
-  const source = h(
-    'select',
-    { id: 'divergence-source' },
-    h('option', { value: 'cross' }, 'Cross-engine'),
-    h('option', { value: 'baseline' }, 'Baseline (an engine against itself)'),
-  );
+  const pager = new Pager();
+  const filters = createDivergenceFilters(() => {
+    pager.reset();
+    controls.update();
+    onFilter();
+  });
+  const controls = pagerControls('Divergence pages', pager, onFilter);
   const tbody = h('tbody');
   const note = h('p', { class: 'note' });
   const rows = new Map<string, HTMLTableRowElement>();
@@ -53,8 +42,7 @@ export function createDivergencesView(
       h(
         'div',
         { class: 'list' },
-        h('p', { class: 'field inline' }, h('label', { for: 'divergence-source' }, 'Book'), source),
-        h('p', { class: 'field inline' }, h('label', { for: 'divergence-kind' }, 'Kind'), select),
+        filters.root,
         h(
           'div',
           { class: 'scroll' },
@@ -75,13 +63,11 @@ export function createDivergencesView(
           ),
         ),
         note,
+        controls.root,
       ),
       detail.root,
     ),
   );
-
-  select.addEventListener('change', onFilter);
-  source.addEventListener('change', onFilter);
 
   function choose(d: Divergence, row: HTMLTableRowElement): void {
     selected = d.id;
@@ -117,7 +103,10 @@ export function createDivergencesView(
     return row;
   }
 
-  function render(items: Divergence[]): void {
+  function render(view: DivergencesView): void {
+    const items = view.items;
+    pager.read(view.next);
+    controls.update();
     const wanted = items.map(rowFor);
     // Insert in place rather than rebuild: a row that stays never leaves the DOM (nor its focus).
     wanted.forEach((row, k) => {
@@ -130,22 +119,34 @@ export function createDivergencesView(
       row.remove();
       rows.delete(id);
     }
-    const kind = select.value;
     setText(
       note,
-      items.length === 0
-        ? kind === ''
-          ? 'No divergences recorded yet.'
-          : `No divergences of kind ${kind}.`
-        : `${items.length} shown, newest first. Choose one to see its events.`,
+      items.length === 0 ? nothing() : `${items.length} shown, newest first. Choose one to see its events.`,
     );
   }
 
   function fail(err: unknown): void {
+    // A search the API refused matches nothing: the rows of the last one would mislead.
+    if (err instanceof ApiError && err.status === 400) render({ items: [] });
     setText(note, unavailable(err, 'Divergences'));
   }
 
-  return { root, render, fail, kind: () => select.value, source: () => source.value };
+  /** Why the list is empty, in the terms of the search. */
+  function nothing(): string {
+    if (pager.page > 1) return 'Nothing older matches.';
+    const { kind, engine, since, until, route } = filters.filter();
+    if (engine === '' && since === '' && until === '' && route === '') {
+      return kind === '' ? 'No divergences recorded yet.' : `No divergences of kind ${kind}.`;
+    }
+    return 'No divergences match this search.';
+  }
+
+  return {
+    root,
+    render,
+    fail,
+    path: () => `/admin/divergences?limit=${PAGE}${filterQuery(filters.filter())}${pager.query()}`,
+  };
 }
 
 function where(d: Divergence): string {

@@ -133,7 +133,7 @@ describe('console controls', () => {
       reason: 'error spike on user engine',
     });
 
-    await page.getByRole('button', { name: 'Resume' }).click();
+    await page.getByRole('button', { name: 'Resume', exact: true }).click();
     await textOf(page.getByRole('dialog', { name: 'Resume' }), /back to 20%/);
     await page.getByRole('button', { name: 'Confirm resume' }).click();
     await textOf(page.getByLabel('Rollback switch'), /^Off/);

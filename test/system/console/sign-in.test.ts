@@ -125,7 +125,7 @@ describe('console sign-in', () => {
       page.getByText('the controls are disabled because this token can only read').isVisible(),
     ).resolves.toBe(true);
     for (const name of ['Apply rollout', 'Apply shadow', 'Roll back', 'Resume']) {
-      expect(await page.getByRole('button', { name }).isDisabled()).toBe(true);
+      expect(await page.getByRole('button', { name, exact: true }).isDisabled()).toBe(true);
     }
     expect(await page.getByLabel('Rollout percent').isDisabled()).toBe(true);
     // Reading still works: the assignment lookup is a GET.
