@@ -1,7 +1,9 @@
 import pg from 'pg';
 import { MIGRATIONS, SCHEMA_TABLE } from './migrations.js';
+import { PostgresJudgeLock } from './postgres-judge.js';
 import { auditSearch, divergenceSearch, toPage } from './query-sql.js';
 import { auditRow, auditValues, divergenceRow, divergenceValues, instanceRow } from './rows.js';
+import { pgAddSlices, pgPruneSlices, pgReadSlices } from './slices-sql.js';
 import {
   tagsOf,
   type AuditEntry,
@@ -9,6 +11,7 @@ import {
   type DivergenceQuery,
   type DivergenceRecord,
   type InstanceBeat,
+  type SliceRecord,
   type Store,
 } from './types.js';
 
@@ -28,6 +31,7 @@ export interface PostgresStoreOptions {
 export class PostgresStore implements Store {
   readonly kind = 'postgres';
   private readonly pool: pg.Pool;
+  private readonly judge: PostgresJudgeLock;
 
   constructor(options: PostgresStoreOptions) {
     this.pool = new pg.Pool({
@@ -39,6 +43,7 @@ export class PostgresStore implements Store {
     });
     // An idle client's error (the server restarted) must not end the process; the next query reconnects.
     this.pool.on('error', () => undefined);
+    this.judge = new PostgresJudgeLock(this.pool);
   }
 
   async migrate(): Promise<void> {
@@ -179,7 +184,24 @@ export class PostgresStore implements Store {
     };
   }
 
+  addSlices(slices: readonly SliceRecord[]): Promise<void> {
+    return pgAddSlices(this.pool, slices);
+  }
+
+  readSlices(sinceSecond: number, except?: string): Promise<SliceRecord[]> {
+    return pgReadSlices(this.pool, sinceSecond, except);
+  }
+
+  pruneSlices(beforeSecond: number): Promise<number> {
+    return pgPruneSlices(this.pool, beforeSecond);
+  }
+
+  tryJudge(): Promise<boolean> {
+    return this.judge.tryJudge();
+  }
+
   async close(): Promise<void> {
+    this.judge.release();
     await this.pool.end();
   }
 

@@ -29,3 +29,28 @@ storeContract('PostgreSQL 15 (pg pool)', async () => {
     drop: () => admin.query(`DROP DATABASE ${name} WITH (FORCE)`).then(() => undefined),
   };
 });
+
+describe('the judge lock in PostgreSQL', () => {
+  it("is freed when the judge's connection dies, and another instance takes it", async () => {
+    await admin.query('CREATE DATABASE judge_lock');
+    const url = server.url.replace(/\/postgres$/, '/judge_lock');
+    const a = new PostgresStore({ url });
+    const b = new PostgresStore({ url });
+    try {
+      expect(await a.tryJudge()).toBe(true);
+      expect(await b.tryJudge()).toBe(false);
+      const killed = await admin.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_locks
+         WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = 'judge_lock')`,
+      );
+      expect(killed.rowCount).toBe(1);
+      // The old judge learns it at its next check (an error, or its client's error event already).
+      await expect(a.tryJudge().catch(() => false)).resolves.toBe(false);
+      expect(await b.tryJudge()).toBe(true);
+      expect(await a.tryJudge()).toBe(false);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+      await admin.query('DROP DATABASE judge_lock WITH (FORCE)');
+    }
+  });
+});
