@@ -47,6 +47,8 @@ import { FleetStore } from './store/fleet-store.js';
 import { createStoreMetrics } from './store/store-metrics.js';
 import type { Store } from './store/types.js';
 // <<< store
+import { GuardPool } from './guard/guard-pool.js'; // pool
+import { SYSTEM_CLOCK } from './guard/rollback-guard.js'; // pool
 
 export interface SwitchyardDeps {
   config: Config;
@@ -142,9 +144,10 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
   );
 
   // >>> store
+  const storeMetrics = createStoreMetrics(registry);
   const fleetStore = new FleetStore({
     store: deps.store ?? createStore(config.store),
-    metrics: createStoreMetrics(registry),
+    metrics: storeMetrics,
     log: log.child({ part: 'store' }),
     instance: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
     version: packageVersion(),
@@ -158,6 +161,23 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     }),
   });
   // <<< store
+  // >>> pool: a fleet's replicas judge the guard's evidence together; one instance judges itself
+  const guardPool =
+    fleetStore.store.kind === 'postgres'
+      ? new GuardPool({
+          store: fleetStore.store,
+          ready: () => fleetStore.ready,
+          instance: fleetStore.instance,
+          window: guard.window,
+          metrics: storeMetrics,
+          log: log.child({ part: 'guard-pool' }),
+          clock: SYSTEM_CLOCK,
+          writeMs: config.store.sliceMs,
+          judgePollMs: config.store.judgePollMs,
+        })
+      : null;
+  if (guardPool !== null) guard.pooled(guardPool);
+  // <<< pool
   // >>> shadow
   const shadow = createShadowService({
     config,
@@ -280,6 +300,7 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
       await source.start();
       switchboard.init();
       guard.start();
+      guardPool?.start(); // pool
       const trafficPort = await listen(traffic, config.port, config.host, 'traffic');
       const opsPort = await listen(ops, config.admin.port, config.admin.host, 'ops');
       // An error on a listening server (EMFILE on accept, say) is logged, not thrown at the process.
@@ -294,6 +315,7 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
       clearInterval(sourceMetricsTimer);
       drainer.cancel();
       guard.stop();
+      guardPool?.stop(); // pool
       gateway.close();
       shadow.close(); // shadow
       await Promise.all([closeServer(traffic, graceMs), closeServer(ops, 1000)]);
