@@ -75,6 +75,11 @@ export class GuardPool implements ScopeSource {
     this.judge = false;
   }
 
+  /** Writes the slices queued now (at stop, and in tests). */
+  flush(): Promise<void> {
+    return this.queue.flush();
+  }
+
   isJudge(): boolean {
     return this.judge;
   }
