@@ -112,6 +112,9 @@ export class GuardPool implements ScopeSource {
     const was = this.judge;
     try {
       this.judge = await this.step('judge', () => this.options.store.tryJudge());
+      // The store answers: a failed read of a former judge, or a write with nothing since, is stale.
+      if (!this.judge) this.failures.delete('read');
+      if (this.queue.length === 0) this.failures.delete('write');
     } catch {
       this.judge = false;
     } finally {
