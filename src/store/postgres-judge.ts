@@ -52,9 +52,13 @@ export class PostgresJudgeLock {
     }
   }
 
-  /** Gives the lock up by closing its connection (at close). */
-  release(): void {
-    if (this.held !== null) this.drop(this.held, null);
+  /** Gives the lock up (at close): unlocked at once when the server answers, else by ending the session. */
+  async release(): Promise<void> {
+    const held = this.held;
+    if (held === null) return;
+    this.held = null;
+    await within(held.query('SELECT pg_advisory_unlock($1)', [JUDGE_LOCK]), 1_000).catch(() => undefined);
+    this.drop(held, null);
   }
 
   private drop(client: pg.PoolClient, err: Error | null): void {

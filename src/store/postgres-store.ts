@@ -201,7 +201,7 @@ export class PostgresStore implements Store {
   }
 
   async close(): Promise<void> {
-    this.judge.release();
+    await this.judge.release();
     await this.pool.end();
   }
 
