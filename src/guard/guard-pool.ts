@@ -10,6 +10,12 @@ import type { GuardClock } from './rollback-guard.js';
 /** Slices are kept this long past the window, then the judge prunes them. */
 const MARGIN_SECONDS = 30;
 const PRUNE_EVERY_SECONDS = 10;
+/**
+ * The judge rereads only the seconds since its last read minus this much (a replica writes a
+ * second 1 to 3 s after it ends): a slice written later than this is missed, which errs on the
+ * side of not acting. A new judge reads the whole window once.
+ */
+const REREAD_SECONDS = 15;
 
 type Step = 'write' | 'judge' | 'read';
 
@@ -39,6 +45,10 @@ export class GuardPool implements ScopeSource {
   private judge = false;
   private remote: GuardSlice[] = [];
   private remoteInstances = 0;
+  /** The other replicas' slices of the window, by `instance/second`; refreshed by each read. */
+  private readonly cache = new Map<string, { readonly instance: string; readonly slice: GuardSlice }>();
+  /** The second of the last read that worked. */
+  private readAt = -Infinity;
   private written = -Infinity;
   private lastPrune = -Infinity;
   private polling = false;
@@ -126,7 +136,7 @@ export class GuardPool implements ScopeSource {
       this.judge ? 'this replica is now the guard judge' : 'this replica is no longer the guard judge',
     );
     if (this.judge) await this.read();
-    else this.remote = [];
+    else this.forget();
   }
 
   /** The judge's read of the other replicas' slices of the window, and the occasional prune. */
@@ -136,30 +146,37 @@ export class GuardPool implements ScopeSource {
     const { store, window, instance } = this.options;
     const now = Math.floor(this.options.clock.now() / 1000);
     try {
-      const rows = await this.step('read', () => store.readSlices(now - window.windowSeconds, instance));
-      const instances = new Set<string>();
-      const slices: GuardSlice[] = [];
+      const first = now - window.windowSeconds;
+      const since = Math.max(first + 1, this.readAt - REREAD_SECONDS);
+      const rows = await this.step('read', () => store.readSlices(since, instance));
+      let ignored = 0;
       for (const row of rows) {
         const slice = parseSlice(row.data);
-        if (slice === null || slice.second !== row.second) continue;
-        slices.push(slice);
-        instances.add(row.instance);
+        if (slice === null || slice.second !== row.second) ignored += 1;
+        else this.cache.set(`${row.instance}/${row.second}`, { instance: row.instance, slice });
       }
-      if (slices.length < rows.length) {
-        this.options.log.warn({ ignored: rows.length - slices.length }, 'guard slices ignored: not slices');
-      }
-      this.remote = slices;
-      this.remoteInstances = instances.size;
+      if (ignored > 0) this.options.log.warn({ ignored }, 'guard slices ignored: not slices');
+      for (const [key, held] of this.cache) if (held.slice.second <= first) this.cache.delete(key);
+      this.readAt = now;
+      const held = [...this.cache.values()];
+      this.remote = held.map((h) => h.slice);
+      this.remoteInstances = new Set(held.map((h) => h.instance)).size;
       if (now - this.lastPrune >= PRUNE_EVERY_SECONDS) {
         this.lastPrune = now;
-        await store.pruneSlices(now - window.windowSeconds - MARGIN_SECONDS);
+        await store.pruneSlices(first - MARGIN_SECONDS);
       }
     } catch {
-      this.remote = [];
-      this.remoteInstances = 0;
+      this.forget();
     } finally {
       this.reading = false;
     }
+  }
+
+  private forget(): void {
+    this.cache.clear();
+    this.readAt = -Infinity;
+    this.remote = [];
+    this.remoteInstances = 0;
   }
 
   /** Runs a store step, remembering whether it failed (local scope) or worked (fleet again). */

@@ -38,6 +38,8 @@ class SharedSlices {
   readonly rows = new Map<string, SliceRecord>();
   holder: string | null = null;
   down = false;
+  /** The `since` of every read, in order. */
+  readonly reads: number[] = [];
 
   for(instance: string): Pick<Store, 'addSlices' | 'readSlices' | 'pruneSlices' | 'tryJudge'> {
     const up = async () => {
@@ -51,6 +53,7 @@ class SharedSlices {
       },
       readSlices: async (since, except) => {
         await up();
+        this.reads.push(since);
         return [...this.rows.values()].filter((r) => r.second >= since && r.instance !== except);
       },
       pruneSlices: async (before) => {
@@ -222,5 +225,21 @@ describe('the pooled guard across replicas (one shared store, an injected clock)
     await second();
     expect(next[0]!.switchboard.flags()!.rollback.engaged).toBe(false);
     expect(gate(next[0]!, 'mismatch_rate').samples.user).toBe(0);
+  });
+
+  it('rereads only the last seconds, keeps what it read before, and lets seconds leave the window', async () => {
+    const { clock, replicas, shared, second } = await fleet();
+    comparisons(replicas.slice(1), 10, false);
+    for (let s = 0; s < 30; s++) await second();
+    const judged = () => gate(replicas[0]!, 'mismatch_rate').samples.user;
+    expect(judged()).toBe(20);
+    const lastRead = shared.reads.at(-1)!;
+    expect(Math.floor(clock.now() / 1000) - lastRead).toBeLessThanOrEqual(16);
+    for (let s = 0; s < 35; s++) await second();
+    expect(judged()).toBe(0);
+    // Pruned once older than the window plus 30 s.
+    expect(shared.rows.size).toBe(2);
+    for (let s = 0; s < 40; s++) await second();
+    expect(shared.rows.size).toBe(0);
   });
 });
