@@ -20,7 +20,7 @@ const REREAD_SECONDS = 15;
 type Step = 'write' | 'judge' | 'read';
 
 export interface GuardPoolOptions {
-  readonly store: Pick<Store, 'addSlices' | 'readSlices' | 'pruneSlices' | 'tryJudge'>;
+  readonly store: Pick<Store, 'addSlices' | 'readSlices' | 'pruneSlices' | 'tryJudge' | 'resign'>;
   /** False until the store's schema is migrated (FleetStore). */
   readonly ready: () => boolean;
   readonly instance: string;
@@ -79,13 +79,17 @@ export class GuardPool implements ScopeSource {
     void this.poll();
   }
 
+  /** Stops the timers and hands the judge's role on at once, before the replica's drain. */
   stop(): void {
     for (const stop of this.stops) stop();
     this.stops = [];
-    this.judge = false;
+    if (this.judge) {
+      this.judge = false;
+      this.options.store.resign().catch(() => undefined);
+    }
   }
 
-  /** Writes the slices queued now (at stop, and in tests). */
+  /** Writes the slices queued now (in tests). */
   flush(): Promise<void> {
     return this.queue.flush();
   }

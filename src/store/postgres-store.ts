@@ -200,6 +200,10 @@ export class PostgresStore implements Store {
     return this.judge.tryJudge();
   }
 
+  resign(): Promise<void> {
+    return this.judge.release();
+  }
+
   async close(): Promise<void> {
     await this.judge.release();
     await this.pool.end();

@@ -198,6 +198,10 @@ export class SqliteStore implements Store {
     return this.run(() => this.db !== null);
   }
 
+  resign(): Promise<void> {
+    return Promise.resolve();
+  }
+
   close(): Promise<void> {
     return this.run(() => {
       if (this.opened?.isOpen === true) this.opened.close();

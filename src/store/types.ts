@@ -130,6 +130,8 @@ export interface Store {
    * session-level advisory lock on a dedicated connection; SQLite, one instance, always is.
    */
   tryJudge(): Promise<boolean>;
+  /** Gives the judge's role up at once (a stopping replica, before its drain); a no-op when not held. */
+  resign(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -256,8 +256,11 @@ export function storeContract(name: string, fresh: () => Promise<StoreDatabase>)
       }
       expect(await b.tryJudge()).toBe(false);
       expect(await b.tryJudge()).toBe(false);
-      await a.close();
+      await a.resign();
       expect(await b.tryJudge()).toBe(true);
+      expect(await a.tryJudge()).toBe(false);
+      await b.close();
+      expect(await a.tryJudge()).toBe(true);
     });
   });
 }

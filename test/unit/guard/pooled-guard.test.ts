@@ -41,7 +41,7 @@ class SharedSlices {
   /** The `since` of every read, in order. */
   readonly reads: number[] = [];
 
-  for(instance: string): Pick<Store, 'addSlices' | 'readSlices' | 'pruneSlices' | 'tryJudge'> {
+  for(instance: string): Pick<Store, 'addSlices' | 'readSlices' | 'pruneSlices' | 'tryJudge' | 'resign'> {
     const up = async () => {
       await Promise.resolve();
       if (this.down) throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
@@ -66,6 +66,10 @@ class SharedSlices {
         await up();
         this.holder ??= instance;
         return this.holder === instance;
+      },
+      resign: () => {
+        if (this.holder === instance) this.holder = null;
+        return Promise.resolve();
       },
     };
   }
@@ -214,7 +218,7 @@ describe('the pooled guard across replicas (one shared store, an injected clock)
     const first = replicas[0]!;
     expect(first.switchboard.flags()!.rollback.engaged).toBe(true);
     first.pool.stop();
-    shared.holder = null;
+    expect(shared.holder).toBeNull();
     await second();
     const next = judgeOf(replicas);
     expect(next.map((r) => r.name)).toEqual(['replica-1']);
