@@ -52,6 +52,8 @@ import { createNotifyMetrics } from './notify/notify-metrics.js';
 import { Notifier, deliveryPolicy } from './notify/notifier.js';
 import { notifyRollbacks } from './notify/switchboard-events.js';
 // <<< notify
+import { GuardPool } from './guard/guard-pool.js'; // pool
+import { SYSTEM_CLOCK } from './guard/rollback-guard.js'; // pool
 
 export interface SwitchyardDeps {
   config: Config;
@@ -151,9 +153,10 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
   /** This replica's name in the store and in webhooks. */
   const instance = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   // >>> store
+  const storeMetrics = createStoreMetrics(registry);
   const fleetStore = new FleetStore({
     store: deps.store ?? createStore(config.store),
-    metrics: createStoreMetrics(registry),
+    metrics: storeMetrics,
     log: log.child({ part: 'store' }),
     instance,
     version: packageVersion(),
@@ -176,8 +179,29 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     metrics: createNotifyMetrics(registry),
     log: log.child({ part: 'notify' }),
   });
-  notifyRollbacks(switchboard, (event) => notifier.notify(event));
+  notifyRollbacks(
+    switchboard,
+    (event) => notifier.notify(event),
+    () => guard.speaksForFleet(),
+  );
   // <<< notify
+  // >>> pool: a fleet's replicas judge the guard's evidence together; one instance judges itself
+  const guardPool =
+    fleetStore.store.kind === 'postgres'
+      ? new GuardPool({
+          store: fleetStore.store,
+          ready: () => fleetStore.ready,
+          instance: fleetStore.instance,
+          window: guard.window,
+          metrics: storeMetrics,
+          log: log.child({ part: 'guard-pool' }),
+          clock: SYSTEM_CLOCK,
+          writeMs: config.store.sliceMs,
+          judgePollMs: config.store.judgePollMs,
+        })
+      : null;
+  if (guardPool !== null) guard.pooled(guardPool);
+  // <<< pool
   // >>> shadow
   const shadow = createShadowService({
     config,
@@ -301,6 +325,7 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
       await source.start();
       switchboard.init();
       guard.start();
+      guardPool?.start(); // pool
       const trafficPort = await listen(traffic, config.port, config.host, 'traffic');
       const opsPort = await listen(ops, config.admin.port, config.admin.host, 'ops');
       // An error on a listening server (EMFILE on accept, say) is logged, not thrown at the process.
@@ -315,6 +340,7 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
       clearInterval(sourceMetricsTimer);
       drainer.cancel();
       guard.stop();
+      guardPool?.stop(); // pool
       gateway.close();
       shadow.close(); // shadow
       await Promise.all([

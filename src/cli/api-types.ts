@@ -130,6 +130,11 @@ export interface GateView {
 export interface GuardView {
   mode: string;
   windowSeconds: number;
+  /** Pooled guard (docs/fleet.md): whose evidence, and whether this replica is the judge. */
+  scope?: 'fleet' | 'local';
+  judge?: boolean;
+  instances?: number;
+  fallback?: string | null;
   gates: GateView[];
   lastTrip: { at?: string; reason?: string; gate?: string } | null;
 }

@@ -249,6 +249,10 @@ export const configSchema = z.strictObject({
       heartbeatMs: positiveInt.default(5_000),
       /** Records held for writing per kind; more are shed (switchyard_store_dropped_total). */
       queueCapacity: positiveInt.default(10_000),
+      /** Pooled guard: how often a replica writes its guard slices (and the judge reads them). */
+      sliceMs: positiveInt.min(100, 'must be at least 100').default(2_000),
+      /** Pooled guard: how often the judge's lock is tried, or checked by its holder. */
+      judgePollMs: positiveInt.min(100, 'must be at least 100').default(3_000),
     })
     .prefault({}),
   /** Signed webhooks for plan steps, approvals, breaches and rollbacks (docs/notifications.md). */

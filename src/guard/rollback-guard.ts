@@ -13,6 +13,8 @@ import {
   type GuardMode,
   type IsolationEvidence,
 } from './gates/index.js';
+import { sumFleet } from './gates/fleet-sum.js';
+import { LOCAL_SCOPE, withFleetFigures, type GuardScope, type ScopeSource } from './guard-scope.js';
 
 /** A user id as the window's distinct-user sketch takes it: a 32-bit hash, never the id. */
 export const userHash32 = (userId: string): number => murmur.x86.hash32(userId, 0x5eed);
@@ -49,6 +51,13 @@ export class RollbackGuard {
   private stopTimer: (() => void) | null = null;
   /** Off: nothing is recorded or evaluated (and `/admin/summary` has no figures). */
   private readonly recording: boolean;
+  /** In a fleet: the pool that says whose evidence to judge (src/guard/guard-pool.ts). */
+  private pool: ScopeSource | null = null;
+  private current: GuardScope = LOCAL_SCOPE;
+  /** The judge's scratch window for the fleet's summed evidence. */
+  private fleetWindow: SampleWindow | null = null;
+  /** Other replicas' seconds up to this one predate the last resume: not evidence any more. */
+  private resetSecond = -Infinity;
 
   constructor(
     private readonly limits: GuardLimits,
@@ -62,6 +71,24 @@ export class RollbackGuard {
     this.tracker = new BreachTracker(mode);
     this.recording = mode !== 'off';
     switchboard.onResume(() => this.reset());
+  }
+
+  /** Judges with the fleet: from now on the pool decides the scope (docs/fleet.md, "Pooled guard"). */
+  pooled(pool: ScopeSource): void {
+    this.pool = pool;
+  }
+
+  /** Whether this replica is the judge: it holds the lock, or it is alone (no pool). */
+  isJudge(): boolean {
+    return this.pool?.isJudge() ?? true;
+  }
+
+  /**
+   * Whether this replica speaks for the fleet (sends its notifications): the judge, or any
+   * replica judging its own traffic because the store is out (duplicates then beat silence).
+   */
+  speaksForFleet(): boolean {
+    return this.current.scope === 'local' || this.current.judge;
   }
 
   start(): void {
@@ -117,15 +144,32 @@ export class RollbackGuard {
     if (actNow) this.evaluate();
   }
 
-  /** Runs every gate once over the window ending now; the timer calls it every second. */
+  /**
+   * Runs every gate once over the window ending now; the timer calls it every second. The
+   * fleet's judge judges the summed slices of every replica; another replica in fleet scope
+   * acts only on the isolation gate (a frame with another user's id trips at once anywhere).
+   */
   evaluate(): void {
     const now = this.now();
-    this.reports = evaluateGates(this.window, this.limits, now);
+    const scope = this.pool?.scope() ?? LOCAL_SCOPE;
+    this.current = scope;
+    const judging = scope.scope === 'fleet' && scope.judge;
+    const evidence = judging ? this.fleetEvidence(scope, now) : this.window;
+    const reports = evaluateGates(evidence, this.limits, now);
+    this.reports = judging ? withFleetFigures(reports, evidence, now, scope.instances) : reports;
     for (const r of this.reports) {
       this.metrics.guardGateValue.labels(r.name).set(r.value ?? Number.NaN);
       this.metrics.guardGateBreaching.labels(r.name).set(r.verdict === 'breach' ? 1 : 0);
     }
-    const step = this.tracker.observe(this.reports, now);
+    this.metrics.guardJudge.set(scope.judge ? 1 : 0);
+    this.metrics.guardInstances.set(scope.instances);
+    this.metrics.guardScope.labels('fleet').set(scope.scope === 'fleet' ? 1 : 0);
+    this.metrics.guardScope.labels('local').set(scope.scope === 'local' ? 1 : 0);
+    const acted =
+      scope.scope === 'fleet' && !scope.judge
+        ? this.reports.filter((r) => r.name === 'isolation')
+        : this.reports;
+    const step = this.tracker.observe(acted, now);
     for (const r of step.started) {
       this.metrics.guardBreaches.labels(r.name, this.mode).inc();
       this.log.warn({ gate: r.name, mode: this.mode, reason: r.reason }, 'guard gate in breach');
@@ -148,9 +192,14 @@ export class RollbackGuard {
     const reports =
       this.reports.length > 0 ? this.reports : evaluateGates(this.window, this.limits, this.now());
     const last = this.tracker.lastTrip;
+    const { scope, judge, instances, fallback } = this.current;
     return {
       mode: this.mode,
       windowSeconds: this.limits.windowSeconds,
+      scope,
+      judge,
+      instances,
+      fallback,
       gates: reports.map((r) => ({
         name: r.name,
         limit: r.limit,
@@ -181,7 +230,15 @@ export class RollbackGuard {
     return this.clock.now();
   }
 
+  /** This replica's live window plus the others' slices since the last resume. */
+  private fleetEvidence(scope: GuardScope, now: number): SampleWindow {
+    if (scope.remote.length === 0) return this.window;
+    this.fleetWindow ??= new SampleWindow(this.limits.windowSeconds);
+    return sumFleet(this.fleetWindow, this.window, scope.remote, now, this.resetSecond);
+  }
+
   private reset(): void {
+    this.resetSecond = Math.floor(this.now() / 1000);
     this.window.reset();
     this.tracker.reset();
     this.reports = [];

@@ -46,6 +46,7 @@ export const GUARD_GATES = [
   'isolation',
 ] as const;
 export const GUARD_MODES = ['enforce', 'dry-run', 'off'] as const;
+export const GUARD_SCOPES = ['fleet', 'local'] as const;
 
 /** Seconds: sub-millisecond proxy hops up to minute-long agent runs. */
 const LATENCY_BUCKETS = [
@@ -242,6 +243,22 @@ export function createMetrics(registry: Registry) {
       labelNames: ['gate'] as const,
       registers,
     }),
+    guardJudge: new Gauge({
+      name: 'switchyard_guard_judge',
+      help: "1 on the replica that judges the fleet's guard evidence (one instance alone: always).",
+      registers,
+    }),
+    guardScope: new Gauge({
+      name: 'switchyard_guard_scope',
+      help: "1 for whose evidence the guard judges: fleet (the store's slices) or local (its own traffic).",
+      labelNames: ['scope'] as const,
+      registers,
+    }),
+    guardInstances: new Gauge({
+      name: 'switchyard_guard_instances',
+      help: "Replicas whose evidence this replica's guard verdicts rest on, itself included.",
+      registers,
+    }),
   };
   initialise(m);
   return m;
@@ -284,6 +301,9 @@ function initialise(m: Metrics): void {
     m.guardGateValue.labels(g).set(0);
     m.guardGateBreaching.labels(g).set(0);
   }
+  for (const scope of GUARD_SCOPES) m.guardScope.labels(scope).set(scope === 'local' ? 1 : 0);
+  m.guardJudge.set(1);
+  m.guardInstances.set(1);
 }
 
 export function statusClass(status: number): StatusClass {

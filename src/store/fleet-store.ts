@@ -70,6 +70,11 @@ export class FleetStore {
     return this.options.instance;
   }
 
+  /** True once the schema is migrated: before, every write would fail. */
+  get ready(): boolean {
+    return this.migrated;
+  }
+
   /** Migrates (retrying in the background on failure), then beats and prunes on timers. */
   start(): void {
     this.migration = this.migrate();

@@ -57,6 +57,19 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TABLE state (
         key TEXT PRIMARY KEY, value JSONB NOT NULL, version INTEGER NOT NULL, updated_at BIGINT NOT NULL);`,
   },
+  {
+    version: 2,
+    // Each slice lives a guard window: no WAL for them in PostgreSQL (lost on a crash, rewritten in seconds).
+    name: 'guard slices',
+    sqlite: `
+      CREATE TABLE guard_slices (
+        second INTEGER NOT NULL, instance TEXT NOT NULL, body TEXT NOT NULL,
+        PRIMARY KEY (second, instance)) WITHOUT ROWID;`,
+    postgres: `
+      CREATE UNLOGGED TABLE guard_slices (
+        second BIGINT NOT NULL, instance TEXT NOT NULL, body TEXT NOT NULL,
+        PRIMARY KEY (second, instance));`,
+  },
 ];
 
 export const SCHEMA_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

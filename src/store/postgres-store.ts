@@ -1,7 +1,9 @@
 import pg from 'pg';
 import { MIGRATIONS, SCHEMA_TABLE } from './migrations.js';
+import { PostgresJudgeLock } from './postgres-judge.js';
 import { auditSearch, divergenceSearch, toPage } from './query-sql.js';
 import { auditRow, auditValues, divergenceRow, divergenceValues, instanceRow } from './rows.js';
+import { pgAddSlices, pgPruneSlices, pgReadSlices } from './slices-sql.js';
 import {
   tagsOf,
   type AuditEntry,
@@ -9,6 +11,7 @@ import {
   type DivergenceQuery,
   type DivergenceRecord,
   type InstanceBeat,
+  type SliceRecord,
   type Store,
 } from './types.js';
 
@@ -28,6 +31,7 @@ export interface PostgresStoreOptions {
 export class PostgresStore implements Store {
   readonly kind = 'postgres';
   private readonly pool: pg.Pool;
+  private readonly judge: PostgresJudgeLock;
 
   constructor(options: PostgresStoreOptions) {
     this.pool = new pg.Pool({
@@ -39,6 +43,7 @@ export class PostgresStore implements Store {
     });
     // An idle client's error (the server restarted) must not end the process; the next query reconnects.
     this.pool.on('error', () => undefined);
+    this.judge = new PostgresJudgeLock(this.pool);
   }
 
   async migrate(): Promise<void> {
@@ -179,7 +184,28 @@ export class PostgresStore implements Store {
     };
   }
 
+  addSlices(slices: readonly SliceRecord[]): Promise<void> {
+    return pgAddSlices(this.pool, slices);
+  }
+
+  readSlices(sinceSecond: number, except?: string): Promise<SliceRecord[]> {
+    return pgReadSlices(this.pool, sinceSecond, except);
+  }
+
+  pruneSlices(beforeSecond: number): Promise<number> {
+    return pgPruneSlices(this.pool, beforeSecond);
+  }
+
+  tryJudge(): Promise<boolean> {
+    return this.judge.tryJudge();
+  }
+
+  resign(): Promise<void> {
+    return this.judge.release();
+  }
+
   async close(): Promise<void> {
+    await this.judge.release();
     await this.pool.end();
   }
 
@@ -195,15 +221,23 @@ export class PostgresStore implements Store {
 
   private async transaction(body: (client: pg.PoolClient) => Promise<void>): Promise<void> {
     const client = await this.pool.connect();
+    // A checked-out client has no pool listener: a socket error between two queries would
+    // otherwise be an unhandled 'error' event and end the process. The broken client is destroyed.
+    let broken: Error | null = null;
+    const onError = (err: Error) => {
+      broken = err;
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       await body(client);
       await client.query('COMMIT');
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      if (broken === null) await client.query('ROLLBACK').catch(() => undefined);
       throw err;
     } finally {
-      client.release();
+      client.off('error', onError);
+      client.release(broken ?? undefined);
     }
   }
 }

@@ -4,6 +4,7 @@ import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import { MIGRATIONS, SCHEMA_TABLE } from './migrations.js';
 import { auditSearch, divergenceSearch, toPage, type Sql } from './query-sql.js';
 import { auditRow, auditValues, divergenceRow, divergenceValues, instanceRow } from './rows.js';
+import { sqliteAddSlices, sqlitePruneSlices, sqliteReadSlices } from './slices-sql.js';
 import {
   tagsOf,
   type AuditEntry,
@@ -11,6 +12,7 @@ import {
   type DivergenceQuery,
   type DivergenceRecord,
   type InstanceBeat,
+  type SliceRecord,
   type Store,
 } from './types.js';
 
@@ -177,6 +179,27 @@ export class SqliteStore implements Store {
       ),
       instances: Number(this.db.prepare('DELETE FROM instances WHERE heartbeat_at < ?').run(before).changes),
     };
+  }
+
+  addSlices(slices: readonly SliceRecord[]): Promise<void> {
+    return this.run(() => this.transaction(() => sqliteAddSlices(this.db, slices)));
+  }
+
+  readSlices(sinceSecond: number, except?: string): Promise<SliceRecord[]> {
+    return this.run(() => sqliteReadSlices(this.db, sinceSecond, except));
+  }
+
+  pruneSlices(beforeSecond: number): Promise<number> {
+    return this.run(() => sqlitePruneSlices(this.db, beforeSecond));
+  }
+
+  /** One instance: it is always its own judge (once open). */
+  tryJudge(): Promise<boolean> {
+    return this.run(() => this.db !== null);
+  }
+
+  resign(): Promise<void> {
+    return Promise.resolve();
   }
 
   close(): Promise<void> {

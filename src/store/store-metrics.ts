@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 /** What the write queue sheds: one label value per queue. */
-export const STORE_KINDS = ['divergence', 'audit'] as const;
+export const STORE_KINDS = ['divergence', 'audit', 'slice'] as const;
 export type StoreKind = (typeof STORE_KINDS)[number];
 
 /** The store's metrics (docs/fleet.md): the series exist at zero from the start. */

@@ -91,6 +91,14 @@ export interface StateValue {
   readonly updatedAt: number;
 }
 
+/** One replica's guard evidence of one second (src/guard/gates/slice.ts), stored as JSON. */
+export interface SliceRecord {
+  readonly instance: string;
+  /** Epoch seconds. */
+  readonly second: number;
+  readonly data: unknown;
+}
+
 /**
  * The durable store: divergences, the audit trail, the instance registry and small state.
  * SQLite (one instance) and PostgreSQL (a fleet) implement it and pass one contract suite
@@ -111,6 +119,19 @@ export interface Store {
   putState(key: string, value: unknown, ifVersion: number, now: number): Promise<boolean>;
   /** Deletes divergences, audit entries and gone instances older than `before`, in small batches. */
   prune(before: number): Promise<{ divergences: number; audit: number; instances: number }>;
+  /** Writes guard slices; a slice written again for the same instance and second replaces it. */
+  addSlices(slices: readonly SliceRecord[]): Promise<void>;
+  /** Slices of seconds >= `sinceSecond`, but none of the instance `except`. */
+  readSlices(sinceSecond: number, except?: string): Promise<SliceRecord[]>;
+  /** Deletes slices of seconds before `beforeSecond` (one indexed statement); returns how many. */
+  pruneSlices(beforeSecond: number): Promise<number>;
+  /**
+   * Whether this instance is the guard's judge: PostgreSQL takes (or checks it still holds) a
+   * session-level advisory lock on a dedicated connection; SQLite, one instance, always is.
+   */
+  tryJudge(): Promise<boolean>;
+  /** Gives the judge's role up at once (a stopping replica, before its drain); a no-op when not held. */
+  resign(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -1,8 +1,8 @@
-import type { StoreMetrics } from './store-metrics.js';
+import type { StoreKind, StoreMetrics } from './store-metrics.js';
 
 export interface WriteQueueOptions<T> {
   /** The store-metrics label of this queue. */
-  readonly kind: 'divergence' | 'audit';
+  readonly kind: StoreKind;
   /** Writes one batch; a rejection drops the batch (counted). */
   readonly write: (batch: readonly T[]) => Promise<void>;
   readonly metrics: StoreMetrics;

@@ -75,12 +75,16 @@ describe('automatic rollback guard', () => {
     expect(s.rollback.reason).toMatch(/^error_rate: user 100(\.0)?% vs legacy 0(\.0)?%/);
     const guard = (await proxy.admin('GET', '/admin/guard')).body;
     expect(guard.lastTrip.gate).toBe('error_rate');
+    // One instance with the embedded store judges itself: nothing pooled, the reason unprefixed.
+    expect(guard).toMatchObject({ scope: 'local', judge: true, instances: 1, fallback: null });
     const next = await fetch(`${proxy.url}/api/threads/t-1`, {
       headers: { authorization: `Bearer ${await token(many[0]!)}` },
     });
     expect(next.headers.get('x-switchyard-engine')).toBe('legacy');
     const metrics = await (await fetch(`${proxy.opsUrl}/metrics`)).text();
     expect(metrics).toContain('switchyard_rollbacks_total{trigger="guard"} 1');
+    expect(metrics).toMatch(/^switchyard_guard_judge 1$/m);
+    expect(metrics).toMatch(/^switchyard_guard_scope\{scope="local"\} 1$/m);
   }, 30_000);
 
   it('does not roll back when the same failures come from one user alone', async () => {

@@ -56,13 +56,23 @@ export function formatGuard(guard: GuardView, now: number): string {
   ];
   const reasons = guard.gates.filter((g) => g.reason).map((g) => `  ${g.name}: ${g.reason}`);
   return [
-    `guard: ${guard.mode}, window ${guard.windowSeconds}s`,
+    `guard: ${guard.mode}, window ${guard.windowSeconds}s${scopeText(guard)}`,
     table(rows),
     ...guard.gates.filter((g) => g.basis !== undefined).map(basisLine),
     ...(reasons.length > 0 ? ['', 'breaches:', ...reasons] : []),
     '',
     lastTripLine(guard.lastTrip, now),
   ].join('\n');
+}
+
+/** Whose evidence the answering replica judges (pooled guard); nothing for a lone instance. */
+function scopeText(guard: GuardView): string {
+  if (guard.scope === 'fleet') {
+    return guard.judge === true
+      ? `, judging the fleet (${guard.instances ?? 1} instances)`
+      : ', pooled: another replica judges the fleet (isolation still trips here)';
+  }
+  return typeof guard.fallback === 'string' ? `, judging local traffic: ${guard.fallback}` : '';
 }
 
 /** How the mismatch gate judged: against the noise floor or the fixed limit, and what it left out. */

@@ -54,6 +54,14 @@ export class UserSet {
     }
   }
 
+  /** The stored keys (non-zero), for a guard slice; `add` takes them back unchanged. */
+  keys(): number[] {
+    const out: number[] = [];
+    if (this.count === 0) return out;
+    for (const s of this.slots) if (s !== 0) out.push(s);
+    return out;
+  }
+
   clear(): void {
     if (this.count === 0) return;
     this.slots.fill(0);

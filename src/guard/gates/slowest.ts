@@ -60,6 +60,13 @@ export class SlowestUsers {
     }
   }
 
+  /** Kept users as flat pairs `[key, maxMs, …]`, for a guard slice; `add` takes them back. */
+  pairs(): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < this.count; i++) out.push(this.keys[i]!, this.maxMs[i]!);
+    return out;
+  }
+
   clear(): void {
     this.count = 0;
     this.minAt = 0;

@@ -2,6 +2,7 @@ import { SecondBucket, type EngineSecond } from './bucket.js';
 import { LATENCY_BUCKET_COUNT, histogramQuantile, latencyBucketIndex } from './histogram.js';
 import { judgedMask, MASK_COUNT, newMaskCounts } from './kind-masks.js';
 import type { NoiseBooks } from './noise.js';
+import { mergeSlice, sliceOf, type GuardSlice } from './slice.js';
 import { DistinctCounter } from './sketch.js';
 import type {
   ChannelTotals,
@@ -212,6 +213,20 @@ export class SampleWindow {
     this.union.reset();
     this.each(nowMs, (b) => b[engine].isolationUsers.addTo(this.union));
     return { userId, ownership, sessions, users: this.union.size };
+  }
+
+  /** Adds a slice (this replica's or another's) to the slot of its second. */
+  addSlice(slice: GuardSlice): void {
+    const b = this.slot(slice.second * 1000);
+    if (b !== null) mergeSlice(b, slice);
+  }
+
+  /** Slices of the seconds held that lie in (afterSecond, beforeSecond), oldest first. */
+  slicesBetween(afterSecond: number, beforeSecond: number): GuardSlice[] {
+    return this.ring
+      .filter((b) => b.second > afterSecond && b.second < beforeSecond)
+      .sort((a, b) => a.second - b.second)
+      .map(sliceOf);
   }
 
   /** The ring's slots, for structural tests (the same objects for the window's whole life). */

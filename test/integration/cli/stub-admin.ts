@@ -37,6 +37,10 @@ export const SUMMARY = {
 export const GUARD = {
   mode: 'enforce',
   windowSeconds: 60,
+  scope: 'fleet',
+  judge: true,
+  instances: 3,
+  fallback: null,
   gates: [
     {
       name: 'error_rate',

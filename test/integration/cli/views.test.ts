@@ -74,6 +74,7 @@ describe('switchyard with the summary, guard and divergence views', () => {
   it("shows the guard's gates against their limits", async () => {
     const r = await cli(['guard']);
     expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^guard: enforce, window 60s, judging the fleet \(3 instances\)$/m);
     expect(r.stdout).toMatch(/^error_rate\s+\+2.00 pts\s+1 pts\s+900\s+100\s+7\s+BREACH$/m);
     expect(r.stdout).toMatch(/^latency\s+1.16x\s+1.10x\s+900\s+100\s+3\s+insufficient$/m);
     expect(r.stdout).toMatch(/^mismatch_rate\s+10.0%\s+5.0%\s+0\s+50\s+4\s+ok$/m);

@@ -1,3 +1,5 @@
+import { parseSlice } from '../../../src/guard/gates/slice.js';
+import { SampleWindow } from '../../../src/guard/gates/window.js';
 import type { Store } from '../../../src/store/types.js';
 import { auditEntry, record } from './records.js';
 
@@ -211,6 +213,54 @@ export function storeContract(name: string, fresh: () => Promise<StoreDatabase>)
       expect((await store.searchDivergences({ limit: 10 })).items).toHaveLength(1);
       expect((await store.listAudit({ limit: 10 })).items.map((e) => e.action)).toEqual(['shadow']);
       expect((await store.listInstances(T0)).map((i) => i.id)).toEqual(['new']);
+    });
+
+    it('keeps guard slices per instance and second: read since a second, without one instance, pruned', async () => {
+      const store = await open();
+      const S0 = T0 / 1000;
+      const w = new SampleWindow(60);
+      w.recordHttp('user', T0, 730, true, 0xdeadbeef);
+      w.recordComparison(T0, 'mismatch', 7, ['tool', 'order']);
+      w.recordComparison(T0 + 1000, 'match', 8);
+      const [first, second] = w.slicesBetween(S0 - 1, S0 + 2);
+      await store.addSlices([
+        { instance: 'a', second: S0, data: first },
+        { instance: 'b', second: S0, data: { stale: true } },
+        { instance: 'b', second: S0, data: second },
+        { instance: 'a', second: S0 + 1, data: second },
+        { instance: 'c', second: S0 - 30, data: first },
+      ]);
+      await store.addSlices([{ instance: 'a', second: S0 + 1, data: first }]);
+      const read = await store.readSlices(S0);
+      expect(read.map((r) => [r.second, r.instance]).sort()).toEqual([
+        [S0, 'a'],
+        [S0, 'b'],
+        [S0 + 1, 'a'],
+      ]);
+      expect(parseSlice(read.find((r) => r.instance === 'a' && r.second === S0)!.data)).toEqual(first);
+      expect(read.find((r) => r.instance === 'b')!.data).toEqual(second);
+      expect(read.find((r) => r.second === S0 + 1)!.data).toEqual(first);
+      expect((await store.readSlices(S0 - 60, 'a')).map((r) => r.instance).sort()).toEqual(['b', 'c']);
+      expect(await store.pruneSlices(S0)).toBe(1);
+      expect(await store.readSlices(0)).toHaveLength(3);
+    });
+
+    it('names a judge: always the one embedded instance; in PostgreSQL one at a time, the next once it closes', async () => {
+      const a = await open();
+      const b = await open();
+      expect(await a.tryJudge()).toBe(true);
+      expect(await a.tryJudge()).toBe(true);
+      if (a.kind === 'sqlite') {
+        expect(await b.tryJudge()).toBe(true);
+        return;
+      }
+      expect(await b.tryJudge()).toBe(false);
+      expect(await b.tryJudge()).toBe(false);
+      await a.resign();
+      expect(await b.tryJudge()).toBe(true);
+      expect(await a.tryJudge()).toBe(false);
+      await b.close();
+      expect(await a.tryJudge()).toBe(true);
     });
   });
 }
