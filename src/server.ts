@@ -46,6 +46,8 @@ import { createStore } from './store/create-store.js';
 import { FleetStore } from './store/fleet-store.js';
 import { createStoreMetrics } from './store/store-metrics.js';
 import type { Store } from './store/types.js';
+import { announcingSource } from './flags/announcing-source.js';
+import { createFanoutMetrics, PostgresNotify } from './store/postgres-notify.js';
 // <<< store
 
 export interface SwitchyardDeps {
@@ -72,6 +74,8 @@ export interface Switchyard {
   readonly guard: RollbackGuard;
   /** The durable store's writer (divergences, audit, heartbeat). */
   readonly fleetStore: FleetStore;
+  /** The fleet's LISTEN/NOTIFY fan-out of flag changes; null without a PostgreSQL store. */
+  readonly fanout: PostgresNotify | null;
   start(): Promise<{ trafficPort: number; opsPort: number }>;
   stop(graceMs?: number): Promise<void>;
 }
@@ -86,7 +90,10 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     shadow: config.flags.shadowFlag,
     baseline: config.flags.baselineFlag,
   };
-  const source = deps.flagSource ?? createFlagSource(config, log.child({ part: 'flags' }));
+  const source = announcingSource(
+    deps.flagSource ?? createFlagSource(config, log.child({ part: 'flags' })),
+    () => fanout?.announce(), // store: a change made here, announced to the fleet
+  );
   const switchboard = new Switchboard(source, metrics, log.child({ part: 'switchboard' }));
   const catalogue = new RouteCatalogue(config.routes);
   initRouteSeries(metrics, catalogue.names());
@@ -157,6 +164,16 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
       guardMode: config.guard.mode,
     }),
   });
+  const fanout =
+    config.store.url === undefined
+      ? null
+      : new PostgresNotify({
+          url: config.store.url,
+          instance: fleetStore.instance,
+          metrics: createFanoutMetrics(registry),
+          log: log.child({ part: 'fanout' }),
+          onChange: () => source.refresh(),
+        });
   // <<< store
   // >>> shadow
   const shadow = createShadowService({
@@ -275,8 +292,10 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     gateway,
     guard,
     fleetStore,
+    fanout,
     async start() {
       fleetStore.start();
+      fanout?.start();
       await source.start();
       switchboard.init();
       guard.start();
@@ -299,6 +318,7 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
       await Promise.all([closeServer(traffic, graceMs), closeServer(ops, 1000)]);
       for (const f of Object.values(forwarders)) f.agent.destroy();
       await source.close();
+      await fanout?.close();
       await fleetStore.stop();
     },
   };
