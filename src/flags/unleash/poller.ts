@@ -66,9 +66,9 @@ export class UnleashPoller {
   /**
    * Polls now instead of at the next refresh, and again every `everyMs` while Unleash answers
    * "unchanged", for `burstMs`: Unleash publishes a change to client polls 0-1 s after accepting
-   * it. A poll in flight is not doubled: the next one starts when it ends.
+   * it (a revision check once a second), later when it is busy. A poll in flight is not doubled: the next one starts when it ends.
    */
-  pollSoon(burstMs = 1500, everyMs = 150): void {
+  pollSoon(burstMs = 3000, everyMs = 150): void {
     if (this.closed) return;
     this.burstUntil = Date.now() + burstMs;
     this.burstEvery = everyMs;

@@ -1,3 +1,5 @@
+import pg from 'pg';
+import { DEFAULT_GRACE_MS } from '../../../src/flags/unleash/options.js';
 import { seenByAll, type Member } from './fleet.js';
 import { BOUND_MS, printMeasurements, startScenario, type Scenario } from './scenario.js';
 
@@ -10,6 +12,11 @@ import { BOUND_MS, printMeasurements, startScenario, type Scenario } from './sce
 const SLOW_POLL_MS = 60_000;
 /** Unleash publishes a change to client polls 0-1 s after accepting it; slack for a busy machine. */
 const FANOUT_BOUND_MS = 2_500;
+/**
+ * The replica that rolled back keeps its own rollback over Unleash's view for the grace after its
+ * write (src/flags/unleash/local-changes.ts): a resume made elsewhere soon after reaches it then.
+ */
+const RESUME_BOUND_MS = FANOUT_BOUND_MS + DEFAULT_GRACE_MS;
 
 let s: Scenario;
 let fleet: Member[];
@@ -42,13 +49,14 @@ async function spread(
   writer: Member,
   change: () => Promise<{ status: number }>,
   done: (m: Member) => boolean,
+  boundMs = FANOUT_BOUND_MS,
 ) {
   const others = fleet.filter((m) => m !== writer);
   const before = await counts(others);
   const res = await change();
   const answered = Date.now();
   expect(res.status).toBe(200);
-  const seen = await seenByAll(fleet, done, answered, FANOUT_BOUND_MS);
+  const seen = await seenByAll(fleet, done, answered, boundMs);
   const after = await counts(others);
   others.forEach((_, i) => expect(after[i]!).toBeGreaterThan(before[i]!));
   return seen;
@@ -76,6 +84,7 @@ describe('instant fan-out of flag changes across three replicas (PostgreSQL LIST
         resumer,
         () => resumer.admin('POST', '/admin/resume'),
         (m) => flags(m)?.rollback.engaged === false,
+        RESUME_BOUND_MS,
       );
       s.measured.push(
         `resume #${round} via ${resumer.name}: every replica after the answer (ms) ${JSON.stringify(released)}`,
@@ -93,6 +102,36 @@ describe('instant fan-out of flag changes across three replicas (PostgreSQL LIST
     );
     s.measured.push(`rollout 40% via fan-b: every replica after the answer (ms) ${JSON.stringify(seen)}`);
   }, 30_000);
+
+  it('listens again after PostgreSQL dropped its connections, and fans out as before', async () => {
+    const admin = new pg.Client({ connectionString: s.storeUrl });
+    await admin.connect();
+    const sessions = async () =>
+      (
+        await admin.query<{ pid: number }>(
+          "SELECT pid FROM pg_stat_activity WHERE application_name = 'switchyard-fanout'",
+        )
+      ).rows.map((r) => r.pid);
+    try {
+      const old = await sessions();
+      expect(old).toHaveLength(3);
+      await admin.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [old]);
+      for (const start = Date.now(); ; await new Promise((r) => setTimeout(r, 50))) {
+        const now = await sessions();
+        if (now.length === 3 && now.every((pid) => !old.includes(pid))) break;
+        if (Date.now() - start > 20_000) throw new Error(`not reconnected: ${JSON.stringify(now)}`);
+      }
+      await seenByAll(fleet, (m) => m.app.fanout?.listening === true, Date.now(), 20_000);
+    } finally {
+      await admin.end();
+    }
+    const seen = await spread(
+      fleet[2]!,
+      () => fleet[2]!.admin('PUT', '/admin/shadow', { percent: 15 }),
+      (m) => flags(m)?.shadow.percent === 15,
+    );
+    s.measured.push(`after reconnecting, shadow 15% via fan-c (ms) ${JSON.stringify(seen)}`);
+  }, 40_000);
 
   it('a replica that is not listening still follows at its next poll, and hears nothing', async () => {
     const deaf = await s.member('fan-deaf', { storeUrl: s.storeUrl });
