@@ -32,7 +32,7 @@ const HTTP_SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const REPS = Number(process.env.BENCH_REPS ?? 3);
 /** Of the proxy's requests, the share shadowed (each a mismatch, so a divergence to store). */
-const SHADOW_PERCENT = Number(process.env.BENCH_FLEET_SHADOW ?? 5);
+const SHADOW_PERCENT = Number(process.env.BENCH_FLEET_SHADOW ?? 10);
 const EVENTS_PER_SIDE = 12;
 
 const here = new URL('.', import.meta.url).pathname;
@@ -223,6 +223,11 @@ try {
   };
   await client.end();
   const onMetrics = await (await fetch(`http://127.0.0.1:${on.opsPort}/metrics`)).text();
+  const shadowed = [
+    ...onMetrics.matchAll(
+      /^switchyard_shadow_(comparisons|dropped)_total\{(?:result|reason)="(\w+)"\} ([1-9]\d*)/gm,
+    ),
+  ].map(([, what, label, n]) => `${what} ${label} ${n}`);
   const proxyDropped = [...onMetrics.matchAll(/^switchyard_store_dropped_total\{kind="(\w+)"\} (\d+)/gm)].map(
     ([, kind, n]) => `${kind} ${n}`,
   );
@@ -270,7 +275,7 @@ try {
   );
   console.log(
     `proxy with the store on / off: ${results.http.storeOnOverOff} (median of ${REPS}; target >= 0.97 ${ratio >= 0.97 ? 'met' : 'NOT met'}); ` +
-      `it stored ${stored.proxyDivergences} divergences, dropped: ${proxyDropped.join(', ')}`,
+      `it stored ${stored.proxyDivergences} divergences, dropped: ${proxyDropped.join(', ')}; shadow: ${shadowed.join(', ')}`,
   );
   Object.assign(report, results, { loadAverageAtEnd: loadavg().map((x) => Math.round(x * 100) / 100) });
 } finally {
