@@ -263,6 +263,7 @@ try {
       storeOnOverOff: Math.round(ratio * 1000) / 1000,
       doneAtSecond: Math.round(httpDoneAt),
       proxyDropped,
+      shadowed,
     },
   };
   console.log(

@@ -53,12 +53,14 @@ async function spread(
 ) {
   const others = fleet.filter((m) => m !== writer);
   const before = await counts(others);
+  const own = await received(writer);
   const res = await change();
   const answered = Date.now();
   expect(res.status).toBe(200);
   const seen = await seenByAll(fleet, done, answered, boundMs);
   const after = await counts(others);
   others.forEach((_, i) => expect(after[i]!).toBeGreaterThan(before[i]!));
+  expect(await received(writer)).toBe(own); // its own notification comes back to it, ignored
   return seen;
 }
 
