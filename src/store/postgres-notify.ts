@@ -54,6 +54,8 @@ export class PostgresNotify {
   private closed = false;
   private retryMs = RECONNECT_MIN_MS;
   private retryTimer: NodeJS.Timeout | null = null;
+  /** Warned about the current outage: one line per outage, not one per retry. */
+  private warned = false;
   private readonly channel: string;
 
   constructor(private readonly o: PostgresNotifyOptions) {
@@ -111,6 +113,7 @@ export class PostgresNotify {
     }
     this.client = client;
     this.retryMs = RECONNECT_MIN_MS;
+    this.warned = false;
     this.o.metrics.listening.set(1);
     this.o.log.info({ channel: this.channel }, 'listening for flag changes of the fleet');
   }
@@ -138,10 +141,9 @@ export class PostgresNotify {
     if (this.client === client) this.client = null;
     this.o.metrics.listening.set(0);
     if (this.closed || this.retryTimer !== null) return;
-    this.o.log.warn(
-      { err: why, retryMs: this.retryMs },
-      'flag fan-out lost; the next poll still applies changes',
-    );
+    if (!this.warned)
+      this.o.log.warn({ err: why }, 'flag fan-out not listening: reconnecting; polls still apply changes');
+    this.warned = true;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       void this.connect();
