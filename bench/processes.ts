@@ -8,7 +8,7 @@ export async function startChild(
   env: Record<string, string>,
   core: number | null,
   nodeArgs: string[] = [],
-): Promise<{ child: ChildProcess; port: number }> {
+): Promise<{ child: ChildProcess; port: number; opsPort?: number }> {
   const node = process.execPath;
   const pinned = core !== null && existsSync('/usr/bin/taskset');
   const child = spawn(
@@ -20,16 +20,16 @@ export async function startChild(
     },
   );
   let buffer = '';
-  const port = await new Promise<number>((resolve, reject) => {
+  const [port, opsPort] = await new Promise<[number, number | undefined]>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
     child.stdout.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();
-      const m = /READY (\d+)/.exec(buffer);
-      if (m) resolve(Number(m[1]));
+      const m = /READY (\d+)(?: (\d+))?\n/.exec(buffer);
+      if (m) resolve([Number(m[1]), m[2] === undefined ? undefined : Number(m[2])]);
     });
   });
   child.stdout.resume();
-  return { child, port };
+  return { child, port, ...(opsPort !== undefined && { opsPort }) };
 }
 
 export async function stopChild(child: ChildProcess): Promise<void> {

@@ -7,7 +7,8 @@ import { WebSocketServer } from 'ws';
  * flood of ~200-byte TEXT frames shaped like engine events (PROTOCOL.md) on
  * `{"type":"flood","n":N,"user":U}`, and an echo of anything else.
  */
-const body = JSON.stringify({ engine: 'bench', pad: 'x'.repeat(200 - 28) });
+// BENCH_BODY_PAD: another character makes a second upstream whose answers a shadow comparison calls a mismatch.
+const body = JSON.stringify({ engine: 'bench', pad: (process.env.BENCH_BODY_PAD ?? 'x').repeat(200 - 28) });
 const server = createServer((req, res) => {
   req.resume();
   req.on('end', () => {

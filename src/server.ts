@@ -46,6 +46,8 @@ import { createStore } from './store/create-store.js';
 import { FleetStore } from './store/fleet-store.js';
 import { createStoreMetrics } from './store/store-metrics.js';
 import type { Store } from './store/types.js';
+import { announcingSource } from './flags/announcing-source.js';
+import { createFanoutMetrics, PostgresNotify } from './store/postgres-notify.js';
 // <<< store
 // >>> notify
 import { createNotifyMetrics } from './notify/notify-metrics.js';
@@ -81,6 +83,8 @@ export interface Switchyard {
   readonly fleetStore: FleetStore;
   /** Signed webhooks (docs/notifications.md): `notifier.notify(event)` from anywhere, fire and forget. */
   readonly notifier: Notifier;
+  /** The fleet's LISTEN/NOTIFY fan-out of flag changes; null without a PostgreSQL store. */
+  readonly fanout: PostgresNotify | null;
   start(): Promise<{ trafficPort: number; opsPort: number }>;
   stop(graceMs?: number): Promise<void>;
 }
@@ -95,7 +99,10 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     shadow: config.flags.shadowFlag,
     baseline: config.flags.baselineFlag,
   };
-  const source = deps.flagSource ?? createFlagSource(config, log.child({ part: 'flags' }));
+  const source = announcingSource(
+    deps.flagSource ?? createFlagSource(config, log.child({ part: 'flags' })),
+    () => fanout?.announce(), // store: a change made here, announced to the fleet
+  );
   const switchboard = new Switchboard(source, metrics, log.child({ part: 'switchboard' }));
   const catalogue = new RouteCatalogue(config.routes);
   initRouteSeries(metrics, catalogue.names());
@@ -169,6 +176,16 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
       guardMode: config.guard.mode,
     }),
   });
+  const fanout =
+    config.store.url === undefined
+      ? null
+      : new PostgresNotify({
+          url: config.store.url,
+          instance: fleetStore.instance,
+          metrics: createFanoutMetrics(registry),
+          log: log.child({ part: 'fanout' }),
+          onChange: () => source.refresh(),
+        });
   // <<< store
   // >>> notify
   const notifier = new Notifier({
@@ -320,8 +337,10 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     guard,
     fleetStore,
     notifier,
+    fanout,
     async start() {
       fleetStore.start();
+      fanout?.start();
       await source.start();
       switchboard.init();
       guard.start();
@@ -350,6 +369,7 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
       ]);
       for (const f of Object.values(forwarders)) f.agent.destroy();
       await source.close();
+      await fanout?.close();
       await fleetStore.stop();
     },
   };

@@ -1,5 +1,6 @@
 import { dashboard } from './dashboard.js';
 import { ENGINE_COLOURS, stat, timeseries, type PanelSpec } from './grafana.js';
+import { storePanels } from './store.js';
 import { QUANTILES, RATE, ROUTE, errorRatio, pct, quantile, sel, sumIncrease, sumRate } from './promql.js';
 
 const HTTP = 'kind="http"';
@@ -287,7 +288,7 @@ export function proxyHealth(): Record<string, unknown> {
     uid: 'switchyard-proxy-health',
     title: 'Switchyard / Proxy health',
     description:
-      'The proxy itself: throughput, errors and latency per engine, upstream errors, WebSocket sessions, flag-source health, and the process.',
+      'The proxy itself: throughput, errors and latency per engine, upstream errors, WebSocket sessions, flag-source health, the durable store, and the process.',
     from: 'now-1h',
     refresh: '30s',
     routeVariable: true,
@@ -297,6 +298,7 @@ export function proxyHealth(): Record<string, unknown> {
       { title: 'Latency', panels: latency() },
       { title: 'WebSocket', panels: websocket() },
       { title: 'Flag source', panels: flagSource() },
+      { title: 'Store', panels: storePanels() },
       { title: 'Process', panels: processPanels() },
     ],
   });

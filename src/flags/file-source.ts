@@ -88,6 +88,12 @@ export class FileFlagSource implements FlagSource {
     return this.flags.update(change);
   }
 
+  /** Re-reads the file now (coalesced with a pending re-read from the watcher). */
+  refresh(): void {
+    if (this.debounce !== null) clearTimeout(this.debounce);
+    this.debounce = setTimeout(() => void this.reload(), 0);
+  }
+
   async close(): Promise<void> {
     this.watcher?.close();
     if (this.debounce !== null) clearTimeout(this.debounce);

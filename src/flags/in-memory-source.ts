@@ -54,6 +54,9 @@ export class InMemoryFlagSource implements FlagSource {
     return this.flags.update(change);
   }
 
+  /** Nothing to re-read: the state lives here. */
+  refresh(): void {}
+
   /** A state from outside (as an edit of the file by hand). */
   load(state: FlagState): void {
     this.flags.load(state);

@@ -33,6 +33,11 @@ export interface FlagSource {
   status(): FlagSourceStatus;
   onChange(listener: (state: FlagState) => void): void;
   update(change: (state: FlagState) => FlagState): Promise<FlagState>;
+  /**
+   * Re-read the source now, not at the next poll (another replica changed it: the fleet fan-out,
+   * docs/fleet.md). Never waits and never throws; calls that overlap are coalesced.
+   */
+  refresh(): void;
   close(): Promise<void>;
 }
 

@@ -84,6 +84,13 @@ export class LocalChanges {
     if (this.pending?.target === target) this.pending = null;
   }
 
+  /** When Unleash's view wins again over a change of ours it has accepted (ms); 0: nothing waits. */
+  graceEndsAt(): number {
+    const acks = [this.hold === null ? null : this.holdAckAt, this.pending?.ackAt ?? null];
+    const latest = Math.max(0, ...acks.filter((a): a is number => a !== null));
+    return latest === 0 ? 0 : latest + this.graceMs;
+  }
+
   /** A successful poll; answers what it released, in words, for the log. */
   observe(remote: FlagState, pollStartedAt: number): string[] {
     const released: string[] = [];

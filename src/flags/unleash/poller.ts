@@ -39,6 +39,11 @@ export class UnleashPoller {
   private hadServerData = false;
   private reopenTimer: NodeJS.Timeout | null = null;
   private closed = false;
+  /** Until when an unchanged poll is followed by another soon (pollSoon), in ms; 0: no burst. */
+  private burstUntil = 0;
+  private burstEvery = 150;
+  private pollAgain = false;
+  private burstTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly options: PollerOptions,
@@ -58,8 +63,22 @@ export class UnleashPoller {
     await nextTurn(); // the client announces `ready` from the backup on the next tick
   }
 
+  /**
+   * Polls now instead of at the next refresh, and again every `everyMs` while Unleash answers
+   * "unchanged", for `burstMs`: Unleash publishes a change to client polls 0-1 s after accepting
+   * it (a revision check once a second), later when it is busy. A poll in flight is not doubled: the next one starts when it ends.
+   */
+  pollSoon(burstMs = 3000, everyMs = 150): void {
+    if (this.closed) return;
+    this.burstUntil = Date.now() + burstMs;
+    this.burstEvery = everyMs;
+    if (this.inFlight) this.pollAgain = true;
+    else this.pollNow();
+  }
+
   close(): void {
     this.closed = true;
+    if (this.burstTimer !== null) clearTimeout(this.burstTimer);
     if (this.reopenTimer !== null) clearTimeout(this.reopenTimer);
     if (this.client !== null) destroySafely(this.client);
     this.client = null;
@@ -87,10 +106,14 @@ export class UnleashPoller {
     });
     client.on(UnleashEvents.Changed, (features: UnleashFeature[]) => {
       this.hadServerData = true;
+      this.burstUntil = 0;
       this.events.data(features, true);
       this.succeeded();
     });
-    client.on(UnleashEvents.Unchanged, () => this.succeeded());
+    client.on(UnleashEvents.Unchanged, () => {
+      this.succeeded();
+      if (!this.pollAgain && Date.now() < this.burstUntil) this.schedulePoll(this.burstEvery);
+    });
     client.on(UnleashEvents.Ready, () => {
       if (!this.hadServerData) this.events.data(client.getFeatureToggleDefinitions(), false);
     });
@@ -104,6 +127,36 @@ export class UnleashPoller {
   private succeeded(): void {
     this.inFlight = false;
     this.events.pollSucceeded();
+    this.afterPoll();
+  }
+
+  private afterPoll(): void {
+    if (!this.pollAgain) return;
+    this.pollAgain = false;
+    this.schedulePoll(0);
+  }
+
+  private schedulePoll(ms: number): void {
+    if (this.burstTimer !== null || this.closed) return;
+    this.burstTimer = setTimeout(() => {
+      this.burstTimer = null;
+      if (this.inFlight) this.pollAgain = true;
+      else this.pollNow();
+    }, ms);
+    this.burstTimer.unref();
+  }
+
+  /**
+   * unleash-client has no public "poll now": its polling fetcher's `fetch()` does one poll and
+   * schedules the next, so the scheduled one is cancelled first (one poll chain, never two).
+   */
+  private pollNow(): void {
+    const polling = (
+      this.client as unknown as { repository?: { fetcher?: { pollingFetcher?: PollingFetcher } } }
+    )?.repository?.fetcher?.pollingFetcher;
+    if (polling === undefined || typeof polling.fetch !== 'function') return;
+    if (polling.timer !== undefined) clearTimeout(polling.timer);
+    polling.fetch().catch(() => undefined); // its outcome arrives as events
   }
 
   private failed(detail: string): void {
@@ -113,6 +166,7 @@ export class UnleashPoller {
     }
     this.inFlight = false;
     this.events.pollFailed(detail);
+    this.afterPoll();
     if (/responded 40[13]\b/.test(detail)) this.scheduleReopen();
   }
 
@@ -128,6 +182,12 @@ export class UnleashPoller {
     }, this.authRetryMs);
     this.reopenTimer.unref();
   }
+}
+
+/** The part of unleash-client's internal polling fetcher that `pollNow` uses. */
+interface PollingFetcher {
+  timer?: NodeJS.Timeout;
+  fetch(): Promise<void>;
 }
 
 /**

@@ -33,6 +33,7 @@ export class UnleashFlagSource implements FlagSource {
   private writingHold = false;
   private lastHoldFailure: string | null = null;
   private staleRecord = false;
+  private graceTimer: NodeJS.Timeout | null = null;
   private readonly names: UnleashFlagNames;
   private readonly local: LocalChanges;
   private readonly sync: SyncStatus;
@@ -121,7 +122,25 @@ export class UnleashFlagSource implements FlagSource {
     return next;
   }
 
+  /**
+   * Polls Unleash now, and briefly again while it still shows no change (UnleashPoller.pollSoon).
+   * A change of this instance's own wins over Unleash's view for the grace after its write: one
+   * more poll when the grace ends lets a change made elsewhere meanwhile (a resume) take over.
+   */
+  refresh(): void {
+    this.poller.pollSoon();
+    const wait = this.local.graceEndsAt() - this.now();
+    if (wait <= 0) return;
+    if (this.graceTimer !== null) clearTimeout(this.graceTimer);
+    this.graceTimer = setTimeout(() => {
+      this.graceTimer = null;
+      this.poller.pollSoon(0);
+    }, wait + 50);
+    this.graceTimer.unref();
+  }
+
   async close(): Promise<void> {
+    if (this.graceTimer !== null) clearTimeout(this.graceTimer);
     this.poller.close();
     await this.writes.drain(2000);
   }

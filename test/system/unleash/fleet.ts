@@ -32,6 +32,10 @@ export interface MemberOptions {
   userUrl: string;
   /** Give it the Unleash admin token (default true). */
   writes?: boolean;
+  /** A shared PostgreSQL store (and with it the LISTEN/NOTIFY fan-out); default: SQLite in `dir`. */
+  storeUrl?: string;
+  /** UNLEASH_REFRESH_MS; default REFRESH_MS. */
+  refreshMs?: number;
 }
 
 /** One proxy of the fleet, in this process, with an Unleash flag source of its own. */
@@ -44,7 +48,10 @@ export async function startMember(o: MemberOptions): Promise<Member> {
       engines: { legacy: { url: o.legacyUrl }, user: { url: o.userUrl }, timeoutMs: 2000 },
       jwt: { secret: TEST_SECRET },
       log: { level: 'info', requests: false },
-      store: { path: join(o.dir, `${o.name}-store.db`) },
+      store: {
+        path: join(o.dir, `${o.name}-store.db`),
+        ...(o.storeUrl !== undefined && { url: o.storeUrl }),
+      },
     },
     {},
   );
@@ -60,7 +67,7 @@ export async function startMember(o: MemberOptions): Promise<Member> {
     url: o.unleash.url,
     apiToken: o.unleash.clientToken,
     adminToken: o.writes === false ? undefined : o.unleash.adminToken,
-    refreshMs: REFRESH_MS,
+    refreshMs: o.refreshMs ?? REFRESH_MS,
     backupPath: join(o.dir, `${o.name}-backup`),
     project: 'default',
     environment: 'development',

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pgModule from 'pg';
 import { runFlagsCommand } from '../../../src/cli/commands/flags.js';
 import { startEchoUpstream, type EchoUpstream } from '../../support/echo-upstream.js';
 import { FLAG_NAMES, REFRESH_MS, startMember, type Member, type MemberOptions } from './fleet.js';
@@ -13,6 +14,8 @@ export const BOUND_MS = REFRESH_MS + 1500;
 export interface Scenario {
   dir: string;
   unleash: UnleashServer;
+  /** A second database on Unleash's PostgreSQL, for Switchyard's store (as docs/fleet.md runs it). */
+  storeUrl: string;
   /** Lines for the report printed at the end (the numbers the issue asks for). */
   measured: string[];
   /** Starts one more proxy on the same Unleash (stopped with the scenario). */
@@ -31,6 +34,7 @@ export async function startScenario(): Promise<Scenario> {
   let pg: Postgres | undefined;
   let unleash: UnleashServer | undefined;
   let engines: EchoUpstream[] = [];
+  let storeUrl = '';
   const stop = async (): Promise<void> => {
     await Promise.all(members.map((m) => m.stop()));
     await Promise.all(engines.map((e) => e.close()));
@@ -41,6 +45,7 @@ export async function startScenario(): Promise<Scenario> {
   try {
     pg = await startPostgres();
     unleash = await startUnleash(pg.url, dir);
+    storeUrl = await createDatabase(pg.url, 'switchyard');
     engines = await Promise.all([startEchoUpstream('legacy'), startEchoUpstream('user')]);
   } catch (err) {
     await stop();
@@ -51,6 +56,7 @@ export async function startScenario(): Promise<Scenario> {
   const scenario: Scenario = {
     dir,
     unleash: server,
+    storeUrl,
     measured: [`unleash-server first start (migrations included): ${server.startMs} ms`],
     async member(name, more = {}) {
       const m = await startMember({
@@ -87,6 +93,18 @@ export async function startScenario(): Promise<Scenario> {
     throw new Error(`switchyard flags init failed: ${init.out}`);
   }
   return scenario;
+}
+
+/** Answers the new database's URL. */
+async function createDatabase(url: string, name: string): Promise<string> {
+  const client = new pgModule.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  return url.replace(/\/postgres$/, `/${name}`);
 }
 
 export function printMeasurements(title: string, measured: readonly string[]): void {

@@ -49,6 +49,9 @@ const REQUIRED: Record<string, string[]> = {
     'switchyard_process_cpu_seconds_total',
     'switchyard_process_resident_memory_bytes',
     'switchyard_nodejs_eventloop_lag_p99_seconds',
+    'switchyard_store_up',
+    'switchyard_store_write_seconds_bucket',
+    'switchyard_store_dropped_total',
   ],
 };
 

@@ -80,4 +80,23 @@ describe('polling Unleash with unleash-client', () => {
     // poller's own restart, 300 ms after the refusal. Timers never fire early.
     expect(seen.pollAt[polls]! - seen.failedAt).toBeGreaterThanOrEqual(290);
   });
+
+  it('polls at once when asked (pollSoon), again while Unleash shows no change, and stops at the change', async () => {
+    const { seen, events } = recorder();
+    poller = new UnleashPoller({ ...options(dir), refreshMs: 60_000 }, events);
+    await poller.start();
+    expect(seen.polls).toBe(1);
+    poller.pollSoon(10_000, 20);
+    await waitFor(() => seen.ok >= 4); // unchanged (304) polls, 20 ms apart, not 60 s
+    expect(seen.data).toEqual([true]);
+    fake.put('switchyard-rollout', false, []);
+    await waitFor(() => seen.data.length === 2);
+    const polls = seen.polls;
+    // Two calls while one poll is in flight make one more poll, not two chains.
+    poller.pollSoon(0);
+    poller.pollSoon(0);
+    await waitFor(() => seen.ok >= polls + 2);
+    expect(seen.polls).toBe(polls + 2);
+    expect(seen.failed).toEqual([]);
+  });
 });

@@ -1,0 +1,288 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SignJWT } from 'jose';
+import pg from 'pg';
+import { pino } from 'pino';
+import { Registry } from 'prom-client';
+import type { Divergence } from '../src/compare/index.js';
+import { FleetStore } from '../src/store/fleet-store.js';
+import { PostgresStore } from '../src/store/postgres-store.js';
+import { createStoreMetrics, type StoreMetrics } from '../src/store/store-metrics.js';
+import type { Store } from '../src/store/types.js';
+import { startPostgres } from '../test/system/unleash/postgres.js';
+import { load, type LoadResult } from './load.js';
+import { startChild, stopChild } from './processes.js';
+
+/**
+ * `npm run bench:fleet` (issue 22, "Performance and scale"): one PostgreSQL 15 absorbing the
+ * divergences and audit entries of BENCH_FLEET_REPLICAS (10) simulated replicas, each a real
+ * FleetStore with its write queues and its own pool, at BENCH_FLEET_RATE (1,000) divergences/s in
+ * all for BENCH_FLEET_SECONDS (60); meanwhile a real proxy's HTTP throughput with the store on
+ * (PostgreSQL, shadowing into mismatches that it records) and off (a store that writes nothing),
+ * in BENCH_REPS paired repetitions. Writes bench/results/fleet.json. Not part of CI.
+ */
+const REPLICAS = Number(process.env.BENCH_FLEET_REPLICAS ?? 10);
+const RATE = Number(process.env.BENCH_FLEET_RATE ?? 1000);
+const SECONDS = Number(process.env.BENCH_FLEET_SECONDS ?? 60);
+const AUDIT_PER_REPLICA_PER_SECOND = 1;
+const HTTP_SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const REPS = Number(process.env.BENCH_REPS ?? 3);
+/** Of the proxy's requests, the share shadowed (each a mismatch, so a divergence to store). */
+const SHADOW_PERCENT = Number(process.env.BENCH_FLEET_SHADOW ?? 10);
+const EVENTS_PER_SIDE = 12;
+
+const here = new URL('.', import.meta.url).pathname;
+const secret = 'bench-secret-that-is-at-least-32-bytes';
+const key = new TextEncoder().encode(secret);
+const tokens = await Promise.all(
+  Array.from({ length: 1000 }, (_, i) =>
+    new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(`bench-user-${i}`)
+      .setExpirationTime('1h')
+      .sign(key),
+  ),
+);
+if (existsSync('/usr/bin/taskset')) execFileSync('/usr/bin/taskset', ['-pc', '1', String(process.pid)]);
+
+/** Batch write times (ms) by kind, measured around the store itself. */
+const writeMs: Record<'divergence' | 'audit', number[]> = { divergence: [], audit: [] };
+function timed(store: Store): Store {
+  const time =
+    <A extends unknown[]>(kind: 'divergence' | 'audit', f: (...a: A) => Promise<void>) =>
+    async (...a: A) => {
+      const t = performance.now();
+      await f(...a);
+      writeMs[kind].push(performance.now() - t);
+    };
+  return Object.assign(Object.create(store) as Store, {
+    addDivergences: time('divergence', store.addDivergences.bind(store)),
+    appendAudit: time('audit', store.appendAudit.bind(store)),
+  });
+}
+
+const event = (i: number, type: string) => ({
+  type,
+  runId: 'a1b2c3d4e5f6',
+  threadId: '0f1e2d3c4b5a',
+  userId: '9a8b7c6d5e4f',
+  status: null,
+  tool: type === 'tool_call' ? `search_${i % 3}` : null,
+  error: null,
+});
+const TYPES = [
+  'agent_started',
+  'agent_thinking',
+  'tool_call',
+  'tool_result',
+  'agent_response',
+  'agent_completed',
+];
+const stream = (n: number) => Array.from({ length: n }, (_, i) => event(i, TYPES[i % TYPES.length]!));
+const [control, candidate] = [stream(EVENTS_PER_SIDE), stream(EVENTS_PER_SIDE - 1)];
+let made = 0;
+const divergence = (): Divergence =>
+  ({
+    id: String(made++),
+    at: new Date().toISOString(),
+    source: 'cross',
+    result: 'mismatch',
+    kinds: made % 3 === 0 ? ['tool', 'order'] : ['missing_event'],
+    session: `9a8b7c6d5e4f.${made % 50}`,
+    runIndex: made % 20,
+    control: { engine: 'legacy', events: control, omittedEvents: 0 },
+    candidate: { engine: 'user', events: candidate, omittedEvents: 0 },
+  }) as unknown as Divergence;
+
+const sum = async (m: StoreMetrics['dropped']) => (await m.get()).values.reduce((a, v) => a + v.value, 0);
+const pct = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : Math.round(s[Math.min(s.length - 1, Math.floor(q * s.length))]! * 100) / 100;
+};
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+const postgres = await startPostgres();
+const children: Array<Awaited<ReturnType<typeof startChild>>> = [];
+const report: Record<string, unknown> = {
+  at: new Date().toISOString(),
+  replicas: REPLICAS,
+  divergencesPerSecond: RATE,
+  seconds: SECONDS,
+  loadAverageAtStart: loadavg().map((x) => Math.round(x * 100) / 100),
+};
+try {
+  const log = pino({ level: 'warn' });
+  const fleet = Array.from({ length: REPLICAS }, (_, i) => {
+    const metrics = createStoreMetrics(new Registry());
+    const store = new FleetStore({
+      store: timed(new PostgresStore({ url: postgres.url })),
+      metrics,
+      log,
+      instance: `bench-replica-${i}`,
+      version: 'bench',
+      retentionDays: 14,
+      heartbeatMs: 5000,
+      queueCapacity: 10_000,
+      describe: () => ({ flagSource: { kind: 'unleash', up: true }, liveSessions: 0, guardMode: 'enforce' }),
+    });
+    store.start();
+    return { store, metrics };
+  });
+
+  // The proxy measured: shadowing a share of its requests to an engine that answers differently.
+  const legacy = await startChild(join(here, 'upstream.js'), {}, 1);
+  const user = await startChild(join(here, 'upstream.js'), { BENCH_BODY_PAD: 'y' }, 1);
+  children.push(legacy, user);
+  const proxy = async (store: Record<string, string>) => {
+    const p = await startChild(
+      join(here, 'switchyard-process.js'),
+      {
+        TARGET: `http://127.0.0.1:${legacy.port}`,
+        BENCH_USER_TARGET: `http://127.0.0.1:${user.port}`,
+        BENCH_SECRET: secret,
+        FLAGS_FILE: join(await mkdtemp(join(tmpdir(), 'switchyard-fleet-bench-')), 'flags.json'),
+        BENCH_ROLLOUT: '0',
+        BENCH_SHADOW: String(SHADOW_PERCENT),
+        ...store,
+      },
+      0,
+      ['--max-semi-space-size=8'],
+    );
+    children.push(p);
+    return p;
+  };
+  const on = await proxy({ BENCH_STORE_URL: postgres.url });
+  const off = await proxy({ BENCH_STORE: 'off' });
+  const url = (p: { port: number }) => `http://127.0.0.1:${p.port}`;
+
+  // The fleet's writes: RATE divergences/s round robin over the replicas, on schedule.
+  const started = performance.now();
+  let sent = 0;
+  let audits = 0;
+  const feeder = setInterval(() => {
+    const elapsed = (performance.now() - started) / 1000;
+    const due = Math.min(Math.floor(elapsed * RATE), RATE * SECONDS);
+    for (; sent < due; sent++) fleet[sent % REPLICAS]!.store.recordDivergence(divergence());
+    const auditsDue = Math.min(Math.floor(elapsed * AUDIT_PER_REPLICA_PER_SECOND), SECONDS) * REPLICAS;
+    for (; audits < auditsDue; audits++) {
+      fleet[audits % REPLICAS]!.store.recordAudit({
+        action: 'rollout',
+        role: 'admin',
+        actor: 'bench',
+        address: '127.0.0.1',
+        before: { percent: 10 },
+        after: { percent: 20 },
+        reason: null,
+        failed: null,
+      });
+    }
+  }, 20);
+  const fed = new Promise<void>((resolve) => {
+    const check = setInterval(() => {
+      if (sent >= RATE * SECONDS && audits >= SECONDS * REPLICAS) {
+        clearInterval(check);
+        resolve();
+      }
+    }, 100);
+  });
+
+  // Meanwhile: the proxy's throughput, store on and off, alternating per repetition.
+  for (const p of [on, off]) await load(url(p), CONNECTIONS, 2, tokens);
+  const reps: Array<{ on: LoadResult; off: LoadResult }> = [];
+  for (let r = 0; r < REPS; r++) {
+    const rep = {} as { on: LoadResult; off: LoadResult };
+    for (const name of r % 2 === 0 ? (['on', 'off'] as const) : (['off', 'on'] as const)) {
+      rep[name] = await load(url(name === 'on' ? on : off), CONNECTIONS, HTTP_SECONDS, tokens);
+    }
+    reps.push(rep);
+    console.log(
+      `rep ${r + 1}: http req/s store on ${rep.on.requestsPerSec.toFixed(0)} off ${rep.off.requestsPerSec.toFixed(0)}` +
+        ` (errors ${rep.on.errors + rep.off.errors}, non-2xx ${rep.on.non2xx + rep.off.non2xx})`,
+    );
+  }
+  const httpDoneAt = (performance.now() - started) / 1000;
+  await fed;
+  clearInterval(feeder);
+  const fedSeconds = (performance.now() - started) / 1000;
+  await Promise.all(fleet.map((f) => f.store.settle(30_000)));
+
+  const client = new pg.Client({ connectionString: postgres.url });
+  await client.connect();
+  const count = async (sql: string) => Number((await client.query<{ n: string }>(sql)).rows[0]!.n);
+  const stored = {
+    divergences: await count("SELECT count(*) AS n FROM divergences WHERE instance LIKE 'bench-replica-%'"),
+    audit: await count("SELECT count(*) AS n FROM audit WHERE instance LIKE 'bench-replica-%'"),
+    proxyDivergences: await count(
+      "SELECT count(*) AS n FROM divergences WHERE instance NOT LIKE 'bench-replica-%'",
+    ),
+    instances: await count('SELECT count(*) AS n FROM instances'),
+  };
+  await client.end();
+  const onMetrics = await (await fetch(`http://127.0.0.1:${on.opsPort}/metrics`)).text();
+  const shadowed = [
+    ...onMetrics.matchAll(
+      /^switchyard_shadow_(comparisons|dropped)_total\{(?:result|reason)="(\w+)"\} ([1-9]\d*)/gm,
+    ),
+  ].map(([, what, label, n]) => `${what} ${label} ${n}`);
+  const proxyDropped = [...onMetrics.matchAll(/^switchyard_store_dropped_total\{kind="(\w+)"\} (\d+)/gm)].map(
+    ([, kind, n]) => `${kind} ${n}`,
+  );
+  let dropped = 0;
+  for (const f of fleet) dropped += await sum(f.metrics.dropped);
+  await Promise.all(fleet.map((f) => f.store.stop()));
+
+  const ratio = median(reps.map((r) => r.on.requestsPerSec / r.off.requestsPerSec));
+  const results = {
+    fleet: {
+      divergencesSent: sent,
+      auditSent: audits,
+      fedSeconds: Math.round(fedSeconds * 10) / 10,
+      stored,
+      dropped,
+      divergenceBatches: writeMs.divergence.length,
+      divergenceBatchMs: {
+        p50: pct(writeMs.divergence, 0.5),
+        p99: pct(writeMs.divergence, 0.99),
+        max: pct(writeMs.divergence, 1),
+      },
+      auditBatchMs: {
+        p50: pct(writeMs.audit, 0.5),
+        p99: pct(writeMs.audit, 0.99),
+        max: pct(writeMs.audit, 1),
+      },
+    },
+    http: {
+      connections: CONNECTIONS,
+      seconds: HTTP_SECONDS,
+      shadowPercent: SHADOW_PERCENT,
+      reps,
+      storeOnOverOff: Math.round(ratio * 1000) / 1000,
+      doneAtSecond: Math.round(httpDoneAt),
+      proxyDropped,
+      shadowed,
+    },
+  };
+  console.log(
+    `\n${REPLICAS} replicas, ${RATE} divergences/s for ${SECONDS} s (fed in ${results.fleet.fedSeconds} s): ` +
+      `sent ${sent} divergences and ${audits} audit entries; stored ${stored.divergences} and ${stored.audit}; dropped ${dropped}`,
+  );
+  console.log(
+    `divergence batches ${writeMs.divergence.length}: p50 ${results.fleet.divergenceBatchMs.p50} ms, p99 ${results.fleet.divergenceBatchMs.p99} ms, max ${results.fleet.divergenceBatchMs.max} ms; ` +
+      `audit batches p99 ${results.fleet.auditBatchMs.p99} ms`,
+  );
+  console.log(
+    `proxy with the store on / off: ${results.http.storeOnOverOff} (median of ${REPS}; target >= 0.97 ${ratio >= 0.97 ? 'met' : 'NOT met'}); ` +
+      `it stored ${stored.proxyDivergences} divergences, dropped: ${proxyDropped.join(', ')}; shadow: ${shadowed.join(', ')}`,
+  );
+  Object.assign(report, results, { loadAverageAtEnd: loadavg().map((x) => Math.round(x * 100) / 100) });
+} finally {
+  for (const p of children.reverse()) await stopChild(p.child);
+  await postgres.stop();
+}
+const out = join(here, '..', '..', 'bench', 'results');
+await mkdir(out, { recursive: true });
+await writeFile(join(out, 'fleet.json'), `${JSON.stringify(report, null, 2)}\n`);

@@ -1,0 +1,47 @@
+import { stat, timeseries, type PanelSpec } from './grafana.js';
+import { quantile, sel, sumRate } from './promql.js';
+
+/** The durable store (docs/fleet.md): is it up, how long a batch takes, what is shed. */
+export function storePanels(): PanelSpec[] {
+  return [
+    stat({
+      title: 'Store up',
+      description:
+        'Per instance: the last store operation (a batch written, a heartbeat, the migration) succeeded. Traffic never waits on the store: while it is down, divergences and audit entries are shed and counted.',
+      targets: [{ expr: sel('switchyard_store_up'), legend: '{{instance}}', instant: true }],
+      mappings: [
+        { value: '1', text: 'up', color: 'green' },
+        { value: '0', text: 'DOWN', color: 'red' },
+      ],
+      colorMode: 'background',
+      thresholds: [
+        { value: null, color: 'red' },
+        { value: 1, color: 'green' },
+      ],
+      w: 6,
+      h: 7,
+    }),
+    timeseries({
+      title: 'Store batch write time',
+      description: 'p50 and p99 of the time to write one batch (up to 500 records) to the store, by kind.',
+      targets: [0.5, 0.99].map((q) => ({
+        expr: quantile(q, ['kind'], 'switchyard_store_write_seconds'),
+        legend: `{{kind}} p${Math.round(q * 100)}`,
+      })),
+      unit: 's',
+      fill: 0,
+      w: 9,
+      h: 7,
+    }),
+    timeseries({
+      title: 'Store records dropped',
+      description:
+        'Divergences and audit entries not written, per second, by kind: the write queue was full (the store is slow) or the store failed the write (it is down). The alert fires when it goes on for 10 minutes.',
+      targets: [{ expr: sumRate(['kind'], 'switchyard_store_dropped_total'), legend: '{{kind}}' }],
+      unit: 'ops',
+      stack: true,
+      w: 9,
+      h: 7,
+    }),
+  ];
+}

@@ -1,0 +1,26 @@
+import type { FlagState } from '../routing/types.js';
+import type { FlagSource } from './source.js';
+
+/**
+ * A flag source whose every change made here (admin API, guard, plan) is announced once the source
+ * has taken it, so the other replicas re-read theirs now (docs/fleet.md, "Instant fan-out").
+ * Everything else is the wrapped source's.
+ */
+export function announcingSource(source: FlagSource, announce: () => void): FlagSource {
+  return {
+    get kind() {
+      return source.kind;
+    },
+    start: () => source.start(),
+    current: () => source.current(),
+    status: () => source.status(),
+    onChange: (listener) => source.onChange(listener),
+    refresh: () => source.refresh(),
+    close: () => source.close(),
+    async update(change: (state: FlagState) => FlagState): Promise<FlagState> {
+      const next = await source.update(change);
+      announce();
+      return next;
+    },
+  };
+}
