@@ -31,7 +31,11 @@ import { listenerOptions } from './proxy/listener-options.js';
 import { ListenError } from './start-failure.js';
 import { SessionDrainer } from './ws/drain.js';
 import { createWsGateway, type WsGateway } from './ws/ws-gateway.js';
-import { RollbackGuard, userHash32 } from './guard/rollback-guard.js';
+import { RollbackGuard, SYSTEM_CLOCK, userHash32, type GuardClock } from './guard/rollback-guard.js';
+// >>> plan
+import { PlanDriver } from './plan/driver.js';
+import type { OnPlanEvent } from './plan/types.js';
+// <<< plan
 import { KnownUsers } from './isolation/known-users.js';
 import { summaryView } from './admin/summary-view.js';
 // >>> ofrep
@@ -62,6 +66,14 @@ export interface SwitchyardDeps {
   registry?: Registry;
   /** Injected in tests; built from `config.store` otherwise. */
   store?: Store;
+  // >>> plan
+  /** The release plan's clock (tests: a manual one). */
+  planClock?: GuardClock;
+  /** Whether this replica drives the release plan (the fleet's judge); default: always. */
+  isPlanDriver?: () => boolean;
+  /** Told of step advanced, approval needed, plan complete, rolled back (src/notify/). */
+  onPlanEvent?: OnPlanEvent;
+  // <<< plan
 }
 
 export interface Switchyard {
@@ -72,6 +84,8 @@ export interface Switchyard {
   readonly guard: RollbackGuard;
   /** The durable store's writer (divergences, audit, heartbeat). */
   readonly fleetStore: FleetStore;
+  /** The release plan's driver (src/plan/). */
+  readonly plan: PlanDriver;
   start(): Promise<{ trafficPort: number; opsPort: number }>;
   stop(graceMs?: number): Promise<void>;
 }
@@ -219,6 +233,20 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
   switchboard.onRollback(() => drainer.drain('user'));
   switchboard.onResume(() => drainer.cancel());
 
+  // >>> plan
+  const plan = new PlanDriver({
+    store: fleetStore.store,
+    switchboard,
+    evidence: () => (guard.mode === 'off' ? null : guard.evidence()),
+    metrics,
+    log: log.child({ part: 'plan' }),
+    clock: deps.planClock ?? SYSTEM_CLOCK,
+    ...(deps.isPlanDriver !== undefined && { isDriver: deps.isPlanDriver }),
+    ...(deps.onPlanEvent !== undefined && { onEvent: deps.onPlanEvent }),
+    onAudit: (entry) => fleetStore.recordAudit(entry),
+  });
+  // <<< plan
+
   let listening = false;
   const admin = createAdminRouter({
     switchboard,
@@ -229,6 +257,7 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     maxBodyBytes: config.admin.maxBodyBytes,
     flagNames,
     onAudit: (entry) => fleetStore.recordAudit(entry), // store
+    plan, // plan
     views: {
       summary: () => summaryView(guard.window, Date.now(), config.guard),
       guard: () => guard.report(),
@@ -275,11 +304,13 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     gateway,
     guard,
     fleetStore,
+    plan,
     async start() {
       fleetStore.start();
       await source.start();
       switchboard.init();
       guard.start();
+      plan.start(); // plan
       const trafficPort = await listen(traffic, config.port, config.host, 'traffic');
       const opsPort = await listen(ops, config.admin.port, config.admin.host, 'ops');
       // An error on a listening server (EMFILE on accept, say) is logged, not thrown at the process.
@@ -294,6 +325,7 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
       clearInterval(sourceMetricsTimer);
       drainer.cancel();
       guard.stop();
+      await plan.stop(); // plan
       gateway.close();
       shadow.close(); // shadow
       await Promise.all([closeServer(traffic, graceMs), closeServer(ops, 1000)]);

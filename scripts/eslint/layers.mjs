@@ -18,6 +18,7 @@ export const LAYERS = [
   'flags',
   'switchboard',
   'guard',
+  'plan',
   'proxy',
   'ws',
   'shadow',

@@ -1,0 +1,280 @@
+import type { Logger } from 'pino';
+import type { GuardClock } from '../guard/rollback-guard.js';
+import type { Metrics } from '../metrics/catalog.js';
+import type { AuditEntry, Store } from '../store/types.js';
+import type { Switchboard } from '../switchboard/switchboard.js';
+import { canReplace, control, planConflict, type PlanCommand } from './control.js';
+import type { Evidence } from './evidence.js';
+import {
+  EMPTY_RECORD,
+  PLAN_KEY,
+  SERIES_KEY,
+  planView,
+  readRecord,
+  readSeries,
+  type PlanRecord,
+  type PlanView,
+} from './record.js';
+import { addSample, emptySeries, sampleDue, type StepSeries } from './series.js';
+import { rolledBack, step } from './step.js';
+import { IDLE, PLAN_STATES, type OnPlanEvent, type Plan, type PlanAction, type Transition } from './types.js';
+
+export const PLAN_TICK_MS = 1000;
+
+export interface PlanDriverOptions {
+  readonly store: Store;
+  readonly switchboard: Switchboard;
+  /** The guard's figures now, or null when the guard is off (RollbackGuard.evidence). */
+  readonly evidence: () => Evidence | null;
+  readonly metrics: Metrics;
+  readonly log: Logger;
+  readonly clock: GuardClock;
+  /** Whether this replica drives the plan (the fleet's judge); the others only read it. */
+  readonly isDriver?: () => boolean;
+  readonly onEvent?: OnPlanEvent;
+  /** The plan's own changes to the flags, for the audit trail (actor `plan`). */
+  readonly onAudit?: (entry: Omit<AuditEntry, 'at' | 'instance'>) => void;
+  readonly tickMs?: number;
+}
+
+/** Who asked for a change, for the audit trail. */
+export interface PlanActor {
+  readonly role: string;
+  readonly actor: string | null;
+  readonly address: string | null;
+  readonly reason?: string | null;
+}
+
+/**
+ * Runs the release plan: every tick it reads the plan from the store, looks at the guard's
+ * evidence (step.ts decides), applies the plan's changes through the switchboard and writes the
+ * new position back with compare-and-set. Only the replica for which `isDriver()` holds moves
+ * the plan; every replica serves it and takes control calls (they go through the store).
+ */
+export class PlanDriver {
+  private record: PlanRecord = EMPTY_RECORD;
+  private version = 0;
+  private series: StepSeries = emptySeries(null, null);
+  private seriesVersion = 0;
+  private chain: Promise<void> = Promise.resolve();
+  private stopTimer: (() => void) | null = null;
+  private readonly isDriver: () => boolean;
+
+  constructor(private readonly o: PlanDriverOptions) {
+    this.isDriver = o.isDriver ?? (() => true);
+    o.switchboard.onRollback(() => void this.tick());
+  }
+
+  start(): void {
+    this.publish();
+    this.stopTimer ??= this.o.clock.every(this.o.tickMs ?? PLAN_TICK_MS, () => void this.tick());
+    void this.tick();
+  }
+
+  stop(): Promise<void> {
+    this.stopTimer?.();
+    this.stopTimer = null;
+    return this.chain;
+  }
+
+  view(): PlanView {
+    return planView(this.record);
+  }
+
+  seriesView(): StepSeries {
+    return this.series;
+  }
+
+  /** One look at the plan; ticks never overlap (a tick waits for the one before). */
+  tick(): Promise<void> {
+    return this.serial(() => this.look());
+  }
+
+  /** `PUT /admin/plan`: a new plan, idle; refused (409) while one is moving. */
+  setPlan(plan: Plan, who: PlanActor): Promise<PlanView> {
+    return this.serial(async () => {
+      await this.load();
+      const before = this.view();
+      canReplace(this.record.state);
+      await this.save({ plan, state: IDLE });
+      this.audit('plan-set', who, before, null);
+      return this.view();
+    });
+  }
+
+  /** `POST /admin/plan/<command>`: the pure transition, stored, then applied. */
+  command(command: PlanCommand, who: PlanActor): Promise<PlanView> {
+    return this.serial(async () => {
+      await this.load();
+      const before = this.view();
+      const flags = this.o.switchboard.flags();
+      const t = control(command, this.record.plan, this.record.state, this.o.clock.now(), {
+        rollout: flags?.rollout.percent ?? 0,
+        rollbackEngaged: flags?.rollback.engaged ?? false,
+        guardOff: this.o.evidence() === null,
+      });
+      await this.commit(t);
+      this.audit(`plan-${command}`, who, before, null);
+      // An approval (or a resume) is acted on at once, not at the next tick.
+      if (command === 'approve' || command === 'resume') await this.look();
+      return this.view();
+    });
+  }
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(work);
+    this.chain = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  private async look(): Promise<void> {
+    try {
+      await this.load();
+      const { plan, state } = this.record;
+      if (plan === null || !this.isDriver()) return;
+      const now = this.o.clock.now();
+      const flags = this.o.switchboard.flags();
+      if (flags?.rollback.engaged === true) {
+        const r = flags.rollback;
+        const reason = `${r.trigger ?? 'external'}: ${r.reason ?? 'no reason given'}`;
+        const t = rolledBack(plan, state, reason, now);
+        if (t.state !== state) await this.commit(t);
+        return;
+      }
+      const evidence = this.o.evidence();
+      const t = step(plan, state, evidence, now);
+      if (changed(state, t.state)) await this.commit(t);
+      if (evidence !== null && ACTIVE_OR_PAUSED(t.state.status)) await this.sample(evidence, now);
+    } catch (err) {
+      this.o.log.error({ err: (err as Error).message }, 'release plan tick failed');
+    }
+  }
+
+  /** Stores the transition, then applies its flag changes and tells its events. */
+  private async commit(t: Transition): Promise<void> {
+    await this.save({ plan: this.record.plan, state: t.state });
+    for (const action of t.actions) await this.apply(action);
+    for (const event of t.events) {
+      this.o.log.info({ event: event.type, percent: event.percent, reason: event.reason }, 'release plan');
+      try {
+        this.o.onEvent?.(event);
+      } catch (err) {
+        this.o.log.error({ err: (err as Error).message }, 'release plan event listener failed');
+      }
+    }
+  }
+
+  private async apply(action: PlanAction): Promise<void> {
+    const sb = this.o.switchboard;
+    const before = sb.flags();
+    let failed: string | null = null;
+    try {
+      if (action.type === 'rollout') await sb.setRollout(action.percent);
+      else if (action.type === 'shadow') await sb.setShadow(action.percent);
+      else await sb.setBaseline(action.percent);
+    } catch (err) {
+      failed = (err as Error).message;
+      this.o.log.error(
+        { action: action.type, percent: action.percent, err: failed },
+        'release plan change failed',
+      );
+    }
+    const after = sb.flags();
+    const pick = (f: typeof before) =>
+      f === null
+        ? null
+        : action.type === 'rollout'
+          ? f.rollout.percent
+          : action.type === 'shadow'
+            ? f.shadow.percent
+            : (f.baseline?.percent ?? 0);
+    this.o.onAudit?.({
+      action: action.type,
+      role: 'plan',
+      actor: 'plan',
+      address: null,
+      before: { [action.type]: pick(before) },
+      after: { [action.type]: pick(after) },
+      reason: 'release plan',
+      failed,
+    });
+  }
+
+  private audit(action: string, who: PlanActor, before: PlanView, failed: string | null): void {
+    const after = this.view();
+    const brief = (v: PlanView) => ({ state: v.state, step: v.step, percent: v.percent });
+    const { role, actor, address } = who;
+    const entry = { action, role, actor, address, before: brief(before), after: brief(after) };
+    this.o.onAudit?.({ ...entry, reason: who.reason ?? null, failed });
+  }
+
+  private async load(): Promise<void> {
+    const stored = await this.o.store.getState(PLAN_KEY);
+    if (stored === null) {
+      this.version = 0;
+      this.record = EMPTY_RECORD;
+    } else if (stored.version !== this.version) {
+      const record = readRecord(stored.value);
+      if (record === null) this.o.log.error('the stored release plan is unreadable: treated as none');
+      this.record = record ?? EMPTY_RECORD;
+      this.version = stored.version;
+    }
+    this.publish();
+  }
+
+  /** Compare-and-set; losing means another replica wrote first: reload and report a conflict. */
+  private async save(record: PlanRecord): Promise<void> {
+    const ok = await this.o.store.putState(PLAN_KEY, record, this.version, this.o.clock.now());
+    if (!ok) {
+      await this.load();
+      throw planConflict('the release plan changed meanwhile (another replica wrote it): try again');
+    }
+    this.record = record;
+    this.version += 1;
+    this.publish();
+  }
+
+  private async sample(evidence: Evidence, now: number): Promise<void> {
+    const { plan, state } = this.record;
+    if (this.seriesVersion === 0) {
+      const stored = await this.o.store.getState(SERIES_KEY);
+      if (stored !== null) {
+        this.series = readSeries(stored.value);
+        this.seriesVersion = stored.version;
+      }
+    }
+    if (!sampleDue(this.series, state.step, now)) return;
+    const percent = plan === null || state.step === null ? null : (plan.steps[state.step] ?? null);
+    const next = addSample(this.series, state.step, percent, { ...evidence, at: now });
+    if (await this.o.store.putState(SERIES_KEY, next, this.seriesVersion, now)) {
+      this.series = next;
+      this.seriesVersion += 1;
+    } else {
+      this.seriesVersion = 0;
+    }
+  }
+
+  private publish(): void {
+    const { state } = this.record;
+    this.o.metrics.planStep.set(state.step === null ? 0 : state.step + 1);
+    for (const s of PLAN_STATES) this.o.metrics.planState.labels(s).set(s === state.status ? 1 : 0);
+  }
+}
+
+const ACTIVE_OR_PAUSED = (s: string) =>
+  s === 'running' || s === 'waiting-evidence' || s === 'waiting-approval';
+
+/** Whether a step changed more than the evidence it keeps (which alone is not worth a write). */
+function changed(a: Transition['state'], b: Transition['state']): boolean {
+  if (a === b) return false;
+  return (
+    a.status !== b.status ||
+    a.step !== b.step ||
+    a.phase !== b.phase ||
+    a.waiting !== b.waiting ||
+    a.history.length !== b.history.length
+  );
+}
