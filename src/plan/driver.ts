@@ -58,17 +58,18 @@ export class PlanDriver {
   private seriesVersion = 0;
   private chain: Promise<void> = Promise.resolve();
   private stopTimer: (() => void) | null = null;
+  private queued = false;
   private readonly isDriver: () => boolean;
 
   constructor(private readonly o: PlanDriverOptions) {
     this.isDriver = o.isDriver ?? (() => true);
-    o.switchboard.onRollback(() => void this.tick());
+    o.switchboard.onRollback(() => this.schedule());
   }
 
   start(): void {
     this.publish();
-    this.stopTimer ??= this.o.clock.every(this.o.tickMs ?? PLAN_TICK_MS, () => void this.tick());
-    void this.tick();
+    this.stopTimer ??= this.o.clock.every(this.o.tickMs ?? PLAN_TICK_MS, () => this.schedule());
+    this.schedule();
   }
 
   stop(): Promise<void> {
@@ -114,10 +115,20 @@ export class PlanDriver {
         guardOff: this.o.evidence() === null,
       });
       await this.commit(t);
-      this.audit(`plan-${command}`, who, before, null);
       // An approval (or a resume) is acted on at once, not at the next tick.
       if (command === 'approve' || command === 'resume') await this.look();
+      this.audit(`plan-${command}`, who, before, null);
       return this.view();
+    });
+  }
+
+  /** A timer's tick: at most one waits behind the running one (a slow store does not pile them up). */
+  private schedule(): void {
+    if (this.queued) return;
+    this.queued = true;
+    void this.serial(() => {
+      this.queued = false;
+      return this.look();
     });
   }
 
