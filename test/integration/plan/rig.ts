@@ -6,6 +6,8 @@ import { ManualClock } from '../../support/manual-clock.js';
 import { signToken } from '../../support/tokens.js';
 import { until } from '../../support/until.js';
 import { startJsonStub, type JsonStub, type StubAnswer } from '../shadow/json-stub.js';
+import { createTicketStore, startEngine, type RunningEngine } from '../../../engines/index.js';
+import { SECRET } from '../engines/helpers.js';
 
 /** A thread as a healthy engine answers it (the same on both engines: comparisons match). */
 export const thread = (url: string): StubAnswer => ({ body: { id: url.split('/').pop(), title: 'Costs' } });
@@ -18,29 +20,51 @@ const CONFIG = {
   shadow: { logSampleRate: 0 },
 };
 
-/** Two JSON engines, a proxy on a store directory of its own, and the plan's manual clock. */
+/**
+ * Two JSON engines (or, with `reference`, the reference engines, which speak WebSocket), a
+ * proxy on a store directory of its own, and the plan's manual clock.
+ */
 export class PlanRig {
   proxy!: ProxyUnderTest;
   legacy!: JsonStub;
   user!: JsonStub;
+  engines: { legacy: RunningEngine; user: RunningEngine } | null = null;
   dir!: string;
   readonly clock = new ManualClock(Date.parse('2026-12-07T10:00:00Z'));
   private readonly tokens = new Map<string, string>();
+
+  constructor(private readonly reference = false) {}
 
   async start(): Promise<void> {
     this.dir = await mkdtemp(join(tmpdir(), 'switchyard-plan-'));
     this.legacy = await startJsonStub((req) => thread(req.url));
     this.user = await startJsonStub((req) => thread(req.url));
+    if (this.reference) {
+      const tickets = createTicketStore();
+      this.engines = {
+        legacy: await startEngine({ kind: 'legacy', jwtSecret: SECRET, tickets }),
+        user: await startEngine({ kind: 'user', jwtSecret: SECRET, tickets }),
+      };
+    }
     await this.restart();
+  }
+
+  async token(userId: string): Promise<string> {
+    let jwt = this.tokens.get(userId);
+    if (jwt === undefined) {
+      jwt = await signToken(userId, this.reference ? { secret: SECRET } : {});
+      this.tokens.set(userId, jwt);
+    }
+    return jwt;
   }
 
   /** A new proxy on the same store and flag file (a restart of the driving replica). */
   async restart(): Promise<void> {
     this.proxy = await startProxy({
-      legacyUrl: this.legacy.url,
-      userUrl: this.user.url,
+      legacyUrl: this.engines?.legacy.url ?? this.legacy.url,
+      userUrl: this.engines?.user.url ?? this.user.url,
       dir: this.dir,
-      config: CONFIG,
+      config: this.reference ? { ...CONFIG, jwt: { secret: SECRET } } : CONFIG,
       planClock: this.clock,
     });
   }
@@ -48,6 +72,7 @@ export class PlanRig {
   async stop(): Promise<void> {
     await this.proxy.stop();
     await Promise.all([this.legacy.close(), this.user.close()]);
+    if (this.engines !== null) await Promise.all([this.engines.legacy.close(), this.engines.user.close()]);
     await rm(this.dir, { recursive: true, force: true });
   }
 
@@ -64,11 +89,7 @@ export class PlanRig {
   }
 
   async request(userId: string): Promise<{ status: number; engine: string | null }> {
-    let jwt = this.tokens.get(userId);
-    if (jwt === undefined) {
-      jwt = await signToken(userId);
-      this.tokens.set(userId, jwt);
-    }
+    const jwt = await this.token(userId);
     const res = await fetch(`${this.proxy.url}/api/threads/t-1`, {
       headers: { authorization: `Bearer ${jwt}` },
     });
