@@ -36,6 +36,8 @@ export interface HarnessOptions {
   store?: Store;
   /** The release plan's clock (default: the system's). */
   planClock?: GuardClock;
+  /** Whether this proxy drives the release plan (default: it does). */
+  isPlanDriver?: () => boolean;
 }
 
 export async function startProxy(options: HarnessOptions): Promise<ProxyUnderTest> {
@@ -68,6 +70,7 @@ export async function startProxy(options: HarnessOptions): Promise<ProxyUnderTes
     adminToken: ADMIN_TOKEN,
     ...(options.store === undefined ? {} : { store: options.store }),
     ...(options.planClock === undefined ? {} : { planClock: options.planClock }),
+    ...(options.isPlanDriver === undefined ? {} : { isPlanDriver: options.isPlanDriver }),
   });
   const { trafficPort, opsPort } = await app.start();
   const opsUrl = `http://127.0.0.1:${opsPort}`;

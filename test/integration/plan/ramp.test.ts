@@ -95,6 +95,25 @@ describe('release plan through the proxy', () => {
     expect((await rig.proxy.admin('POST', '/admin/plan/resume', {})).status).toBe(409);
   }, 120_000);
 
+  it('rolls back a user engine that diverges from legacy at the first step, on the mismatch gate', async () => {
+    rig.user.answer = (req) => ({ body: { id: req.url.split('/').pop(), title: 'Kosten' } });
+    await startPlan();
+    await rig.traffic().catch(() => undefined);
+    await until(() => rig.proxy.app.plan.view().state === 'rolled-back', 20_000, 'the plan to roll back');
+    const view = await rig.plan();
+    expect(view).toMatchObject({ state: 'rolled-back', step: 0, percent: 10 });
+    expect(view.reason).toMatch(/^guard: mismatch_rate: /);
+  }, 120_000);
+
+  it('does not move on a replica that does not drive, and moves once it does', async () => {
+    rig.driving = false;
+    expect(await startPlan()).toMatchObject({ state: 'running', step: 0, percent: 10 });
+    await rig.traffic();
+    expect(await rig.advance(3600)).toMatchObject({ state: 'running', step: 0 });
+    rig.driving = true;
+    expect(await rig.advance(1)).toMatchObject({ step: 1, percent: 50 });
+  }, 120_000);
+
   it('with too little traffic waits at the step, forever, and says what is missing', async () => {
     await startPlan();
     const users = rig.usersOn('user', 2);

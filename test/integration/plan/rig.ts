@@ -33,6 +33,9 @@ export class PlanRig {
   readonly clock = new ManualClock(Date.parse('2026-12-07T10:00:00Z'));
   private readonly tokens = new Map<string, string>();
 
+  /** Whether the proxy drives the plan; a test may flip it (the fleet's judge moving). */
+  driving = true;
+
   constructor(private readonly reference = false) {}
 
   async start(): Promise<void> {
@@ -66,6 +69,7 @@ export class PlanRig {
       dir: this.dir,
       config: this.reference ? { ...CONFIG, jwt: { secret: SECRET } } : CONFIG,
       planClock: this.clock,
+      isPlanDriver: () => this.driving,
     });
   }
 
