@@ -5,19 +5,12 @@ import type { AuditEntry, Store } from '../store/types.js';
 import type { Switchboard } from '../switchboard/switchboard.js';
 import { canReplace, control, planConflict, type PlanCommand } from './control.js';
 import type { Evidence } from './evidence.js';
-import {
-  EMPTY_RECORD,
-  PLAN_KEY,
-  SERIES_KEY,
-  planView,
-  readRecord,
-  readSeries,
-  type PlanRecord,
-  type PlanView,
-} from './record.js';
-import { addSample, emptySeries, sampleDue, type StepSeries } from './series.js';
-import { rolledBack, step } from './step.js';
-import { IDLE, PLAN_STATES, type OnPlanEvent, type Plan, type PlanAction, type Transition } from './types.js';
+import { EMPTY_RECORD, PLAN_KEY, planView, readRecord, type PlanRecord, type PlanView } from './record.js';
+import { applyAction } from './apply.js';
+import type { StepSeries } from './series.js';
+import { SeriesKeeper } from './series-keeper.js';
+import { ACTIVE, rolledBack, step } from './step.js';
+import { IDLE, PLAN_STATES, type OnPlanEvent, type Plan, type Transition } from './types.js';
 
 export const PLAN_TICK_MS = 1000;
 
@@ -54,15 +47,16 @@ export interface PlanActor {
 export class PlanDriver {
   private record: PlanRecord = EMPTY_RECORD;
   private version = 0;
-  private series: StepSeries = emptySeries(null, null);
-  private seriesVersion = 0;
+  private readonly series: SeriesKeeper;
   private chain: Promise<void> = Promise.resolve();
   private stopTimer: (() => void) | null = null;
   private queued = false;
+  private lastFailure: string | null = null;
   private readonly isDriver: () => boolean;
 
   constructor(private readonly o: PlanDriverOptions) {
     this.isDriver = o.isDriver ?? (() => true);
+    this.series = new SeriesKeeper(o.store);
     o.switchboard.onRollback(() => this.schedule());
   }
 
@@ -83,7 +77,7 @@ export class PlanDriver {
   }
 
   seriesView(): StepSeries {
-    return this.series;
+    return this.series.current;
   }
 
   /** One look at the plan; ticks never overlap (a tick waits for the one before). */
@@ -144,8 +138,10 @@ export class PlanDriver {
   private async look(): Promise<void> {
     try {
       await this.load();
+      this.lastFailure = null;
       const { plan, state } = this.record;
-      if (plan === null || !this.isDriver()) return;
+      if (plan === null) return;
+      if (!this.isDriver()) return await this.series.refresh();
       const now = this.o.clock.now();
       const flags = this.o.switchboard.flags();
       if (flags?.rollback.engaged === true) {
@@ -158,16 +154,20 @@ export class PlanDriver {
       const evidence = this.o.evidence();
       const t = step(plan, state, evidence, now);
       if (changed(state, t.state)) await this.commit(t);
-      if (evidence !== null && ACTIVE_OR_PAUSED(t.state.status)) await this.sample(evidence, now);
+      if (evidence !== null && ACTIVE.has(t.state.status))
+        await this.series.sample(this.record, evidence, now);
     } catch (err) {
-      this.o.log.error({ err: (err as Error).message }, 'release plan tick failed');
+      // Once per distinct failure: a store that is down (or not migrated yet) fails every second.
+      const message = (err as Error).message;
+      if (message !== this.lastFailure) this.o.log.error({ err: message }, 'release plan look failed');
+      this.lastFailure = message;
     }
   }
 
   /** Stores the transition, then applies its flag changes and tells its events. */
   private async commit(t: Transition): Promise<void> {
     await this.save({ plan: this.record.plan, state: t.state });
-    for (const action of t.actions) await this.apply(action);
+    for (const action of t.actions) await applyAction(action, this.o.switchboard, this.o.log, this.o.onAudit);
     for (const event of t.events) {
       this.o.log.info({ event: event.type, percent: event.percent, reason: event.reason }, 'release plan');
       try {
@@ -176,42 +176,6 @@ export class PlanDriver {
         this.o.log.error({ err: (err as Error).message }, 'release plan event listener failed');
       }
     }
-  }
-
-  private async apply(action: PlanAction): Promise<void> {
-    const sb = this.o.switchboard;
-    const before = sb.flags();
-    let failed: string | null = null;
-    try {
-      if (action.type === 'rollout') await sb.setRollout(action.percent);
-      else if (action.type === 'shadow') await sb.setShadow(action.percent);
-      else await sb.setBaseline(action.percent);
-    } catch (err) {
-      failed = (err as Error).message;
-      this.o.log.error(
-        { action: action.type, percent: action.percent, err: failed },
-        'release plan change failed',
-      );
-    }
-    const after = sb.flags();
-    const pick = (f: typeof before) =>
-      f === null
-        ? null
-        : action.type === 'rollout'
-          ? f.rollout.percent
-          : action.type === 'shadow'
-            ? f.shadow.percent
-            : (f.baseline?.percent ?? 0);
-    this.o.onAudit?.({
-      action: action.type,
-      role: 'plan',
-      actor: 'plan',
-      address: null,
-      before: { [action.type]: pick(before) },
-      after: { [action.type]: pick(after) },
-      reason: 'release plan',
-      failed,
-    });
   }
 
   private audit(action: string, who: PlanActor, before: PlanView, failed: string | null): void {
@@ -248,35 +212,12 @@ export class PlanDriver {
     this.publish();
   }
 
-  private async sample(evidence: Evidence, now: number): Promise<void> {
-    const { plan, state } = this.record;
-    if (this.seriesVersion === 0) {
-      const stored = await this.o.store.getState(SERIES_KEY);
-      if (stored !== null) {
-        this.series = readSeries(stored.value);
-        this.seriesVersion = stored.version;
-      }
-    }
-    if (!sampleDue(this.series, state.step, now)) return;
-    const percent = plan === null || state.step === null ? null : (plan.steps[state.step] ?? null);
-    const next = addSample(this.series, state.step, percent, { ...evidence, at: now });
-    if (await this.o.store.putState(SERIES_KEY, next, this.seriesVersion, now)) {
-      this.series = next;
-      this.seriesVersion += 1;
-    } else {
-      this.seriesVersion = 0;
-    }
-  }
-
   private publish(): void {
     const { state } = this.record;
     this.o.metrics.planStep.set(state.step === null ? 0 : state.step + 1);
     for (const s of PLAN_STATES) this.o.metrics.planState.labels(s).set(s === state.status ? 1 : 0);
   }
 }
-
-const ACTIVE_OR_PAUSED = (s: string) =>
-  s === 'running' || s === 'waiting-evidence' || s === 'waiting-approval';
 
 /** Whether a step changed more than the evidence it keeps (which alone is not worth a write). */
 function changed(a: Transition['state'], b: Transition['state']): boolean {
