@@ -9,7 +9,6 @@ export interface Evidence {
     readonly verdict: 'ok' | 'breach' | 'insufficient';
     readonly value: number | null;
     readonly limit: number;
-    readonly basis?: 'baseline' | 'absolute';
   }>;
   readonly comparisons: number;
   readonly users: number;
@@ -44,13 +43,18 @@ export function missingEvidence(plan: Plan, evidence: Evidence | null, percent: 
   return missing;
 }
 
-/** What baselineFirst waits for: both floors hold minComparisons and the mismatch gate uses them. */
+/**
+ * What baselineFirst waits for before the first step: legacy's own floor measured on
+ * `minComparisons` judged baseline comparisons. The user engine's floor cannot be measured
+ * before it serves anyone (the rollout is below the first step); it builds up as the ramp brings
+ * users to it, and the mismatch gate judges against both floors (basis `baseline`) once both
+ * hold GUARD_MIN_COMPARISONS.
+ */
 export function missingFloors(plan: Plan, evidence: Evidence | null): string[] {
   if (evidence === null) return ['no guard evidence (GUARD_MODE is off)'];
-  const { legacy, user } = evidence.floors;
-  const basis = evidence.gates.find((g) => g.name === 'mismatch_rate')?.basis;
-  if (legacy >= plan.minComparisons && user >= plan.minComparisons && basis === 'baseline') return [];
-  return [`baseline floors legacy ${legacy}/${plan.minComparisons}, user ${user}/${plan.minComparisons}`];
+  const { legacy } = evidence.floors;
+  if (legacy >= plan.minComparisons) return [];
+  return [`baseline floor legacy ${legacy}/${plan.minComparisons}`];
 }
 
 /** The figures a step's history keeps. */

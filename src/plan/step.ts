@@ -70,7 +70,7 @@ export function begin(plan: Plan, now: number): Transition {
     history: [],
   };
   if (plan.baselineFirst) {
-    const state: PlanState = { ...base, phase: 'baseline', waiting: 'baseline floors: measuring' };
+    const state: PlanState = { ...base, phase: 'baseline', waiting: 'baseline floor: measuring' };
     return { state, actions: [{ type: 'baseline', percent: plan.baselinePercent }], events: [] };
   }
   return firstStep(plan, base, now);

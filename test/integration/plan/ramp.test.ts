@@ -232,3 +232,33 @@ describe('release plan through the proxy', () => {
     });
   }, 120_000);
 });
+
+describe('release plan with baselineFirst', () => {
+  it("turns the noise baseline on, waits for legacy's floor, then shadows and ramps", async () => {
+    const plan = { ...PLAN, baselineFirst: true, baselinePercent: 50 };
+    const started = await startPlan(plan);
+    expect(started).toMatchObject({ state: 'running', step: null, percent: null });
+    expect(rig.proxy.app.switchboard.flags()).toMatchObject({
+      rollout: { percent: 0 },
+      shadow: { percent: 0 },
+      baseline: { percent: 50 },
+    });
+    expect(await rig.advance(3600)).toMatchObject({
+      state: 'waiting-evidence',
+      step: null,
+      waiting: 'baseline floor legacy 0/30',
+    });
+    const users = rig.usersOn('legacy', 40, 'floor-user');
+    for (let i = 0; rig.proxy.app.guard.evidence().floors.legacy < PLAN.minComparisons; i++) {
+      if (i > 2000) throw new Error('no baseline comparisons');
+      await rig.request(users[i % users.length]!);
+    }
+    expect(rig.proxy.app.guard.evidence().comparisons).toBe(0);
+    expect(await rig.advance(1)).toMatchObject({ step: 0, percent: 10 });
+    expect(rig.proxy.app.switchboard.flags()).toMatchObject({
+      rollout: { percent: 10 },
+      shadow: { percent: 100 },
+      baseline: { percent: 50 },
+    });
+  }, 120_000);
+});

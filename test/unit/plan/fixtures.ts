@@ -35,7 +35,7 @@ export function healthy(
       gate('error_rate', v.error_rate),
       gate('user_error_rate', v.user_error_rate),
       gate('latency', v.latency),
-      gate('mismatch_rate', v.mismatch_rate, { basis: 'baseline' }),
+      gate('mismatch_rate', v.mismatch_rate),
       gate('isolation', v.isolation),
     ],
     comparisons: 250,

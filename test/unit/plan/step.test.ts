@@ -132,18 +132,16 @@ describe('release plan step', () => {
     expect(approved.actions).toEqual([{ type: 'rollout', percent: 25 }]);
   });
 
-  it('with baselineFirst, turns the baseline on and ramps only once both floors are measured', () => {
+  it("with baselineFirst, turns the baseline on and ramps only once legacy's floor is measured", () => {
     const q = plan({ baselineFirst: true, baselinePercent: 10 });
     const b = begin(q, T0);
     expect(b.actions).toEqual([{ type: 'baseline', percent: 10 }]);
     expect(b.state).toMatchObject({ phase: 'baseline', step: null });
-    const low = step(q, b.state, healthy({ floors: { legacy: 250, user: 12 } }), T0 + S);
-    expect(low.state.waiting).toBe('baseline floors legacy 250/200, user 12/200');
+    const low = step(q, b.state, healthy({ floors: { legacy: 12, user: 0 } }), T0 + S);
+    expect(low.state).toMatchObject({ status: 'waiting-evidence', waiting: 'baseline floor legacy 12/200' });
     expect(low.actions).toEqual([]);
-    const absolute = healthy();
-    const noBasis = { ...absolute, gates: absolute.gates.map((g) => ({ ...g, basis: 'absolute' as const })) };
-    expect(step(q, b.state, noBasis, T0 + S).actions).toEqual([]);
-    const go = step(q, low.state, healthy(), T0 + 2 * S);
+    expect(step(q, low.state, null, T0 + S).state.waiting).toBe('no guard evidence (GUARD_MODE is off)');
+    const go = step(q, low.state, healthy({ floors: { legacy: 200, user: 0 } }), T0 + 2 * S);
     expect(go.state).toMatchObject({ phase: 'ramp', step: 0, since: T0 + 2 * S });
     expect(go.actions).toEqual([
       { type: 'shadow', percent: 100 },
