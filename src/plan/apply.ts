@@ -2,7 +2,8 @@ import type { Logger } from 'pino';
 import type { AuditEntry } from '../store/types.js';
 import type { Switchboard } from '../switchboard/switchboard.js';
 import type { FlagState } from '../routing/types.js';
-import type { PlanAction } from './types.js';
+import { ACTIVE } from './step.js';
+import type { Plan, PlanAction, PlanState } from './types.js';
 
 export type PlanAudit = (entry: Omit<AuditEntry, 'at' | 'instance'>) => void;
 
@@ -45,4 +46,24 @@ export async function applyAction(
     reason: 'release plan',
     failed,
   });
+}
+
+/**
+ * While the plan moves, the rollout stays at least at its step's percentage: a flag write that
+ * failed, or a crash between storing a step and setting its flag, is made good at the next look.
+ * (To lower the rollout by hand, pause or abort the plan first.)
+ */
+export async function holdStep(
+  plan: Plan,
+  state: PlanState,
+  switchboard: Switchboard,
+  log: Logger,
+  onAudit: PlanAudit | undefined,
+): Promise<void> {
+  if (!ACTIVE.has(state.status) || state.phase !== 'ramp' || state.step === null) return;
+  const want = plan.steps[state.step];
+  const rollout = switchboard.flags()?.rollout.percent ?? 0;
+  if (want === undefined || rollout >= want) return;
+  log.warn({ rollout, step: want }, 'release plan: rollout below the current step, setting it again');
+  await applyAction({ type: 'rollout', percent: want }, switchboard, log, onAudit);
 }

@@ -6,10 +6,10 @@ import type { Switchboard } from '../switchboard/switchboard.js';
 import { canReplace, control, planConflict, type PlanCommand } from './control.js';
 import type { Evidence } from './evidence.js';
 import { EMPTY_RECORD, PLAN_KEY, planView, readRecord, type PlanRecord, type PlanView } from './record.js';
-import { applyAction } from './apply.js';
+import { applyAction, holdStep } from './apply.js';
 import type { StepSeries } from './series.js';
 import { SeriesKeeper } from './series-keeper.js';
-import { ACTIVE, rolledBack, step } from './step.js';
+import { ACTIVE, rolledBack, step, worthStoring } from './step.js';
 import { IDLE, PLAN_STATES, type OnPlanEvent, type Plan, type Transition } from './types.js';
 
 export const PLAN_TICK_MS = 1000;
@@ -151,9 +151,10 @@ export class PlanDriver {
         if (t.state !== state) await this.commit(t);
         return;
       }
+      await holdStep(plan, state, this.o.switchboard, this.o.log, this.o.onAudit);
       const evidence = this.o.evidence();
       const t = step(plan, state, evidence, now);
-      if (changed(state, t.state)) await this.commit(t);
+      if (worthStoring(state, t.state)) await this.commit(t);
       if (evidence !== null && ACTIVE.has(t.state.status))
         await this.series.sample(this.record, evidence, now);
     } catch (err) {
@@ -217,16 +218,4 @@ export class PlanDriver {
     this.o.metrics.planStep.set(state.step === null ? 0 : state.step + 1);
     for (const s of PLAN_STATES) this.o.metrics.planState.labels(s).set(s === state.status ? 1 : 0);
   }
-}
-
-/** Whether a step changed more than the evidence it keeps (which alone is not worth a write). */
-function changed(a: Transition['state'], b: Transition['state']): boolean {
-  if (a === b) return false;
-  return (
-    a.status !== b.status ||
-    a.step !== b.step ||
-    a.phase !== b.phase ||
-    a.waiting !== b.waiting ||
-    a.history.length !== b.history.length
-  );
 }

@@ -145,3 +145,15 @@ export function rolledBack(plan: Plan, state: PlanState, reason: string, now: nu
   };
   return { state: next, actions: [], events: [planEvent('rolled-back', plan, next, now, reason)] };
 }
+
+/** Whether a look changed more than the evidence it keeps (which alone is not worth a write). */
+export function worthStoring(a: PlanState, b: PlanState): boolean {
+  if (a === b) return false;
+  return (
+    a.status !== b.status ||
+    a.step !== b.step ||
+    a.phase !== b.phase ||
+    a.waiting !== b.waiting ||
+    a.history.length !== b.history.length
+  );
+}

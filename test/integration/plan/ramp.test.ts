@@ -175,6 +175,10 @@ describe('release plan through the proxy', () => {
       step: 1,
       percent: 50,
     });
+    // While it moves, the plan holds the rollout at its step: a lower percentage is set again.
+    await rig.proxy.admin('PUT', '/admin/rollout', { percent: 20 });
+    await rig.advance(1);
+    expect(rig.proxy.app.switchboard.flags()?.rollout.percent).toBe(50);
     const aborted = await rig.proxy.admin('POST', '/admin/plan/abort', { reason: 'enough for today' });
     expect(aborted.body).toMatchObject({ state: 'aborted', step: 1, percent: 50 });
     expect(rig.proxy.app.switchboard.flags()).toMatchObject({
