@@ -7,7 +7,7 @@ import { actorOf } from './router.js';
 import { parseOr400 } from './validate.js';
 
 /** What the plan routes need of the driver. */
-export type PlanApi = Pick<PlanDriver, 'view' | 'seriesView' | 'setPlan' | 'command'>;
+export type PlanApi = Pick<PlanDriver, 'freshView' | 'seriesView' | 'setPlan' | 'command'>;
 
 const controlBody = z.strictObject({
   reason: z.string().max(500, 'reason is at most 500 characters').optional(),
@@ -28,8 +28,8 @@ function who(req: Request, res: Response, reason: string | null = null): PlanAct
  * recorded in the audit trail; a call that does not fit the plan's state is a 409).
  */
 export function planRoutes(router: Router, plan: PlanApi): void {
-  router.get('/plan', (_req, res) => {
-    res.json(plan.view());
+  router.get('/plan', async (_req, res) => {
+    res.json(await plan.freshView());
   });
   router.get('/plan/history', (_req, res) => {
     res.json(plan.seriesView());

@@ -76,6 +76,17 @@ export class PlanDriver {
     return planView(this.record);
   }
 
+  /** The plan as stored now (`GET /admin/plan`); the last one read when the store fails. */
+  async freshView(): Promise<PlanView> {
+    await this.serial(() => this.load()).catch((err: unknown) => {
+      this.o.log.warn(
+        { err: (err as Error).message },
+        'release plan: store unreadable, serving the last read',
+      );
+    });
+    return this.view();
+  }
+
   seriesView(): StepSeries {
     return this.series.current;
   }
