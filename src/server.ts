@@ -31,7 +31,12 @@ import { listenerOptions } from './proxy/listener-options.js';
 import { ListenError } from './start-failure.js';
 import { SessionDrainer } from './ws/drain.js';
 import { createWsGateway, type WsGateway } from './ws/ws-gateway.js';
-import { RollbackGuard, userHash32 } from './guard/rollback-guard.js';
+import { RollbackGuard, SYSTEM_CLOCK, userHash32, type GuardClock } from './guard/rollback-guard.js';
+// >>> plan
+import { toNotifyEvent } from './plan/notify-events.js';
+import { PlanDriver } from './plan/driver.js';
+import type { OnPlanEvent } from './plan/types.js';
+// <<< plan
 import { KnownUsers } from './isolation/known-users.js';
 import { summaryView } from './admin/summary-view.js';
 // >>> ofrep
@@ -55,7 +60,6 @@ import { Notifier, deliveryPolicy } from './notify/notifier.js';
 import { notifyRollbacks } from './notify/switchboard-events.js';
 // <<< notify
 import { GuardPool } from './guard/guard-pool.js'; // pool
-import { SYSTEM_CLOCK } from './guard/rollback-guard.js'; // pool
 
 export interface SwitchyardDeps {
   config: Config;
@@ -71,6 +75,14 @@ export interface SwitchyardDeps {
   registry?: Registry;
   /** Injected in tests; built from `config.store` otherwise. */
   store?: Store;
+  // >>> plan
+  /** The release plan's clock (tests: a manual one). */
+  planClock?: GuardClock;
+  /** Whether this replica drives the release plan (the fleet's judge); default: always. */
+  isPlanDriver?: () => boolean;
+  /** Told of step advanced, approval needed, plan complete, rolled back (src/notify/). */
+  onPlanEvent?: OnPlanEvent;
+  // <<< plan
 }
 
 export interface Switchyard {
@@ -85,6 +97,8 @@ export interface Switchyard {
   readonly notifier: Notifier;
   /** The fleet's LISTEN/NOTIFY fan-out of flag changes; null without a PostgreSQL store. */
   readonly fanout: PostgresNotify | null;
+  /** The release plan's driver (src/plan/). */
+  readonly plan: PlanDriver;
   start(): Promise<{ trafficPort: number; opsPort: number }>;
   stop(graceMs?: number): Promise<void>;
 }
@@ -280,6 +294,24 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
   switchboard.onRollback(() => drainer.drain('user'));
   switchboard.onResume(() => drainer.cancel());
 
+  // >>> plan
+  const plan = new PlanDriver({
+    store: fleetStore.store,
+    switchboard,
+    evidence: () => (guard.mode === 'off' ? null : guard.evidence()),
+    metrics,
+    log: log.child({ part: 'plan' }),
+    clock: deps.planClock ?? SYSTEM_CLOCK,
+    // In a fleet the guard's judge drives the plan; alone, this instance does.
+    isDriver: deps.isPlanDriver ?? (() => guard.isJudge()),
+    onEvent: (event) => {
+      notifier.notify(toNotifyEvent(event));
+      deps.onPlanEvent?.(event);
+    },
+    onAudit: (entry) => fleetStore.recordAudit(entry),
+  });
+  // <<< plan
+
   let listening = false;
   const admin = createAdminRouter({
     switchboard,
@@ -290,6 +322,7 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     maxBodyBytes: config.admin.maxBodyBytes,
     flagNames,
     onAudit: (entry) => fleetStore.recordAudit(entry), // store
+    plan, // plan
     views: {
       summary: () => summaryView(guard.window, Date.now(), config.guard),
       guard: () => guard.report(),
@@ -338,6 +371,7 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     fleetStore,
     notifier,
     fanout,
+    plan,
     async start() {
       fleetStore.start();
       fanout?.start();
@@ -345,6 +379,7 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
       switchboard.init();
       guard.start();
       guardPool?.start(); // pool
+      plan.start(); // plan
       const trafficPort = await listen(traffic, config.port, config.host, 'traffic');
       const opsPort = await listen(ops, config.admin.port, config.admin.host, 'ops');
       // An error on a listening server (EMFILE on accept, say) is logged, not thrown at the process.
@@ -360,6 +395,7 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
       drainer.cancel();
       guard.stop();
       guardPool?.stop(); // pool
+      await plan.stop(); // plan
       gateway.close();
       shadow.close(); // shadow
       await Promise.all([

@@ -16,6 +16,8 @@ export interface DashboardSpec {
   /** Dashboards with per-route request panels get the `route` variable. */
   routeVariable: boolean;
   sections: Section[];
+  /** Annotations of this dashboard only, after the shared ones. */
+  annotations?: Array<Record<string, unknown>>;
 }
 
 const WIDTH = 24;
@@ -85,7 +87,7 @@ function queryVariable(name: string, label: string, query: string) {
 }
 
 /** Rollbacks (every trigger) and the guard's dry-run breaches, as annotations on every time panel. */
-function annotations() {
+function annotations(extra: Array<Record<string, unknown>> = []) {
   return {
     list: [
       {
@@ -123,6 +125,7 @@ function annotations() {
         tagKeys: 'gate,mode',
         useValueForTime: false,
       },
+      ...extra,
     ],
   };
 }
@@ -169,7 +172,7 @@ export function dashboard(spec: DashboardSpec): Record<string, unknown> {
       },
     ],
     templating: { list: variables },
-    annotations: annotations(),
+    annotations: annotations(spec.annotations),
     panels: layout(spec.sections),
   };
 }

@@ -1,6 +1,6 @@
 import { dashboard } from './dashboard.js';
-import { ENGINE_COLOURS, barGauge, stat, stateTimeline, timeseries, type PanelSpec } from './grafana.js';
-import { RATE, ROUTE, sel, sumIncrease, sumRate } from './promql.js';
+import { DATASOURCE, ENGINE_COLOURS, barGauge, stat, stateTimeline, timeseries, type PanelSpec } from './grafana.js';
+import { INSTANCE, RATE, ROUTE, sel, sumIncrease, sumRate } from './promql.js';
 
 const ON_OFF = [
   { value: '0', text: 'released', color: 'green' },
@@ -254,6 +254,20 @@ export function migrationOverview(): Record<string, unknown> {
     from: 'now-6h',
     refresh: '30s',
     routeVariable: true,
+    annotations: [
+      {
+        name: 'Plan steps',
+        datasource: DATASOURCE,
+        enable: true,
+        hide: false,
+        iconColor: 'blue',
+        expr: `max(changes(switchyard_plan_step{${INSTANCE}}[2m])) > 0`,
+        step: '30s',
+        titleFormat: 'Release plan step changed',
+        textFormat: '`switchyard plan show` has the step, its percentage and the evidence it left with.',
+        useValueForTime: false,
+      },
+    ],
     sections: [
       { title: 'Where the migration stands', panels: state() },
       { title: 'Traffic split by engine', panels: traffic() },

@@ -19,6 +19,7 @@ export const LAYERS = [
   'switchboard',
   'guard',
   'notify',
+  'plan',
   'proxy',
   'ws',
   'shadow',

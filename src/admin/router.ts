@@ -7,6 +7,7 @@ import type { FlagState } from '../routing/types.js';
 import { adminAuth } from './auth.js';
 import { SwitchyardError, notFound } from '../errors/switchyard-error.js';
 import { stateView } from './state-view.js';
+import { planRoutes, type PlanApi } from './plan-routes.js';
 import type { AuditEntry } from '../store/types.js';
 import {
   emptyBody,
@@ -28,6 +29,8 @@ export interface AdminDeps {
   flagNames: { rollout: string; shadow: string; baseline?: string };
   /** Extra read-only views that later parts plug in (summary, divergences, guard); may be async. */
   views?: Record<string, (req: Request) => unknown>;
+  /** The release plan (src/plan/): `/admin/plan` and its control calls. */
+  plan?: PlanApi;
   /** Every audit record, also written to the durable store (src/store/). */
   onAudit?: (entry: AuditRecord) => void;
 }
@@ -139,6 +142,7 @@ export function createAdminRouter(deps: AdminDeps): Router {
       switchboard.setOverride(parseOr400(userIdParam, req.params.userId), null),
     ),
   );
+  if (deps.plan !== undefined) planRoutes(router, deps.plan);
   for (const [name, view] of Object.entries(deps.views ?? {})) {
     router.get(`/${name}`, async (req, res) => {
       res.json(await view(req));
@@ -151,7 +155,7 @@ export function createAdminRouter(deps: AdminDeps): Router {
   return router;
 }
 
-function actorOf(req: Request): string | null {
+export function actorOf(req: Request): string | null {
   const actor = req.headers['x-switchyard-actor'];
   return typeof actor === 'string' ? actor.replace(/[^\w@.:-]/g, '').slice(0, 64) : null;
 }

@@ -138,3 +138,34 @@ export interface GuardView {
   gates: GateView[];
   lastTrip: { at?: string; reason?: string; gate?: string } | null;
 }
+
+/** `GET /admin/plan` (docs/plan.md). */
+export interface PlanView {
+  state: string;
+  step: number | null;
+  percent: number | null;
+  since: string | null;
+  waiting: string | null;
+  reason?: string | null;
+  plan: {
+    steps: number[];
+    minStepSeconds: number;
+    minComparisons: number;
+    minUsers: number;
+    approvals: number[];
+    baselineFirst: boolean;
+    baselinePercent: number;
+    shadowPercent: number;
+  } | null;
+  history: Array<{
+    percent: number;
+    enteredAt: string;
+    leftAt: string | null;
+    evidence: {
+      at: string;
+      comparisons: number;
+      users: number;
+      gates: Array<{ name: string; verdict: string }>;
+    } | null;
+  }>;
+}

@@ -19,6 +19,20 @@ import { LOCAL_SCOPE, withFleetFigures, type GuardScope, type ScopeSource } from
 /** A user id as the window's distinct-user sketch takes it: a 32-bit hash, never the id. */
 export const userHash32 = (userId: string): number => murmur.x86.hash32(userId, 0x5eed);
 
+/** The guard's figures as the release plan reads them (`RollbackGuard.evidence`). */
+export interface GuardEvidence {
+  /** Epoch ms of the window's end. */
+  readonly at: number;
+  readonly mode: GuardMode;
+  readonly gates: readonly GateReport[];
+  /** Cross-engine comparisons judged match or mismatch in the window. */
+  readonly comparisons: number;
+  /** Distinct users the user engine served in the window (lower bound). */
+  readonly users: number;
+  /** Judged baseline comparisons per engine (the noise floors' samples). */
+  readonly floors: { readonly legacy: number; readonly user: number };
+}
+
 /** The guard's time: what `now` is, and how its evaluation is repeated. Tests inject a manual one. */
 export interface GuardClock {
   now(): number;
@@ -185,6 +199,27 @@ export class RollbackGuard {
     this.switchboard.rollback('guard', trip.reason).catch((err: unknown) => {
       this.log.error({ err: (err as Error).message }, 'guard rollback not persisted');
     });
+  }
+
+  /**
+   * What the release plan judges a step by (src/plan/): every gate over the window ending now,
+   * the judged cross-engine comparisons, the distinct users the user engine served, and each
+   * engine's baseline floor sample. Read-only: it neither trips nor records anything.
+   */
+  evidence(): GuardEvidence {
+    const now = this.now();
+    // The judge of a fleet answers with the fleet's evidence, as its gates judge it.
+    const scope = this.current;
+    const w = scope.scope === 'fleet' && scope.judge ? this.fleetEvidence(scope, now) : this.window;
+    const c = w.comparisons(now);
+    return {
+      at: now,
+      mode: this.mode,
+      gates: evaluateGates(w, this.limits, now),
+      comparisons: c.match + c.mismatch,
+      users: w.servedUsers('user', now),
+      floors: w.floorSamples(now),
+    };
   }
 
   /** `GET /admin/guard`. */

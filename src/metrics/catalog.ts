@@ -123,6 +123,17 @@ export function createMetrics(registry: Registry) {
       labelNames: ['stage'] as const,
       registers,
     }),
+    planStep: new Gauge({
+      name: 'switchyard_plan_step',
+      help: "The release plan's current step, 1-based (0: no step yet); its percentage is switchyard_rollout_percent.",
+      registers,
+    }),
+    planState: new Gauge({
+      name: 'switchyard_plan_state',
+      help: "1 for the release plan's current state, 0 for the others.",
+      labelNames: ['state'] as const,
+      registers,
+    }),
     overrides: new Gauge({
       name: 'switchyard_overrides',
       help: 'Users with an override to an engine.',

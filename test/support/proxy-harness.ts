@@ -7,6 +7,7 @@ import { buildConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import { createSwitchyard, type Switchyard } from '../../src/server.js';
 import type { Store } from '../../src/store/types.js';
+import type { GuardClock } from '../../src/guard/rollback-guard.js';
 import { TEST_SECRET } from './tokens.js';
 
 export const ADMIN_TOKEN = 'admin-token-for-tests-0123456789abcdef';
@@ -33,6 +34,10 @@ export interface HarnessOptions {
   dir?: string;
   /** The durable store (default: SQLite in `dir`). */
   store?: Store;
+  /** The release plan's clock (default: the system's). */
+  planClock?: GuardClock;
+  /** Whether this proxy drives the release plan (default: it does). */
+  isPlanDriver?: () => boolean;
 }
 
 export async function startProxy(options: HarnessOptions): Promise<ProxyUnderTest> {
@@ -64,6 +69,8 @@ export async function startProxy(options: HarnessOptions): Promise<ProxyUnderTes
     log,
     adminToken: ADMIN_TOKEN,
     ...(options.store === undefined ? {} : { store: options.store }),
+    ...(options.planClock === undefined ? {} : { planClock: options.planClock }),
+    ...(options.isPlanDriver === undefined ? {} : { isPlanDriver: options.isPlanDriver }),
   });
   const { trafficPort, opsPort } = await app.start();
   const opsUrl = `http://127.0.0.1:${opsPort}`;

@@ -5,6 +5,7 @@ import { divergences } from './divergences.js';
 import { audit, instances } from './fleet.js';
 import { guard } from './guard.js';
 import { override } from './override.js';
+import { plan } from './plan.js';
 import { baseline, rollout, shadow } from './percent.js';
 import { resume, rollback } from './rollback.js';
 import { status } from './status.js';
@@ -17,6 +18,7 @@ export const COMMANDS: readonly Command[] = [
   baseline,
   rollback,
   resume,
+  plan,
   assign,
   override,
   divergences,

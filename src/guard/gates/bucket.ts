@@ -19,6 +19,8 @@ export class EngineSecond {
   /** Sessions, and users, that received a violating frame (user_id or ownership evidence). */
   readonly isolationSessions = new UserSet();
   readonly isolationUsers = new UserSet();
+  /** Users served (HTTP or WebSocket), for the release plan's distinct-user minimum. */
+  readonly servedUsers = new UserSet();
 
   clear(): void {
     if (this.httpRequests > 0) this.latency.fill(0);
@@ -33,6 +35,7 @@ export class EngineSecond {
     this.isolationOwnership = 0;
     this.isolationSessions.clear();
     this.isolationUsers.clear();
+    this.servedUsers.clear();
   }
 }
 

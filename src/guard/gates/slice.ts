@@ -21,6 +21,8 @@ export interface EngineSlice {
   readonly isolationOwnership: number;
   readonly isolationSessions: readonly number[];
   readonly isolationUsers: readonly number[];
+  /** Absent in slices of versions before the release plan (read as empty). */
+  readonly servedUsers?: readonly number[];
 }
 
 /** One replica's guard evidence of one wall-clock second (`second`: epoch seconds). */
@@ -57,6 +59,7 @@ function engineSlice(e: EngineSecond): EngineSlice {
     isolationOwnership: e.isolationOwnership,
     isolationSessions: e.isolationSessions.keys(),
     isolationUsers: e.isolationUsers.keys(),
+    servedUsers: e.servedUsers.keys(),
   };
 }
 
@@ -96,6 +99,7 @@ function mergeEngine(e: EngineSecond, s: EngineSlice): void {
   e.isolationOwnership += s.isolationOwnership;
   for (const k of s.isolationSessions) e.isolationSessions.add(k);
   for (const k of s.isolationUsers) e.isolationUsers.add(k);
+  for (const k of s.servedUsers ?? []) e.servedUsers.add(k);
 }
 
 /**
@@ -143,6 +147,7 @@ function isEngineSlice(v: unknown): v is EngineSlice {
     ['httpFailedUsers', 'wsFailedUsers', 'isolationSessions', 'isolationUsers'].every((k) =>
       isHashes(e[k]),
     ) &&
+    (e['servedUsers'] === undefined || isHashes(e['servedUsers'])) &&
     isSlowest(e['slowest'])
   );
 }

@@ -1,6 +1,6 @@
 import { SecondBucket, type EngineSecond } from './bucket.js';
 import { LATENCY_BUCKET_COUNT, histogramQuantile, latencyBucketIndex } from './histogram.js';
-import { judgedMask, MASK_COUNT, newMaskCounts } from './kind-masks.js';
+import { judgedIn, judgedMask, MASK_COUNT, newMaskCounts } from './kind-masks.js';
 import type { NoiseBooks } from './noise.js';
 import { mergeSlice, sliceOf, type GuardSlice } from './slice.js';
 import { DistinctCounter } from './sketch.js';
@@ -44,6 +44,7 @@ export class SampleWindow {
     if (b === null) return;
     const e = b[engine];
     e.httpRequests += 1;
+    e.servedUsers.add(userHash);
     e.latency[latencyBucketIndex(durationMs)]! += 1;
     if (failed) {
       e.httpFailed += 1;
@@ -62,6 +63,7 @@ export class SampleWindow {
     if (b === null) return;
     const e = b[engine];
     e.wsSessions += 1;
+    e.servedUsers.add(userHash);
     if (failed) {
       e.wsFailed += 1;
       e.wsFailedUsers.add(userHash);
@@ -227,6 +229,19 @@ export class SampleWindow {
       .filter((b) => b.second > afterSecond && b.second < beforeSecond)
       .sort((a, b) => a.second - b.second)
       .map(sliceOf);
+  }
+
+  /** Distinct users `engine` served over the window (HTTP or WebSocket; a lower bound, capped at 1024). */
+  servedUsers(engine: Engine, nowMs: number): number {
+    this.union.reset();
+    this.each(nowMs, (b) => b[engine].servedUsers.addTo(this.union));
+    return this.union.size;
+  }
+
+  /** Judged baseline comparisons per engine over the window (each engine's floor sample). */
+  floorSamples(nowMs: number): { legacy: number; user: number } {
+    const books = this.noiseBooks(nowMs);
+    return { legacy: judgedIn(books.floors.legacy), user: judgedIn(books.floors.user) };
   }
 
   /** The ring's slots, for structural tests (the same objects for the window's whole life). */

@@ -44,6 +44,8 @@ function totals(w: SampleWindow, now: number) {
     comparisons: w.comparisons(now),
     books: w.noiseBooks(now),
     isolation: [w.isolation('legacy', now), w.isolation('user', now)],
+    served: [w.servedUsers('legacy', now), w.servedUsers('user', now)],
+    floors: w.floorSamples(now),
   };
 }
 
@@ -83,6 +85,7 @@ describe('guard slices and the fleet sum', () => {
     expect(fleet.comparisons(NOW)).toMatchObject({ mismatch: 12, mismatchUsers: 4 });
     expect(fleet.http('user', NOW)).toEqual({ requests: 8, failed: 8, failedUsers: 4 });
     expect(fleet.slowUsers(NOW, 500)).toBe(4);
+    expect(fleet.servedUsers('user', NOW)).toBe(4);
   });
 
   it('leaves out slices outside the window, from the future, and from before the last resume', () => {
