@@ -31,7 +31,7 @@ import { listenerOptions } from './proxy/listener-options.js';
 import { ListenError } from './start-failure.js';
 import { SessionDrainer } from './ws/drain.js';
 import { createWsGateway, type WsGateway } from './ws/ws-gateway.js';
-import { RollbackGuard, userHash32 } from './guard/rollback-guard.js';
+import { RollbackGuard, SYSTEM_CLOCK, userHash32, type GuardClock } from './guard/rollback-guard.js';
 import { KnownUsers } from './isolation/known-users.js';
 import { summaryView } from './admin/summary-view.js';
 // >>> ofrep
@@ -62,6 +62,8 @@ export interface SwitchyardDeps {
   registry?: Registry;
   /** Injected in tests; built from `config.store` otherwise. */
   store?: Store;
+  /** The guard's time (window and evaluation timer); tests inject a manual one. */
+  guardClock?: GuardClock;
 }
 
 export interface Switchyard {
@@ -133,12 +135,14 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
   }
   const hashId = createIdHasher(idHashSecret);
 
+  const guardClock = deps.guardClock ?? SYSTEM_CLOCK;
   const guard = new RollbackGuard(
     config.guard,
     config.guard.mode,
     switchboard,
     metrics,
     log.child({ part: 'guard' }),
+    guardClock,
   );
 
   // >>> store
@@ -230,7 +234,7 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     flagNames,
     onAudit: (entry) => fleetStore.recordAudit(entry), // store
     views: {
-      summary: () => summaryView(guard.window, Date.now(), config.guard),
+      summary: () => summaryView(guard.window, guardClock.now(), config.guard),
       guard: () => guard.report(),
       ...storeViews(fleetStore), // store: divergences (search, paging), audit, instances
     },

@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { buildConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import { createSwitchyard, type Switchyard } from '../../src/server.js';
+import type { GuardClock } from '../../src/guard/rollback-guard.js';
 import type { Store } from '../../src/store/types.js';
 import { TEST_SECRET } from './tokens.js';
 
@@ -33,6 +34,8 @@ export interface HarnessOptions {
   dir?: string;
   /** The durable store (default: SQLite in `dir`). */
   store?: Store;
+  /** The guard's clock (default: the system's). */
+  guardClock?: GuardClock;
 }
 
 export async function startProxy(options: HarnessOptions): Promise<ProxyUnderTest> {
@@ -64,6 +67,7 @@ export async function startProxy(options: HarnessOptions): Promise<ProxyUnderTes
     log,
     adminToken: ADMIN_TOKEN,
     ...(options.store === undefined ? {} : { store: options.store }),
+    ...(options.guardClock === undefined ? {} : { guardClock: options.guardClock }),
   });
   const { trafficPort, opsPort } = await app.start();
   const opsUrl = `http://127.0.0.1:${opsPort}`;
