@@ -49,7 +49,7 @@ export class NoiseUsers {
     );
     this.timers.push(timer);
     ws.on('message', (data) => {
-      const type = (JSON.parse(String(data)) as { type?: string }).type;
+      const type = (JSON.parse((data as Buffer).toString('utf8')) as { type?: string }).type;
       if (type === 'agent_completed') this.completed++;
       else if (type === 'agent_error') this.failed++;
     });

@@ -15,7 +15,8 @@ export function pickDivergence(
   const marked = MARKER.exec(prompt)?.[1];
   const kind = DIVERGENCE_KINDS.find((k) => k === marked);
   if (kind !== undefined) return kind;
-  if (regression !== null && regression !== undefined && promptShare(prompt) < regression.fraction) return regression.kind;
+  if (regression !== null && regression !== undefined && promptShare(prompt) < regression.fraction)
+    return regression.kind;
   if (setting === null || setting === undefined) return null;
   return random() < (setting.fraction ?? 1) ? setting.kind : null;
 }

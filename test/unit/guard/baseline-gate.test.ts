@@ -152,7 +152,8 @@ describe('mismatch_rate gate against the noise baseline', () => {
   it('waits (insufficient, basis baseline) while a floor fills, rather than judge noise against 5%', () => {
     const w = new SampleWindow(60);
     // 15% of cross runs differ: far past the absolute 5%, but both engines have a baseline running.
-    for (let i = 0; i < 200; i++) w.recordComparison(T0, i < 30 ? 'mismatch' : 'match', userHash(i), ['tool']);
+    for (let i = 0; i < 200; i++)
+      w.recordComparison(T0, i < 30 ? 'mismatch' : 'match', userHash(i), ['tool']);
     for (let i = 0; i < 20; i++) w.recordComparison(T0, 'match', userHash(i), [], 'legacy');
     for (let i = 0; i < 60; i++) w.recordComparison(T0, 'match', userHash(i), [], 'user');
     const filling = mismatchRateGate(w, DEFAULT_GUARD_LIMITS, T0);
