@@ -172,6 +172,8 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     onComparison: (result, userId, kinds, baseline) =>
       guard.recordComparison(result, userId, kinds, baseline),
     onStored: (divergence) => fleetStore.recordDivergence(divergence), // store
+    onIsolation: (engine, evidence, sessionKey, userHash) =>
+      guard.recordIsolation(engine, evidence, sessionKey, userHash),
   });
   // <<< shadow
   /** Users signed in here now or recently: only their ids prove a leak (src/isolation). */
