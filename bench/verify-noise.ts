@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { createTicketStore, DEMO_JWT_SECRET, startEngine } from '../engines/index.js';
 import { buildConfig } from '../src/config/load.js';
+import { significantlyAbove } from '../src/guard/gates/stats.js';
 import { createSwitchyard } from '../src/server.js';
 import { formatNoise, readNoise } from './noise-readout.js';
 import { NoiseUsers } from './noise-users.js';
@@ -80,8 +81,15 @@ if (rolledBack()) {
 } else {
   console.log(`healthy phase: ${healthySeconds} s in enforce mode, no rollback`);
   const cross = readNoise(app.guard.window, Date.now()).cross;
-  const absolute = cross.rate !== null && cross.rate > config.guard.maxMismatchRate;
-  console.log(`  the absolute ${config.guard.maxMismatchRate * 100}% limit would have tripped: ${absolute}`);
+  const limit = config.guard.maxMismatchRate;
+  const absolute =
+    cross.rate !== null &&
+    cross.rate > limit &&
+    significantlyAbove(cross.mismatched, cross.n, limit, config.guard.confidence);
+  console.log(
+    `  the absolute ${limit * 100}% limit would have tripped (${cross.mismatched} of ${cross.n}, ` +
+      `significant at ${config.guard.confidence}): ${absolute}`,
+  );
   user.faults.regression = { kind: 'missing_event', fraction: regression };
   const from = Date.now();
   console.log(`user engine regresses now: ${regression * 100}% of prompts lose tool_completed`);
