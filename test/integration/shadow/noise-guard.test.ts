@@ -9,7 +9,9 @@ import { BATCH_SECONDS, NoiseRig } from './noise-traffic.js';
  * documented noise (8% of runs take another tool, on both engines), the guard in enforce mode on
  * a manual clock, 100 real WebSocket sessions a batch.
  */
-const WINDOW = 60;
+// Two minutes: about 600 judged runs per floor, so neither a floor (about 14.7%) nor the cross rate
+// strays past the noisy-kind limit or the 5-point margin by chance.
+const WINDOW = 120;
 let noise: NoiseRig;
 
 afterEach(async () => {
@@ -32,7 +34,7 @@ async function mismatchGate() {
 
 describe('the noise baseline in front of noisy engines (guard enforce, manual clock)', () => {
   it('a noisy healthy engine does not trip the guard over 5 minutes of simulated users; the absolute 5% would have', async () => {
-    noise = await new NoiseRig().start({ baselinePercent: 50 });
+    noise = await new NoiseRig().start({ baselinePercent: 50, windowSeconds: WINDOW });
     expect(await runFor(300)).toBeNull();
     expect(noise.batches).toBe(300 / BATCH_SECONDS);
     expect((await noise.proxy.admin('GET', '/admin/state')).body.rollback.engaged).toBe(false);
@@ -65,7 +67,7 @@ describe('the noise baseline in front of noisy engines (guard enforce, manual cl
   }, 240_000);
 
   it('the same traffic without a baseline trips on the absolute 5% limit (basis absolute)', async () => {
-    noise = await new NoiseRig().start({ baselinePercent: 0 });
+    noise = await new NoiseRig().start({ baselinePercent: 0, windowSeconds: WINDOW });
     const trip = await runFor(300);
     expect(trip).not.toBeNull();
     expect(trip!.reason).toMatch(/^mismatch_rate: .* \(> 5%\)/);
@@ -74,7 +76,7 @@ describe('the noise baseline in front of noisy engines (guard enforce, manual cl
   }, 240_000);
 
   it('a user engine diverging 15 points above the floor trips within the window + 1 s, naming the floor', async () => {
-    noise = await new NoiseRig().start({ baselinePercent: 50 });
+    noise = await new NoiseRig().start({ baselinePercent: 50, windowSeconds: WINDOW });
     expect(await runFor(WINDOW)).toBeNull();
     expect(await mismatchGate()).toMatchObject({ basis: 'baseline', verdict: 'ok' });
     // 15% of prompts lose tool_completed on the user engine, alike in every user session.
