@@ -1,4 +1,5 @@
 import type { EngineFaults } from '../../../engines/index.js';
+import { until } from '../../support/until.js';
 import { isTerminal, type TestClient } from '../engines/helpers.js';
 import { metric, ShadowRig, untilMetric } from './rig.js';
 
@@ -88,6 +89,7 @@ describe('a legacy baseline in front of a leaking legacy engine (100 sessions)',
     expect(r.book).toEqual({ match: SESSIONS, mismatch: 0, incomplete: 0, isolation: 0 });
     expect(r.floor).toMatchObject({ count: 0, judged: SESSIONS, rate: 0 });
     expect(r.shadow + r.block + r.guardLegacy).toBe(0);
+    await until(() => r.clients.every((c) => c.frames.some(isTerminal)));
     for (const c of r.clients) expect(c.frames.filter(isTerminal)).toHaveLength(1);
   }, 60_000);
 });
