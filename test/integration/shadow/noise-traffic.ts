@@ -12,6 +12,8 @@ export const BATCH_SECONDS = 5;
 export interface NoiseRigOptions {
   baselinePercent: number;
   windowSeconds?: number;
+  /** GUARD_MIN_COMPARISONS: judged runs the cross book and each floor need before the gate judges. */
+  minComparisons?: number;
 }
 
 /**
@@ -37,7 +39,11 @@ export class NoiseRig {
       guardClock: this.clock,
       config: {
         log: { level: 'warn', requests: false },
-        guard: { mode: 'enforce', windowSeconds: options.windowSeconds ?? 60 },
+        guard: {
+          mode: 'enforce',
+          windowSeconds: options.windowSeconds ?? 60,
+          minComparisons: options.minComparisons ?? 50,
+        },
       },
     });
     await this.rig.proxy.admin('PUT', '/admin/baseline', { percent: options.baselinePercent });
