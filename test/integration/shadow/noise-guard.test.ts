@@ -12,8 +12,7 @@ import { BATCH_SECONDS, NoiseRig } from './noise-traffic.js';
 // Two minutes: about 600 judged runs per floor, so neither a floor (about 14.7%) nor the cross rate
 // strays past the noisy-kind limit or the 5-point margin by chance.
 const WINDOW = 120;
-// A floor of 50 runs (the default) is a wide one: judged that early, noise alone passes the
-// 5-point margin at 99% now and then. 200 per floor takes 8 batches (40 s of guard time).
+// The gate judges only on floors a few points wide: 200 per floor takes 8 batches (40 s of guard time).
 const MIN = 200;
 let noise: NoiseRig;
 
