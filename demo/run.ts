@@ -17,7 +17,8 @@ const env = process.env;
 /**
  * DEMO_NOISE=0.08: both engines take another tool in that share of runs (the documented noise
  * setting, docs/shadow.md "Noise baseline"), and DEMO_BASELINE (default 50) % of users get a
- * baseline copy, so the guard's mismatch gate judges against the engines' floors.
+ * baseline copy, so the guard's mismatch gate judges against the engines' floors. Legacy does not
+ * leak then: its leak crosses every concurrent run of an agent, a baseline copy's too.
  */
 const noise = env.DEMO_NOISE === undefined ? null : Number(env.DEMO_NOISE);
 const noisy = noise === null ? {} : { divergence: { kind: 'tool' as const, fraction: noise } };
@@ -28,7 +29,7 @@ const legacy = await startEngine({
   kind: 'legacy',
   jwtSecret: secret,
   tickets,
-  faults: { leak: true, envelope: 'emitter', ...noisy },
+  faults: { leak: noise === null, envelope: 'emitter', ...noisy },
 });
 const user = await startEngine({
   kind: 'user',
@@ -56,12 +57,17 @@ if (app.switchboard.flags()?.rollout.percent === 0 && app.switchboard.flags()?.s
   await app.switchboard.setRollout(20);
   await app.switchboard.setShadow(30);
 }
+if (noise !== null && (app.switchboard.flags()?.baseline?.percent ?? 0) === 0) {
+  await app.switchboard.setBaseline(Number(env.DEMO_BASELINE ?? 50));
+}
 const users = new SimulatedUsers(`http://127.0.0.1:${trafficPort}`, secret, Number(env.DEMO_USERS ?? 40));
 await users.start();
 console.log(
   `switchyard demo: traffic http://127.0.0.1:${trafficPort}  ops http://${config.admin.host}:${opsPort}`,
 );
-console.log(`  engines: legacy ${legacy.url} (leaks across users), user ${user.url}`);
+console.log(
+  `  engines: legacy ${legacy.url}${noise === null ? ' (leaks across users)' : ''}, user ${user.url}`,
+);
 console.log(
   `  try: npx switchyard status | npx switchyard rollout 50 | npx switchyard rollback --reason test`,
 );

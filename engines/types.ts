@@ -34,6 +34,12 @@ export interface EngineFaults {
   leak?: boolean;
   /** Applies to WebSocket runs; a prompt containing `#diverge:<kind>` triggers one for that run. */
   divergence?: { kind: DivergenceKind; fraction?: number } | null;
+  /**
+   * A real regression, not noise: `kind` applies to the runs whose prompt hashes into `fraction`,
+   * so every session given one prompt diverges alike (an engine's own baseline cannot see it).
+   * It wins over `divergence` for the runs it takes.
+   */
+  regression?: { kind: DivergenceKind; fraction: number } | null;
   /** Refuse WebSocket upgrades with HTTP 503. */
   refuseWebSocket?: boolean;
   /** How `Sec-WebSocket-Protocol` is echoed; default `jwt-auth`. */

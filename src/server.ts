@@ -83,6 +83,8 @@ export interface SwitchyardDeps {
   /** Told of step advanced, approval needed, plan complete, rolled back (src/notify/). */
   onPlanEvent?: OnPlanEvent;
   // <<< plan
+  /** The guard's time (window and evaluation timer); tests inject a manual one. */
+  guardClock?: GuardClock;
 }
 
 export interface Switchyard {
@@ -163,12 +165,14 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
   }
   const hashId = createIdHasher(idHashSecret);
 
+  const guardClock = deps.guardClock ?? SYSTEM_CLOCK;
   const guard = new RollbackGuard(
     config.guard,
     config.guard.mode,
     switchboard,
     metrics,
     log.child({ part: 'guard' }),
+    guardClock,
   );
 
   /** This replica's name in the store and in webhooks. */
@@ -243,6 +247,8 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     onComparison: (result, userId, kinds, baseline) =>
       guard.recordComparison(result, userId, kinds, baseline),
     onStored: (divergence) => fleetStore.recordDivergence(divergence), // store
+    onIsolation: (engine, evidence, sessionKey, userHash) =>
+      guard.recordIsolation(engine, evidence, sessionKey, userHash),
   });
   // <<< shadow
   /** Users signed in here now or recently: only their ids prove a leak (src/isolation). */
@@ -324,7 +330,7 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     onAudit: (entry) => fleetStore.recordAudit(entry), // store
     plan, // plan
     views: {
-      summary: () => summaryView(guard.window, Date.now(), config.guard),
+      summary: () => summaryView(guard.window, guardClock.now(), config.guard),
       guard: () => guard.report(),
       ...storeViews(fleetStore), // store: divergences (search, paging), audit, instances
     },

@@ -47,7 +47,7 @@ export function prepareRun(
   const script = buildScript({
     kind,
     prompt: request.prompt,
-    divergence: pickDivergence(request.prompt, faults.divergence),
+    divergence: pickDivergence(request.prompt, faults.divergence, Math.random, faults.regression),
     stepDelayMs: faults.stepDelayMs ?? DEFAULT_STEP_DELAY_MS,
   });
   return { ctx, script };

@@ -28,7 +28,7 @@ export const WS_DIRECTIONS = ['client_to_engine', 'engine_to_client', 'shadow_to
 export type WsDirection = (typeof WS_DIRECTIONS)[number];
 export const CLOSE_CODES = ['1000', '1001', '1006', '1008', '1009', '1011', '1012', '1013', 'other'] as const;
 export { COMPARISON_RESULTS, MISMATCH_KINDS };
-export const VIOLATION_ACTIONS = ['block', 'report', 'refuse'] as const;
+export const VIOLATION_ACTIONS = ['block', 'report', 'refuse', 'shadow'] as const;
 export const SHADOW_DROP_REASONS = [
   'capacity',
   'buffer_full',
@@ -182,7 +182,7 @@ export function createMetrics(registry: Registry) {
     }),
     isolationViolations: new Counter({
       name: 'switchyard_isolation_violations_total',
-      help: 'Frames that would have reached another user, by the engine that sent them and the action taken (one per frame).',
+      help: 'Frames that would have reached another user, by the engine that sent them and the action taken (one per frame; shadow: sent to a shadow or baseline socket, which no client reads).',
       labelNames: ['engine', 'action'] as const,
       registers,
     }),

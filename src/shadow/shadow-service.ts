@@ -11,7 +11,7 @@ import { HttpShadowing } from './http-shadowing.js';
 import { ShadowResults, type Books, type ComparisonHook } from './results.js';
 import { Slots } from './slots.js';
 import { SweepClock } from './sweep-clock.js';
-import { createWsObserve, type Observe } from './ws-observe.js';
+import { createWsObserve, type IsolationHook, type Observe } from './ws-observe.js';
 import type { WsShadow } from './ws-shadow.js';
 
 export interface ShadowServiceDeps {
@@ -25,6 +25,8 @@ export interface ShadowServiceDeps {
    * guard's `recordComparison` (it feeds `/admin/summary`).
    */
   onComparison?: ComparisonHook;
+  /** A leak into a shadow or baseline socket (counted, never delivered): the guard's `recordIsolation`. */
+  onIsolation?: IsolationHook;
   /** Every stored divergence, either book (its `source` says which): the durable store. */
   onStored?: (divergence: Divergence) => void;
   /** Keyed hash of user, run and thread ids in stored divergences and session labels. */
@@ -108,6 +110,7 @@ export function createShadowService(deps: ShadowServiceDeps): ShadowService {
     jwtForTicket: deps.jwtForTicket,
     live,
     hashId: deps.hashId,
+    onIsolation: deps.onIsolation,
   });
 
   /** The traffic hooks run on the live path: a shadow bug is logged, never thrown into it. */

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { OwnershipIndex } from '../isolation/ownership.js';
-import { SessionIsolation } from '../isolation/session-isolation.js';
+import { SessionIsolation, type Evidence } from '../isolation/session-isolation.js';
 import type { IdHasher } from '../log/hash-id.js';
 import type { Metrics } from '../metrics/catalog.js';
 import { isBaseline } from '../routing/decide.js';
@@ -30,7 +30,17 @@ export interface WsObserveDeps {
   /** Live shadows, so that shutdown can end them. */
   live: Set<WsShadow>;
   hashId: IdHasher;
+  /** A leak into a shadow or baseline socket, as the gateway reports a live one (the guard). */
+  onIsolation?: IsolationHook | undefined;
 }
+
+/** `sessionKey` is unique per shadow session, `userHash` the keyed hash of its user. */
+export type IsolationHook = (
+  engine: Engine,
+  evidence: Evidence,
+  sessionKey: string,
+  userHash: string,
+) => void;
 
 /** A session to shadow, with everything its shadow socket needs. */
 interface Shadowed {
@@ -115,7 +125,9 @@ export function createWsObserve(deps: WsObserveDeps): Observe {
     const shadowQuery = new URLSearchParams(s.query);
     shadowQuery.delete('ticket');
     shadowQuery.delete('token');
-    const label = `${deps.hashId(userId)}.${(sessions++).toString(36)}`;
+    const userHash = deps.hashId(userId);
+    const label = `${userHash}.${(sessions++).toString(36)}`;
+    const leaks = deps.metrics.isolationViolations.labels(candidate, 'shadow');
     const frames = deps.metrics.wsFrames.labels(candidate, 'shadow_to_proxy');
     return new WsShadow({
       url: upstreamWsUrl(config.engines[candidate].url, s.path, shadowQuery),
@@ -130,6 +142,10 @@ export function createWsObserve(deps: WsObserveDeps): Observe {
       staggerMs: results === deps.books.baseline && candidate === 'legacy' ? settings.baseline.staggerMs : 0,
       guard: new SessionIsolation(userId, deps.ownership),
       onJudgement: (judgement, runIndex) => results.run(judgement, { userId, session: label, runIndex }),
+      onLeak: (evidence) => {
+        leaks.inc();
+        deps.onIsolation?.(candidate, evidence, `shadow:${label}`, userHash);
+      },
       onDropped: (reason) => results.dropped(reason),
       onShadowFrame: () => frames.inc(),
       onError: (error) => deps.log.error({ err: (error as Error).message }, 'shadow comparison failed'),

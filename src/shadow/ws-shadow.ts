@@ -4,7 +4,7 @@ import {
   type Judgement,
   type SessionComparatorOptions,
 } from '../compare/index.js';
-import type { SessionIsolation } from '../isolation/session-isolation.js';
+import type { Evidence, SessionIsolation } from '../isolation/session-isolation.js';
 import type { Engine } from '../routing/types.js';
 import type { SessionObserver } from '../ws/session-observer.js';
 import { ShadowSocket, type ShadowSocketLimits, type SocketFailure } from './shadow-socket.js';
@@ -32,6 +32,8 @@ export interface WsShadowInit {
   /** The isolation guard of the candidate stream (its own ownership index, not the live one). */
   guard: SessionIsolation;
   onJudgement(judgement: Judgement, runIndex: number): void;
+  /** The shadow engine sent this session another user's frame (never delivered: a leak all the same). */
+  onLeak(evidence: Evidence): void;
   onDropped(reason: SocketFailure): void;
   onShadowFrame(): void;
   onError(error: unknown): void;
@@ -128,7 +130,9 @@ export class WsShadow implements SessionObserver, Sweepable {
   private fromShadow(data: Buffer, isBinary: boolean): void {
     this.init.onShadowFrame();
     if (this.ended || isBinary) return;
-    if (!this.init.guard.checkEngineFrame(data).ok) {
+    const verdict = this.init.guard.checkEngineFrame(data);
+    if (!verdict.ok) {
+      this.init.onLeak(verdict.evidence);
       this.comparator.markLeak('candidate');
       return;
     }

@@ -6,8 +6,8 @@ import { pino } from 'pino';
 import { buildConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import { createSwitchyard, type Switchyard } from '../../src/server.js';
-import type { Store } from '../../src/store/types.js';
 import type { GuardClock } from '../../src/guard/rollback-guard.js';
+import type { Store } from '../../src/store/types.js';
 import { TEST_SECRET } from './tokens.js';
 
 export const ADMIN_TOKEN = 'admin-token-for-tests-0123456789abcdef';
@@ -38,6 +38,8 @@ export interface HarnessOptions {
   planClock?: GuardClock;
   /** Whether this proxy drives the release plan (default: it does). */
   isPlanDriver?: () => boolean;
+  /** The guard's clock (default: the system's). */
+  guardClock?: GuardClock;
 }
 
 export async function startProxy(options: HarnessOptions): Promise<ProxyUnderTest> {
@@ -71,6 +73,7 @@ export async function startProxy(options: HarnessOptions): Promise<ProxyUnderTes
     ...(options.store === undefined ? {} : { store: options.store }),
     ...(options.planClock === undefined ? {} : { planClock: options.planClock }),
     ...(options.isPlanDriver === undefined ? {} : { isPlanDriver: options.isPlanDriver }),
+    ...(options.guardClock === undefined ? {} : { guardClock: options.guardClock }),
   });
   const { trafficPort, opsPort } = await app.start();
   const opsUrl = `http://127.0.0.1:${opsPort}`;

@@ -14,7 +14,10 @@ import type { SampleWindow } from './window.js';
  * - basis `baseline` (both engines' floors hold GUARD_MIN_COMPARISONS too): it breaches when the
  *   rate is past the larger floor by more than GUARD_MAX_MISMATCH_DELTA, and significantly so
  *   (one-sided two-proportion test of the rate against that floor);
- * - basis `absolute` (too few baseline comparisons): past GUARD_MAX_MISMATCH_RATE, significantly so
+ *   While a floor holds some but fewer than GUARD_MIN_COMPARISONS, the verdict is `insufficient`
+ *   (the floor is filling; floor null);
+ * - basis `absolute` (an engine has no baseline comparison in the window: the baseline is off, or no
+ *   user is served by that engine): past GUARD_MAX_MISMATCH_RATE, significantly so
  *   (one-proportion test against the limit: 3 in 50 is not a reason to roll back at 5%).
  * Either way the mismatches must come from enough distinct users.
  */
@@ -31,22 +34,26 @@ export function mismatchRateGate(window: SampleWindow, limits: GuardLimits, nowM
     const x = mismatchedIn(books.floors[engine], ignored);
     return { engine, n, x, rate: n === 0 ? 0 : x / n };
   });
-  const baseline = floors.every((f) => f.n >= limits.minComparisons);
+  // Both engines have a baseline in the window: judge against it, or wait while a floor fills
+  // (the cross book fills first, and the absolute limit would roll a noisy engine back at start).
+  const measured = floors.every((f) => f.n > 0);
+  const filling = measured && floors.some((f) => f.n < limits.minComparisons);
+  const baseline = measured && !filling;
   const top = floors.reduce((a, b) => (b.rate > a.rate ? b : a));
   const base = {
     name: 'mismatch_rate',
-    limit: baseline ? limits.maxMismatchDelta : limits.maxMismatchRate,
+    limit: measured ? limits.maxMismatchDelta : limits.maxMismatchRate,
     samples: { legacy: judged, user: judged },
     users,
     channel: null,
     reason: null,
-    basis: baseline ? 'baseline' : 'absolute',
+    basis: measured ? 'baseline' : 'absolute',
     floor: baseline ? top.rate : null,
     noisyKinds: noise.filter((k) => k.noisy).map((k) => k.kind),
   } as const;
   if (judged === 0) return { ...base, value: null, verdict: 'insufficient' };
   const value = mismatched / judged;
-  if (judged < limits.minComparisons) return { ...base, value, verdict: 'insufficient' };
+  if (judged < limits.minComparisons || filling) return { ...base, value, verdict: 'insufficient' };
   const bad = baseline
     ? above(value - top.rate, limits.maxMismatchDelta) &&
       significantlyHigher(mismatched, judged, top.x, top.n, limits.confidence)

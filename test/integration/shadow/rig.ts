@@ -1,5 +1,6 @@
 import WebSocket from 'ws';
 import type { EngineFaults, RunningEngine } from '../../../engines/index.js';
+import type { GuardClock } from '../../../src/guard/rollback-guard.js';
 import { Harness, SECRET, TestClient, token } from '../engines/helpers.js';
 import { startProxy, type ProxyUnderTest } from '../../support/proxy-harness.js';
 
@@ -18,6 +19,8 @@ export interface RigOptions {
   rollout?: number;
   /** Shadow percent; default 100. */
   shadowPercent?: number;
+  /** The guard's clock (default: the system's). */
+  guardClock?: GuardClock;
 }
 
 /**
@@ -50,6 +53,7 @@ export class ShadowRig {
         ...options.config,
         shadow: { closeGraceMs: 2000, ...options.shadow },
       },
+      ...(options.guardClock === undefined ? {} : { guardClock: options.guardClock }),
     });
     this.proxies.push(proxy);
     if (options.rollout !== undefined)

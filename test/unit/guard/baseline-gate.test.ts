@@ -149,6 +149,25 @@ describe('mismatch_rate gate against the noise baseline', () => {
     expect(report).toMatchObject({ basis: 'absolute', limit: 0.05, floor: null, verdict: 'ok' });
   });
 
+  it('waits (insufficient, basis baseline) while a floor fills, rather than judge noise against 5%', () => {
+    const w = new SampleWindow(60);
+    // 15% of cross runs differ: far past the absolute 5%, but both engines have a baseline running.
+    for (let i = 0; i < 200; i++)
+      w.recordComparison(T0, i < 30 ? 'mismatch' : 'match', userHash(i), ['tool']);
+    for (let i = 0; i < 20; i++) w.recordComparison(T0, 'match', userHash(i), [], 'legacy');
+    for (let i = 0; i < 60; i++) w.recordComparison(T0, 'match', userHash(i), [], 'user');
+    const filling = mismatchRateGate(w, DEFAULT_GUARD_LIMITS, T0);
+    expect(filling).toMatchObject({ basis: 'baseline', floor: null, verdict: 'insufficient' });
+    expect(filling.value).toBeCloseTo(0.15);
+    // Once the floor is full (here: a floor of 0), the same cross rate breaches against it.
+    for (let i = 20; i < 60; i++) w.recordComparison(T0, 'match', userHash(i), [], 'legacy');
+    expect(mismatchRateGate(w, DEFAULT_GUARD_LIMITS, T0)).toMatchObject({
+      basis: 'baseline',
+      floor: 0,
+      verdict: 'breach',
+    });
+  });
+
   it('leaves a kind whose own floor is above GUARD_NOISY_KIND_RATE out of the gate, and names it', () => {
     const w = new SampleWindow(60);
     for (const engine of ['legacy', 'user'] as Engine[]) {
