@@ -61,7 +61,7 @@ describe('guard slices and the fleet sum', () => {
     ]);
     const fleet = sumFleet(new SampleWindow(60), replicas[0]!, remote, NOW);
     expect(totals(fleet, NOW)).toEqual(totals(whole, NOW));
-    const strict = limits({ minRequests: 500, minComparisons: 1000, maxMismatchRate: 0.05 });
+    const strict = limits({ minRequests: 500, minComparisons: 150, maxMismatchRate: 0.05 });
     expect(evaluateGates(fleet, strict, NOW)).toEqual(evaluateGates(whole, strict, NOW));
     // The sum is not a trivial one: no replica alone has the fleet's evidence.
     const judged = (w: SampleWindow) => w.comparisons(NOW).match + w.comparisons(NOW).mismatch;
