@@ -117,7 +117,7 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
   };
   const source = announcingSource(
     deps.flagSource ?? createFlagSource(config, log.child({ part: 'flags' })),
-    () => fanout?.announce(), // store: a change made here, announced to the fleet
+    (announced) => fanout?.announce(announced), // store: a change made here, announced to the fleet
   );
   const switchboard = new Switchboard(source, metrics, log.child({ part: 'switchboard' }));
   const catalogue = new RouteCatalogue(config.routes);
@@ -202,7 +202,7 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
           instance: fleetStore.instance,
           metrics: createFanoutMetrics(registry),
           log: log.child({ part: 'fanout' }),
-          onChange: () => source.refresh(),
+          onChange: (announced) => source.refresh(announced),
         });
   // <<< store
   // >>> notify

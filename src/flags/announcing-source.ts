@@ -1,4 +1,4 @@
-import type { FlagState } from '../routing/types.js';
+import type { AnnouncedFlags, FlagState } from '../routing/types.js';
 import type { FlagSource } from './source.js';
 
 /**
@@ -6,7 +6,10 @@ import type { FlagSource } from './source.js';
  * has taken it, so the other replicas re-read theirs now (docs/fleet.md, "Instant fan-out").
  * Everything else is the wrapped source's.
  */
-export function announcingSource(source: FlagSource, announce: () => void): FlagSource {
+export function announcingSource(
+  source: FlagSource,
+  announce: (announced: AnnouncedFlags) => void,
+): FlagSource {
   return {
     get kind() {
       return source.kind;
@@ -15,11 +18,12 @@ export function announcingSource(source: FlagSource, announce: () => void): Flag
     current: () => source.current(),
     status: () => source.status(),
     onChange: (listener) => source.onChange(listener),
-    refresh: () => source.refresh(),
+    refresh: (announced) => source.refresh(announced),
     close: () => source.close(),
     async update(change: (state: FlagState) => FlagState): Promise<FlagState> {
       const next = await source.update(change);
-      announce();
+      const { rollout, shadow, baseline, rollback } = next;
+      announce({ rollout, shadow, rollback, ...(baseline !== undefined && { baseline }) });
       return next;
     },
   };

@@ -1,4 +1,4 @@
-import type { FlagState } from '../routing/types.js';
+import type { AnnouncedFlags, FlagState } from '../routing/types.js';
 
 export type FlagSourceKind = 'file' | 'unleash' | 'memory';
 
@@ -35,9 +35,11 @@ export interface FlagSource {
   update(change: (state: FlagState) => FlagState): Promise<FlagState>;
   /**
    * Re-read the source now, not at the next poll (another replica changed it: the fleet fan-out,
-   * docs/fleet.md). Never waits and never throws; calls that overlap are coalesced.
+   * docs/fleet.md). `announced`: what that replica wrote and its source accepted; a source that
+   * shows changes late (Unleash) obeys it at once, until a read reflects it or its grace passes.
+   * Never waits and never throws; calls that overlap are coalesced.
    */
-  refresh(): void;
+  refresh(announced?: AnnouncedFlags): void;
   close(): Promise<void>;
 }
 

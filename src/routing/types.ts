@@ -60,4 +60,10 @@ export interface FlagState {
   readonly overrides: ReadonlyMap<string, Override>;
 }
 
+/**
+ * What a replica tells the fleet of a flag change it made (docs/fleet.md, "Instant fan-out"): the
+ * percentages and the switch, never the overrides (they hold user ids).
+ */
+export type AnnouncedFlags = Pick<FlagState, 'rollout' | 'shadow' | 'baseline' | 'rollback'>;
+
 export type Stage = 'legacy' | 'shadow' | 'canary' | 'complete' | 'rolled-back';

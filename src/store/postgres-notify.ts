@@ -1,11 +1,58 @@
 import pg from 'pg';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { AnnouncedFlags } from '../routing/types.js';
 
-/** The channel every replica listens on; a notification says only "the flags changed". */
+/** The channel every replica listens on. */
 export const FANOUT_CHANNEL = 'switchyard_flags';
 const RECONNECT_MIN_MS = 500;
 const RECONNECT_MAX_MS = 10_000;
+/** PostgreSQL refuses a payload of 8000 bytes or more: a larger change goes without its flags. */
+const MAX_PAYLOAD_BYTES = 7_000;
+
+const percentFlag = z.object({ percent: z.number().min(0).max(100), groupId: z.string().max(200) });
+/** Checked on arrival: another replica (or another version) wrote it. */
+const payloadSchema = z.object({
+  from: z.string().max(200),
+  flags: z
+    .object({
+      rollout: percentFlag,
+      shadow: percentFlag,
+      baseline: percentFlag.optional(),
+      rollback: z.object({
+        engaged: z.boolean(),
+        trigger: z.enum(['manual', 'guard', 'external']).nullable(),
+        reason: z.string().max(2000).nullable(),
+        at: z.string().max(64).nullable(),
+      }),
+    })
+    .optional(),
+});
+
+/** The notification's text: the flags when they fit, else only who changed them. */
+export function fanoutPayload(from: string, flags: AnnouncedFlags): string {
+  const full = JSON.stringify({ from, flags });
+  return Buffer.byteLength(full) < MAX_PAYLOAD_BYTES ? full : JSON.stringify({ from });
+}
+
+/** The notification read back: who changed the flags and, when it fit, to what; null when it is not one. */
+export function parseFanoutPayload(
+  payload: string,
+): { from: string; flags: AnnouncedFlags | undefined } | null {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(payload);
+  } catch {
+    return null;
+  }
+  const parsed = payloadSchema.safeParse(raw);
+  if (!parsed.success) return null;
+  const { from, flags } = parsed.data;
+  if (flags === undefined) return { from, flags: undefined };
+  const { baseline, ...rest } = flags;
+  return { from, flags: { ...rest, ...(baseline !== undefined && { baseline }) } };
+}
 
 export function createFanoutMetrics(registry: Registry) {
   const registers = [registry];
@@ -38,16 +85,17 @@ export interface PostgresNotifyOptions {
   readonly instance: string;
   readonly metrics: FanoutMetrics;
   readonly log: Logger;
-  /** Another replica changed the flags. */
-  readonly onChange: (from: string) => void;
+  /** Another replica changed the flags (to `flags`, when the notification could carry them). */
+  readonly onChange: (flags: AnnouncedFlags | undefined, from: string) => void;
   readonly channel?: string;
 }
 
 /**
  * The fleet's fan-out of flag changes: one dedicated connection (not the store's pool: LISTEN
  * belongs to a session) that listens, reconnects with backoff when it is lost, and sends. A
- * notification carries no state: the flag source stays the truth, so one that is missed (while
- * reconnecting) costs only the wait for the next poll.
+ * notification carries the percentages and the switch as the sender's flag source accepted them,
+ * obeyed at once but only until the flag source shows them or its grace passes: the source stays
+ * the truth, so one that is missed (while reconnecting) costs only the wait for the next poll.
  */
 export class PostgresNotify {
   private client: pg.Client | null = null;
@@ -71,10 +119,10 @@ export class PostgresNotify {
   }
 
   /** Tells the other replicas the flags changed; not listening (reconnecting): they poll. */
-  announce(): void {
+  announce(flags: AnnouncedFlags): void {
     const client = this.client;
     if (client === null) return;
-    const payload = JSON.stringify({ from: this.o.instance });
+    const payload = fanoutPayload(this.o.instance, flags);
     client.query('SELECT pg_notify($1, $2)', [this.channel, payload]).then(
       () => this.o.metrics.sent.inc(),
       (err: Error) => this.o.log.warn({ err: err.message }, 'flag change not announced'),
@@ -120,15 +168,10 @@ export class PostgresNotify {
 
   private heard(channel: string, payload: string | undefined): void {
     if (channel !== this.channel) return;
-    let from: unknown;
-    try {
-      from = (JSON.parse(payload ?? '') as { from?: unknown }).from;
-    } catch {
-      return;
-    }
-    if (typeof from !== 'string' || from === this.o.instance) return;
+    const heard = parseFanoutPayload(payload ?? '');
+    if (heard === null || heard.from === this.o.instance) return;
     this.o.metrics.received.inc();
-    this.o.onChange(from);
+    this.o.onChange(heard.flags, heard.from);
   }
 
   /** Once per connection: `error` and `end` both arrive for one loss. */

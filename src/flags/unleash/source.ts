@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { SwitchyardError } from '../../errors/switchyard-error.js';
-import type { FlagState } from '../../routing/types.js';
+import type { AnnouncedFlags, FlagState } from '../../routing/types.js';
 import { emptyState } from '../document.js';
 import type { FlagSource, FlagSourceStatus } from '../source.js';
 import { UnleashAdminApi } from './admin-api.js';
@@ -127,7 +127,8 @@ export class UnleashFlagSource implements FlagSource {
    * A change of this instance's own wins over Unleash's view for the grace after its write: one
    * more poll when the grace ends lets a change made elsewhere meanwhile (a resume) take over.
    */
-  refresh(): void {
+  refresh(announced?: AnnouncedFlags): void {
+    if (announced !== undefined) this.adopt(announced);
     this.poller.pollSoon();
     const wait = this.local.graceEndsAt() - this.now();
     if (wait <= 0) return;
@@ -143,6 +144,33 @@ export class UnleashFlagSource implements FlagSource {
     if (this.graceTimer !== null) clearTimeout(this.graceTimer);
     this.poller.close();
     await this.writes.drain(2000);
+  }
+
+  /**
+   * Obeys at once what another replica wrote and Unleash accepted: Unleash shows a change to
+   * polling clients up to a second late, a notification arrives in milliseconds. Like a change of
+   * this instance's own, it holds until a poll reflects it or the grace after it passes (then
+   * Unleash is the truth again, as for a missed notification).
+   */
+  private adopt(announced: AnnouncedFlags): void {
+    const before = this.published.current;
+    if (before === null || this.remote === null) return;
+    const target: FlagState = { ...before, ...announced };
+    const parts = changedParts(before, target);
+    if (parts.size === 0) return;
+    const at = this.now();
+    if (parts.has('rollback') && target.rollback.engaged) {
+      this.local.engage(target.rollback);
+      this.local.markHoldWritten(at);
+      parts.delete('rollback');
+    } else if (parts.has('rollback')) {
+      this.local.release();
+    }
+    if (parts.size > 0) {
+      this.local.expect(target, parts);
+      this.local.acknowledge(target, at);
+    }
+    this.republish();
   }
 
   /** Engaged here at once; written to Unleash when possible, retried at each poll until it is. */

@@ -27,3 +27,24 @@ describe('a flag source that announces its changes to the fleet', () => {
     expect(source.current()?.shadow.percent).toBe(0);
   });
 });
+
+describe('what is announced', () => {
+  it('is the percentages and the switch as the source took them, never the overrides', async () => {
+    const inner = new InMemoryFlagSource(names);
+    const announced: unknown[] = [];
+    const source = announcingSource(inner, (a) => announced.push(a));
+    await source.update((s) => ({
+      ...s,
+      rollout: { ...s.rollout, percent: 30 },
+      overrides: new Map([['ann', { serve: 'user' as const }]]),
+    }));
+    expect(announced).toEqual([
+      {
+        rollout: { percent: 30, groupId: 'switchyard-rollout' },
+        shadow: { percent: 0, groupId: 'switchyard-shadow' },
+        rollback: { engaged: false, trigger: null, reason: null, at: null },
+      },
+    ]);
+    expect(JSON.stringify(announced)).not.toContain('ann');
+  });
+});
