@@ -43,5 +43,17 @@ export function storePanels(): PanelSpec[] {
       w: 9,
       h: 7,
     }),
+    timeseries({
+      title: 'Guard judge and scope',
+      description:
+        "Per instance: 1 on the fleet's judge (it judges the pooled guard slices of every replica; exactly one replica of a fleet on PostgreSQL should show it), and 1 where the guard judges only its own traffic (an embedded store, or a fleet replica that cannot read the store: SwitchyardStoreDown says why).",
+      targets: [
+        { expr: sel('switchyard_guard_judge'), legend: '{{instance}} judge' },
+        { expr: sel('switchyard_guard_scope', 'scope="local"'), legend: '{{instance}} judging alone' },
+      ],
+      fill: 0,
+      w: 24,
+      h: 6,
+    }),
   ];
 }
