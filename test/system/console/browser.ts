@@ -59,6 +59,15 @@ export async function openConsole(
   return { context, page, offOrigin, problems };
 }
 
+/** Closes what a test opened, having checked it stayed on its origin and raised no script error. */
+export async function closeChecked(pages: ConsolePage | readonly ConsolePage[] | null): Promise<void> {
+  for (const c of pages === null ? [] : Array.isArray(pages) ? pages : [pages as ConsolePage]) {
+    expect(c.offOrigin).toEqual([]);
+    expect(c.problems).toEqual([]);
+    await c.context.close();
+  }
+}
+
 export async function signIn(page: Page, token: string): Promise<void> {
   await page.getByLabel('Admin token').fill(token);
   await page.getByRole('button', { name: 'Sign in' }).click();

@@ -3,7 +3,15 @@ import type { Browser, Page } from 'playwright-core';
 import { startEchoUpstream, type EchoUpstream } from '../../support/echo-upstream.js';
 import { ADMIN_TOKEN, startProxy, type ProxyUnderTest } from '../../support/proxy-harness.js';
 import { signToken } from '../../support/tokens.js';
-import { launch, openConsole, picturePath, signIn, textOf, type ConsolePage } from './browser.js';
+import {
+  launch,
+  openConsole,
+  picturePath,
+  signIn,
+  textOf,
+  type ConsolePage,
+  closeChecked,
+} from './browser.js';
 
 jest.setTimeout(30_000);
 
@@ -24,11 +32,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  for (const c of opened) {
-    expect(c.offOrigin).toEqual([]);
-    expect(c.problems).toEqual([]);
-    await c.context.close();
-  }
+  await closeChecked(opened);
   opened = [];
   await proxy.stop();
 });

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { record, type RecordSpec } from '../../integration/store/records.js';
 import { startEchoUpstream, type EchoUpstream } from '../../support/echo-upstream.js';
 import { ADMIN_TOKEN, startProxy, type ProxyUnderTest } from '../../support/proxy-harness.js';
-import { launch, openConsole, signIn, textOf, type ConsolePage } from './browser.js';
+import { launch, openConsole, signIn, textOf, type ConsolePage, closeChecked } from './browser.js';
 
 jest.setTimeout(40_000);
 
@@ -37,12 +37,8 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
-  if (opened !== null) {
-    expect(opened.offOrigin).toEqual([]);
-    expect(opened.problems).toEqual([]);
-    await opened.context.close();
-    opened = null;
-  }
+  await closeChecked(opened);
+  opened = null;
 });
 
 afterAll(async () => {

@@ -3,7 +3,15 @@ import type { Browser, Page } from 'playwright-core';
 import type { DivergenceKind } from '../../../engines/index.js';
 import { ADMIN_TOKEN } from '../../support/proxy-harness.js';
 import { ShadowRig } from '../../integration/shadow/rig.js';
-import { launch, openConsole, picturePath, signIn, textOf, type ConsolePage } from './browser.js';
+import {
+  launch,
+  openConsole,
+  picturePath,
+  signIn,
+  textOf,
+  type ConsolePage,
+  closeChecked,
+} from './browser.js';
 
 jest.setTimeout(40_000);
 
@@ -16,12 +24,8 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
-  if (opened !== null) {
-    expect(opened.offOrigin).toEqual([]);
-    expect(opened.problems).toEqual([]);
-    await opened.context.close();
-    opened = null;
-  }
+  await closeChecked(opened);
+  opened = null;
   await rig.close();
 });
 

@@ -5,7 +5,15 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startEchoUpstream, type EchoUpstream } from '../../support/echo-upstream.js';
 import { ADMIN_TOKEN, READ_TOKEN, startProxy, type ProxyUnderTest } from '../../support/proxy-harness.js';
-import { launch, openConsole, picturePath, signIn, textOf, type ConsolePage } from './browser.js';
+import {
+  launch,
+  openConsole,
+  picturePath,
+  signIn,
+  textOf,
+  type ConsolePage,
+  closeChecked,
+} from './browser.js';
 
 jest.setTimeout(40_000);
 
@@ -24,12 +32,8 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
-  if (opened !== null) {
-    expect(opened.offOrigin).toEqual([]);
-    expect(opened.problems).toEqual([]);
-    await opened.context.close();
-    opened = null;
-  }
+  await closeChecked(opened);
+  opened = null;
   for (const p of proxies.splice(0)) await p.stop();
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
 });

@@ -4,7 +4,15 @@ import { startJsonStub, type JsonStub } from '../../integration/shadow/json-stub
 import { startEchoUpstream, type EchoUpstream } from '../../support/echo-upstream.js';
 import { ADMIN_TOKEN, READ_TOKEN, startProxy, type ProxyUnderTest } from '../../support/proxy-harness.js';
 import { signToken } from '../../support/tokens.js';
-import { launch, openConsole, picturePath, signIn, textOf, type ConsolePage } from './browser.js';
+import {
+  launch,
+  openConsole,
+  picturePath,
+  signIn,
+  textOf,
+  type ConsolePage,
+  closeChecked,
+} from './browser.js';
 
 jest.setTimeout(40_000);
 
@@ -42,12 +50,8 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  if (opened !== null) {
-    expect(opened.offOrigin).toEqual([]);
-    expect(opened.problems).toEqual([]);
-    await opened.context.close();
-    opened = null;
-  }
+  await closeChecked(opened);
+  opened = null;
   await proxy.stop();
 });
 

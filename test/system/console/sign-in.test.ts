@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 import type { Browser } from 'playwright-core';
 import { startEchoUpstream, type EchoUpstream } from '../../support/echo-upstream.js';
 import { ADMIN_TOKEN, READ_TOKEN, startProxy, type ProxyUnderTest } from '../../support/proxy-harness.js';
-import { launch, openConsole, signIn, textOf, type ConsolePage } from './browser.js';
+import { launch, openConsole, signIn, textOf, type ConsolePage, closeChecked } from './browser.js';
 
 jest.setTimeout(30_000);
 
@@ -20,11 +20,7 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
-  for (const c of opened) {
-    expect(c.offOrigin).toEqual([]);
-    expect(c.problems).toEqual([]);
-    await c.context.close();
-  }
+  await closeChecked(opened);
   opened = [];
 });
 
