@@ -80,7 +80,7 @@ try {
   const guardOff = await switchyard({ BENCH_GUARD: 'off' });
   const legacyOnly = { BENCH_ROLLOUT: '0' };
   const shadowOff = await switchyard({ ...legacyOnly, BENCH_SHADOW: '0' });
-  const shadowOn = await switchyard({ ...legacyOnly, BENCH_SHADOW: '100' });
+  const shadowOn = await switchyard({ ...legacyOnly, BENCH_SHADOW: '100', BENCH_SHADOW_MAX_FPS: '10000000' });
   const shadowHanging = await switchyard({
     ...legacyOnly,
     BENCH_SHADOW: '100',

@@ -6,7 +6,7 @@ import { createSwitchyard } from '../src/server.js';
 /**
  * Switchyard with every feature on (token check, decision, metrics, request log to /dev/null).
  * BENCH_GUARD=enforce|off, BENCH_ISOLATION=block|off, BENCH_ROLLOUT, BENCH_SHADOW and
- * BENCH_USER_TARGET (a hanging shadow engine) pick the variants the report compares.
+ * BENCH_USER_TARGET (a hanging shadow engine), BENCH_SHADOW_MAX_FPS pick the variants the report compares.
  */
 const env = process.env;
 const config = buildConfig(
@@ -20,6 +20,9 @@ const config = buildConfig(
     guard: { mode: env.BENCH_GUARD ?? 'enforce' },
     log: { requests: env.BENCH_LOG !== 'off' },
     websocket: { isolation: env.BENCH_ISOLATION ?? 'block' },
+    // The shadowed WebSocket measure raises the shadow's frame-rate cap (500/s) above the flood's
+    // rate: with the default cap the shadow is dropped after 500 frames and nothing is compared.
+    shadow: { maxFramesPerSecond: env.BENCH_SHADOW_MAX_FPS },
   },
   {},
 );

@@ -79,6 +79,14 @@ export class SessionComparator {
     return true;
   }
 
+  /**
+   * True when `side` has a run open: an event outside every run is ignored, so its frame need
+   * not be parsed at all (the shadow path skips the parse: measured in bench/results/PROFILE.md).
+   */
+  inRun(side: Side): boolean {
+    return !this.closed && this.splitters[side].openRuns > 0;
+  }
+
   onControl(event: CanonicalEvent): void {
     this.onEvent('control', event);
   }

@@ -131,7 +131,7 @@ export function createWsObserve(deps: WsObserveDeps): Observe {
       guard: new SessionIsolation(userId, deps.ownership),
       onJudgement: (judgement, runIndex) => results.run(judgement, { userId, session: label, runIndex }),
       onDropped: (reason) => results.dropped(reason),
-      onShadowFrame: () => frames.inc(),
+      onShadowFrames: (count) => frames.inc(count),
       onError: (error) => deps.log.error({ err: (error as Error).message }, 'shadow comparison failed'),
       onEnd: (ended) => {
         deps.clock.delete(ended);

@@ -33,7 +33,8 @@ export interface WsShadowInit {
   guard: SessionIsolation;
   onJudgement(judgement: Judgement, runIndex: number): void;
   onDropped(reason: SocketFailure): void;
-  onShadowFrame(): void;
+  /** Frames the shadow engine sent since the last call: counted per sweep, not per frame. */
+  onShadowFrames(count: number): void;
   onError(error: unknown): void;
   /** Called once when the shadow is over: release its place. */
   onEnd(shadow: WsShadow): void;
@@ -54,6 +55,7 @@ export class WsShadow implements SessionObserver, Sweepable {
   private readonly now: () => number;
   private clientLeftAt: number | null = null;
   private ended = false;
+  private shadowFrames = 0;
 
   constructor(private readonly init: WsShadowInit) {
     this.now = init.now ?? Date.now;
@@ -99,6 +101,7 @@ export class WsShadow implements SessionObserver, Sweepable {
       this.comparator.markLeak('control');
       return;
     }
+    if (!this.comparator.inRun('control')) return;
     const event = normaliseText(data.toString('utf8'), at);
     if (event !== null) this.comparator.onControl(event);
   }
@@ -111,6 +114,7 @@ export class WsShadow implements SessionObserver, Sweepable {
   }
 
   sweep(now: number): void {
+    this.countFrames();
     this.socket.checkDeadline(now);
     if (this.ended) return;
     this.comparator.expire(now);
@@ -126,14 +130,21 @@ export class WsShadow implements SessionObserver, Sweepable {
   }
 
   private fromShadow(data: Buffer, isBinary: boolean): void {
-    this.init.onShadowFrame();
+    this.shadowFrames++;
     if (this.ended || isBinary) return;
     if (!this.init.guard.checkEngineFrame(data).ok) {
       this.comparator.markLeak('candidate');
       return;
     }
+    if (!this.comparator.inRun('candidate')) return;
     const event = normaliseText(data.toString('utf8'), this.now());
     if (event !== null) this.comparator.onCandidate(event);
+  }
+
+  private countFrames(): void {
+    if (this.shadowFrames === 0) return;
+    this.init.onShadowFrames(this.shadowFrames);
+    this.shadowFrames = 0;
   }
 
   private judged(judgement: Judgement, runIndex: number): void {
@@ -145,6 +156,7 @@ export class WsShadow implements SessionObserver, Sweepable {
   private end(now: number, judge: boolean): void {
     if (this.ended) return;
     this.ended = true;
+    this.countFrames();
     if (judge) this.comparator.close(now);
     this.socket.close();
     this.init.guard.close();

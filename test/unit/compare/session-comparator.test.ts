@@ -22,6 +22,22 @@ const candidateRun = (start: number, runIds: Ids = IDS_B): CanonicalEvent[] =>
   events(HAPPY, emitter, runIds, start, 12);
 
 describe('SessionComparator', () => {
+  it('says a side is in a run from its start to the terminal event of that side, and never once closed', () => {
+    const { comparator, judged } = setup();
+    expect(comparator.inRun('control')).toBe(false);
+    comparator.onClientFrame('user_message', 0);
+    expect([comparator.inRun('control'), comparator.inRun('candidate')]).toEqual([true, true]);
+    controlRun(0, ids(1)).forEach((e) => comparator.onControl(e));
+    // The control side ended its run; the candidate's is still open, so its frames still count.
+    expect([comparator.inRun('control'), comparator.inRun('candidate')]).toEqual([false, true]);
+    candidateRun(0, ids(2)).forEach((e) => comparator.onCandidate(e));
+    expect(judged.map((j) => j.judgement.result)).toEqual(['match']);
+    expect(comparator.inRun('candidate')).toBe(false);
+    comparator.onClientFrame('user_message', 10);
+    comparator.close(20);
+    expect(comparator.inRun('control')).toBe(false);
+  });
+
   it('pairs the nth control run with the nth candidate run and releases each once judged', () => {
     const { comparator, judged } = setup();
     expect(comparator.onClientFrame('user_message', 0)).toBe(true);
