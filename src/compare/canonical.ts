@@ -48,6 +48,17 @@ const FAILED_STATUSES: ReadonlySet<string> = new Set([
   'canceled',
 ]);
 
+const TERMINAL_BYTES: readonly Buffer[] = [...TERMINAL_TYPES].map((t) => Buffer.from(t));
+const BACKSLASH = 0x5c;
+
+/**
+ * False when a raw frame cannot be a terminal event: no terminal type's name in its bytes and no
+ * escape that could spell one. A byte scan, cheaper than the parse it saves.
+ */
+export function mayBeTerminal(raw: Buffer): boolean {
+  return raw.includes(BACKSLASH) || TERMINAL_BYTES.some((t) => raw.includes(t));
+}
+
 export function isTerminal(type: string): boolean {
   return TERMINAL_TYPES.has(type);
 }

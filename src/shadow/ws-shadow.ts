@@ -1,7 +1,9 @@
 import {
+  mayBeTerminal,
   normaliseText,
   SessionComparator,
   type Judgement,
+  type Side,
   type SessionComparatorOptions,
 } from '../compare/index.js';
 import type { SessionIsolation } from '../isolation/session-isolation.js';
@@ -101,9 +103,7 @@ export class WsShadow implements SessionObserver, Sweepable {
       this.comparator.markLeak('control');
       return;
     }
-    if (!this.comparator.inRun('control')) return;
-    const event = normaliseText(data.toString('utf8'), at);
-    if (event !== null) this.comparator.onControl(event);
+    this.compare('control', data, at);
   }
 
   /** The client left: runs in flight get `closeGraceMs` to finish on both sides. */
@@ -136,9 +136,21 @@ export class WsShadow implements SessionObserver, Sweepable {
       this.comparator.markLeak('candidate');
       return;
     }
-    if (!this.comparator.inRun('candidate')) return;
-    const event = normaliseText(data.toString('utf8'), this.now());
-    if (event !== null) this.comparator.onCandidate(event);
+    this.compare('candidate', data, this.now());
+  }
+
+  /**
+   * Hands a frame to `side`'s comparator, parsed only when it can change a judgement: a side with
+   * no run open ignores it; past the per-run event cap (the run is judged `overflow`) only the
+   * run's terminal event matters, so a frame that cannot be one is counted and not parsed. The
+   * parse is most of the shadow's CPU per frame (bench/results/PROFILE.md).
+   */
+  private compare(side: Side, data: Buffer, at: number): void {
+    const comparator = this.comparator;
+    if (!comparator.inRun(side)) return;
+    if (comparator.overflowed(side) && !mayBeTerminal(data)) return comparator.dropUnread(side);
+    const event = normaliseText(data.toString('utf8'), at);
+    if (event !== null) comparator.onEvent(side, event);
   }
 
   private countFrames(): void {

@@ -136,6 +136,33 @@ describe('SessionComparator', () => {
     expect(judged[0]!.judgement.control.events).toHaveLength(3);
   });
 
+  it('says a side past the cap with one run open is overflowed, and counts unread events as dropped', () => {
+    const { comparator, judged } = setup({ maxEventsPerRun: 2 });
+    comparator.onClientFrame('user_message', 0);
+    const control = controlRun(0);
+    control.slice(0, 2).forEach((e) => comparator.onControl(e));
+    expect(comparator.overflowed('control')).toBe(false); // at the cap, nothing dropped yet
+    comparator.onControl(control[2]!);
+    expect([comparator.overflowed('control'), comparator.overflowed('candidate')]).toEqual([true, false]);
+    comparator.dropUnread('control');
+    comparator.dropUnread('control');
+    control.filter((e) => e.type === 'agent_completed').forEach((e) => comparator.onControl(e));
+    candidateRun(0).forEach((e) => comparator.onCandidate(e));
+    const judgement = judged[0]!.judgement;
+    expect(judgement).toMatchObject({ result: 'incomplete', incompleteReason: 'overflow' });
+    expect(judgement.control).toMatchObject({ complete: true, terminal: 'completed', droppedEvents: 3 });
+  });
+
+  it('is never overflowed with two runs open (an event must be read to know its run)', () => {
+    const { comparator } = setup({ maxEventsPerRun: 1 });
+    comparator.onClientFrame('user_message', 0);
+    comparator.onClientFrame('user_message', 1);
+    controlRun(0, ids(1))
+      .slice(0, 3)
+      .forEach((e) => comparator.onControl(e));
+    expect(comparator.overflowed('control')).toBe(false);
+  });
+
   it('never lets a failing judgement callback reach the caller', () => {
     const errors: unknown[] = [];
     const comparator = new SessionComparator({
