@@ -1,10 +1,13 @@
 import { Agent, request } from 'node:http';
+import { cpuMillis } from './rss.js';
 
 export interface PacedResult {
   p50Micros: number;
   p99Micros: number;
   sent: number;
   errors: number;
+  /** The proxy's CPU time over the run's wall time: well under 1 is an unsaturated proxy. */
+  proxyBusy: number;
 }
 
 /**
@@ -17,6 +20,7 @@ export async function pacedLatency(
   rate: number,
   seconds: number,
   tokens: string[],
+  proxyPid = 0,
 ): Promise<PacedResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const { hostname, port } = new URL(url);
@@ -51,6 +55,7 @@ export async function pacedLatency(
     sent++;
   };
   const begun = performance.now();
+  const cpuBefore = cpuMillis(proxyPid);
   await new Promise<void>((resolve) => {
     const tick = setInterval(() => {
       const elapsed = performance.now() - begun;
@@ -63,8 +68,15 @@ export async function pacedLatency(
     }, 1);
   });
   while (inFlight > 0) await new Promise((r) => setTimeout(r, 10));
+  const proxyBusy = (cpuMillis(proxyPid) - cpuBefore) / (performance.now() - begun);
   agent.destroy();
   const sorted = samples.sort((a, b) => a - b);
   const at = (q: number) => Math.round((sorted[Math.floor(sorted.length * q)] ?? 0) * 1000);
-  return { p50Micros: at(0.5), p99Micros: at(0.99), sent, errors };
+  return {
+    p50Micros: at(0.5),
+    p99Micros: at(0.99),
+    sent,
+    errors,
+    proxyBusy: Math.round(proxyBusy * 100) / 100,
+  };
 }

@@ -25,7 +25,8 @@ const tokens = await Promise.all(
 const upstream = await startChild(join(here, 'upstream.js'), {}, 1);
 const profDir = await mkdtemp(join(tmpdir(), 'switchyard-prof-'));
 const proxy = await startChild(
-  join(here, 'switchyard-process.js'),
+  // BENCH_PROFILE_SCRIPT=bare-proxy.js profiles the bare proxy the same way (side-by-side shares).
+  join(here, process.env.BENCH_PROFILE_SCRIPT ?? 'switchyard-process.js'),
   {
     TARGET: `http://127.0.0.1:${upstream.port}`,
     BENCH_SECRET: secret,
@@ -40,7 +41,15 @@ const proxy = await startChild(
 const rss = new RssSampler(proxy.child.pid!);
 const url = `http://127.0.0.1:${proxy.port}`;
 if (mode !== 'ws') {
-  const r = await load(url, 50, seconds, tokens);
+  // BENCH_PROFILE_RATE: a fixed rate (what a request costs unsaturated) instead of 50 connections flat out.
+  const rate = process.env.BENCH_PROFILE_RATE;
+  const r = await load(
+    url,
+    rate === undefined ? 50 : 10,
+    seconds,
+    tokens,
+    rate === undefined ? undefined : Number(rate),
+  );
   console.log(`http ${r.requestsPerSec.toFixed(0)} req/s`);
 }
 if (mode !== 'http') {

@@ -34,3 +34,14 @@ export class RssSampler {
     };
   }
 }
+
+/** CPU time (user + system) a process has used, in ms, from /proc; 0 where there is none. */
+export function cpuMillis(pid: number): number {
+  try {
+    // Fields after the command name: utime and stime are the 12th and 13th, in clock ticks (100/s).
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) * 10;
+  } catch {
+    return 0;
+  }
+}

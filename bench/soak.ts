@@ -37,6 +37,8 @@ const proxy = await startChild(
     BENCH_SHADOW: '100',
   },
   0,
+  // The production start script's Node flags, as `npm run bench` uses them.
+  (process.env.BENCH_PROXY_NODE_ARGS ?? '--max-semi-space-size=8').split(' ').filter(Boolean),
 );
 const rss = async (): Promise<number> => {
   const status = await readFile(`/proc/${proxy.child.pid}/status`, 'utf8');

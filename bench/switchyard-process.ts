@@ -7,8 +7,9 @@ import { NullStore } from './null-store.js';
 /**
  * Switchyard with every feature on (token check, decision, metrics, request log to /dev/null).
  * BENCH_GUARD=enforce|off, BENCH_ISOLATION=block|off, BENCH_ROLLOUT, BENCH_SHADOW and
- * BENCH_USER_TARGET (a hanging shadow engine) pick the variants the report compares; BENCH_STORE_URL
- * (a PostgreSQL store) or BENCH_STORE=off (a store that writes nothing) the store (bench/fleet.ts).
+ * BENCH_USER_TARGET (a hanging shadow engine), BENCH_SHADOW_MAX_FPS pick the variants the report
+ * compares; BENCH_STORE_URL (a PostgreSQL store) or BENCH_STORE=off (a store that writes nothing)
+ * the store (bench/fleet.ts).
  */
 const env = process.env;
 const config = buildConfig(
@@ -23,6 +24,9 @@ const config = buildConfig(
     log: { requests: env.BENCH_LOG !== 'off' },
     websocket: { isolation: env.BENCH_ISOLATION ?? 'block' },
     ...(env.BENCH_STORE_URL !== undefined && { store: { url: env.BENCH_STORE_URL } }),
+    // The shadowed WebSocket measure raises the shadow's frame-rate cap (500/s) above the flood's
+    // rate: with the default cap the shadow is dropped after 500 frames and nothing is compared.
+    shadow: { maxFramesPerSecond: env.BENCH_SHADOW_MAX_FPS },
   },
   {},
 );

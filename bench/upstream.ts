@@ -1,11 +1,12 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 
 /**
- * The benchmark's upstream: a fixed 200-byte JSON response over HTTP, and over WebSocket a
- * flood of ~200-byte TEXT frames shaped like engine events (PROTOCOL.md) on
- * `{"type":"flood","n":N,"user":U}`, and an echo of anything else.
+ * The benchmark's upstream: a fixed 200-byte JSON response over HTTP, and over WebSocket, on
+ * `{"type":"user_message","flood":N,"user":U}` (a run start), one run of N ~250-byte TEXT frames
+ * shaped like engine events (PROTOCOL.md), the last one its `agent_completed`; an echo of
+ * anything else.
  */
 // BENCH_BODY_PAD: another character makes a second upstream whose answers a shadow comparison calls a mismatch.
 const body = JSON.stringify({ engine: 'bench', pad: (process.env.BENCH_BODY_PAD ?? 'x').repeat(200 - 28) });
@@ -18,24 +19,40 @@ const server = createServer((req, res) => {
 });
 server.keepAliveTimeout = 65_000;
 const wss = new WebSocketServer({ server, perMessageDeflate: false });
-wss.on('connection', (ws) => {
-  ws.on('message', (data, isBinary) => {
-    const text = isBinary ? '' : (data as Buffer).toString();
-    if (!text.startsWith('{"type":"flood"')) return void ws.send(data, { binary: isBinary });
-    const { n, user } = JSON.parse(text) as { n: number; user: string };
-    const frame = Buffer.from(
+const FLOOD_BATCH = 1000;
+/** The frames of one run, as an engine streams them: in batches, and no more once the socket is gone. */
+function flood(ws: WebSocket, n: number, user: string): void {
+  const event = (type: string) =>
+    Buffer.from(
       JSON.stringify({
-        type: 'agent_thinking',
+        type,
         timestamp: '2025-09-10T20:01:02.123456',
         data: {
           run_id: `run_${user}_1`,
           thread_id: `thread_${user}`,
           user_id: user,
-          thought: 'x'.repeat(60),
+          ...(type === 'agent_completed' ? { status: 'completed' } : { thought: 'x'.repeat(60) }),
         },
       }),
     );
-    for (let i = 0; i < n; i++) ws.send(frame, { binary: false });
+  const frame = event('agent_thinking');
+  const last = event('agent_completed');
+  let sent = 0;
+  const batch = (): void => {
+    if (ws.readyState !== WebSocket.OPEN) return;
+    for (const end = Math.min(n - 1, sent + FLOOD_BATCH); sent < end; sent++)
+      ws.send(frame, { binary: false });
+    if (sent < n - 1) return void setImmediate(batch);
+    ws.send(last, { binary: false });
+  };
+  batch();
+}
+wss.on('connection', (ws) => {
+  ws.on('message', (data, isBinary) => {
+    const text = isBinary ? '' : (data as Buffer).toString();
+    if (!text.includes('"flood"')) return void ws.send(data, { binary: isBinary });
+    const { flood: n, user } = JSON.parse(text) as { flood: number; user: string };
+    flood(ws, n, user);
   });
 });
 server.listen(0, '127.0.0.1', () =>

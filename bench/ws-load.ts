@@ -39,7 +39,7 @@ export async function wsLoad(
     };
     ws.on('message', onMessage);
   });
-  ws.send(JSON.stringify({ type: 'flood', n: frames, user }));
+  ws.send(JSON.stringify({ type: 'user_message', flood: frames, user }));
   const floodMs = await flood;
   const echoStarted = performance.now();
   for (let i = 0; i < echoes; i++) {

@@ -1,5 +1,12 @@
 /** The comparator: pure, data in and data out. See each module for its one idea. */
-export { normalise, normaliseText, outcomeOf, isTerminal, CANONICAL_FIELDS } from './canonical.js';
+export {
+  normalise,
+  normaliseText,
+  outcomeOf,
+  isTerminal,
+  mayBeTerminal,
+  CANONICAL_FIELDS,
+} from './canonical.js';
 export type { CanonicalEvent, CanonicalField, Outcome } from './canonical.js';
 export { isRunStart, RunSplitter } from './runs.js';
 export type { Run, RunEnd } from './runs.js';

@@ -74,6 +74,17 @@ export class RunSplitter {
     return this.strays;
   }
 
+  /** One run open, already past the event cap: further events change nothing but its end. */
+  get soleRunOverflowed(): boolean {
+    return this.open.length === 1 && this.open[0]!.droppedEvents > 0;
+  }
+
+  /** An event known not to end a run, counted as dropped by the sole open run without being read. */
+  dropUnread(): void {
+    const run = this.open[0];
+    if (run !== undefined) run.droppedEvents += 1;
+  }
+
   start(key: number, at: number): void {
     this.open.push({ key, startedAt: at, events: [], runId: null, droppedEvents: 0 });
   }

@@ -79,6 +79,27 @@ export class SessionComparator {
     return true;
   }
 
+  /**
+   * True when `side` has a run open: an event outside every run is ignored, so its frame need
+   * not be parsed at all (the shadow path skips the parse: measured in bench/results/PROFILE.md).
+   */
+  inRun(side: Side): boolean {
+    return !this.closed && this.splitters[side].openRuns > 0;
+  }
+
+  /**
+   * True when `side` has one run open and it is already past `maxEventsPerRun`: the run will be
+   * judged `overflow`, so only its terminal event still matters (see `dropUnread`).
+   */
+  overflowed(side: Side): boolean {
+    return !this.closed && this.splitters[side].soleRunOverflowed;
+  }
+
+  /** An event of an overflowed side that cannot end its run: counted, never parsed. */
+  dropUnread(side: Side): void {
+    this.splitters[side].dropUnread();
+  }
+
   onControl(event: CanonicalEvent): void {
     this.onEvent('control', event);
   }

@@ -7,6 +7,7 @@ import { bearerToken } from '../identity/bearer.js';
 import { bodyUserIdCheck, queryUserIdMismatch } from '../identity/user-id-check.js';
 import type { TokenVerifier } from '../identity/verifier.js';
 import type { AuthFailure, Metrics } from '../metrics/catalog.js';
+import { createRequestLine } from '../log/request-line.js';
 import { HotPathMetrics } from '../metrics/hot-path.js';
 import type { Engine } from '../routing/types.js';
 import type { Forwarder } from './http-forwarder.js';
@@ -70,6 +71,7 @@ export const TICKET_PATH = '/api/websocket/ticket';
 export function createTrafficHandler(deps: TrafficDeps) {
   const { catalogue, verifier, switchboard, forwarders, metrics } = deps;
   const hot = new HotPathMetrics(metrics);
+  const requestLine = deps.requestLog === null ? null : createRequestLine(deps.requestLog);
 
   const refuse = (
     res: ServerResponse,
@@ -159,9 +161,9 @@ export function createTrafficHandler(deps: TrafficDeps) {
     res.once('finish', () => {
       const seconds = (performance.now() - startedAt) / 1000;
       hot.request(engine, 'http', route.name, res.statusCode, seconds);
-      deps.requestLog?.info({
+      requestLine?.({
         reqId: requestId,
-        method: req.method,
+        method: req.method ?? 'GET',
         route: route.name,
         status: res.statusCode,
         engine,

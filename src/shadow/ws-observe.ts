@@ -147,7 +147,7 @@ export function createWsObserve(deps: WsObserveDeps): Observe {
         deps.onIsolation?.(candidate, evidence, `shadow:${label}`, userHash);
       },
       onDropped: (reason) => results.dropped(reason),
-      onShadowFrame: () => frames.inc(),
+      onShadowFrames: (count) => frames.inc(count),
       onError: (error) => deps.log.error({ err: (error as Error).message }, 'shadow comparison failed'),
       onEnd: (ended) => {
         deps.clock.delete(ended);

@@ -1,7 +1,9 @@
 import {
+  mayBeTerminal,
   normaliseText,
   SessionComparator,
   type Judgement,
+  type Side,
   type SessionComparatorOptions,
 } from '../compare/index.js';
 import type { Evidence, SessionIsolation } from '../isolation/session-isolation.js';
@@ -35,7 +37,8 @@ export interface WsShadowInit {
   /** The shadow engine sent this session another user's frame (never delivered: a leak all the same). */
   onLeak(evidence: Evidence): void;
   onDropped(reason: SocketFailure): void;
-  onShadowFrame(): void;
+  /** Frames the shadow engine sent since the last call: counted per sweep, not per frame. */
+  onShadowFrames(count: number): void;
   onError(error: unknown): void;
   /** Called once when the shadow is over: release its place. */
   onEnd(shadow: WsShadow): void;
@@ -56,6 +59,7 @@ export class WsShadow implements SessionObserver, Sweepable {
   private readonly now: () => number;
   private clientLeftAt: number | null = null;
   private ended = false;
+  private shadowFrames = 0;
 
   constructor(private readonly init: WsShadowInit) {
     this.now = init.now ?? Date.now;
@@ -101,8 +105,7 @@ export class WsShadow implements SessionObserver, Sweepable {
       this.comparator.markLeak('control');
       return;
     }
-    const event = normaliseText(data.toString('utf8'), at);
-    if (event !== null) this.comparator.onControl(event);
+    this.compare('control', data, at);
   }
 
   /** The client left: runs in flight get `closeGraceMs` to finish on both sides. */
@@ -113,6 +116,7 @@ export class WsShadow implements SessionObserver, Sweepable {
   }
 
   sweep(now: number): void {
+    this.countFrames();
     this.socket.checkDeadline(now);
     if (this.ended) return;
     this.comparator.expire(now);
@@ -128,7 +132,7 @@ export class WsShadow implements SessionObserver, Sweepable {
   }
 
   private fromShadow(data: Buffer, isBinary: boolean): void {
-    this.init.onShadowFrame();
+    this.shadowFrames++;
     if (this.ended || isBinary) return;
     const verdict = this.init.guard.checkEngineFrame(data);
     if (!verdict.ok) {
@@ -136,8 +140,27 @@ export class WsShadow implements SessionObserver, Sweepable {
       this.comparator.markLeak('candidate');
       return;
     }
-    const event = normaliseText(data.toString('utf8'), this.now());
-    if (event !== null) this.comparator.onCandidate(event);
+    this.compare('candidate', data, this.now());
+  }
+
+  /**
+   * Hands a frame to `side`'s comparator, parsed only when it can change a judgement: a side with
+   * no run open ignores it; past the per-run event cap (the run is judged `overflow`) only the
+   * run's terminal event matters, so a frame that cannot be one is counted and not parsed. The
+   * parse is most of the shadow's CPU per frame (bench/results/PROFILE.md).
+   */
+  private compare(side: Side, data: Buffer, at: number): void {
+    const comparator = this.comparator;
+    if (!comparator.inRun(side)) return;
+    if (comparator.overflowed(side) && !mayBeTerminal(data)) return comparator.dropUnread(side);
+    const event = normaliseText(data.toString('utf8'), at);
+    if (event !== null) comparator.onEvent(side, event);
+  }
+
+  private countFrames(): void {
+    if (this.shadowFrames === 0) return;
+    this.init.onShadowFrames(this.shadowFrames);
+    this.shadowFrames = 0;
   }
 
   private judged(judgement: Judgement, runIndex: number): void {
@@ -149,6 +172,7 @@ export class WsShadow implements SessionObserver, Sweepable {
   private end(now: number, judge: boolean): void {
     if (this.ended) return;
     this.ended = true;
+    this.countFrames();
     if (judge) this.comparator.close(now);
     this.socket.close();
     this.init.guard.close();

@@ -162,8 +162,10 @@ export class RelaySession {
     }
     if (!isBinary) this.runs.clientFrame(type);
     this.stats.clientFrame();
-    this.notify((o) => o.onClientFrame(data, isBinary, type, Date.now()));
+    // The engine first, then the shadow's copy: a shadow engine sharing a host (or a process)
+    // with the serving one then starts on the frame after the serving one does.
     if (open) this.writer.toEngine(up, data, isBinary);
+    this.notify((o) => o.onClientFrame(data, isBinary, type, Date.now()));
   }
 
   private fromEngine(data: Buffer, isBinary: boolean): void {

@@ -35,9 +35,13 @@ describe('WebSocket shadowing', () => {
     await judged(rig);
     client.send({ type: 'ping' });
     await client.waitFor((f) => f.type === 'pong');
-    expect(
-      await metric(rig.proxy, 'switchyard_ws_frames_total', { direction: 'shadow_to_proxy', engine: 'user' }),
-    ).toBeGreaterThanOrEqual(7);
+    // Shadow frames are counted per sweep of the shadow clock, not per frame.
+    await untilMetric(
+      rig.proxy,
+      'switchyard_ws_frames_total',
+      { direction: 'shadow_to_proxy', engine: 'user' },
+      7,
+    );
     // Same envelope (bridge), same events as legacy sends directly; nothing from the user engine.
     expect(served.map((f) => f.type)).toEqual(reference.map((f) => f.type));
     expect(served.map((f) => Object.keys(f).sort())).toEqual(reference.map((f) => Object.keys(f).sort()));
@@ -139,9 +143,15 @@ describe('WebSocket shadowing', () => {
     await judged(rig);
     // The shadow engine answered no ping (it never got one): its welcome and the run's 7 events
     // (the user engine thinks 3 times on a prompt of odd length).
-    const shadowFrames = await metric(rig.proxy, 'switchyard_ws_frames_total', {
-      direction: 'shadow_to_proxy',
-    });
+    // Counted per sweep of the shadow clock: awaited, and exactly these.
+    const shadowFrames = await untilMetric(
+      rig.proxy,
+      'switchyard_ws_frames_total',
+      {
+        direction: 'shadow_to_proxy',
+      },
+      1 + 7,
+    );
     expect(shadowFrames).toBe(1 + 7);
     expect(await comparisons(rig.proxy)).toMatchObject({ match: 1 });
   });

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { normalise, normaliseText, outcomeOf } from '../../../src/compare/canonical.js';
+import { mayBeTerminal, normalise, normaliseText, outcomeOf } from '../../../src/compare/canonical.js';
 import { bridge, emitter, HAPPY, IDS_A, type Step } from './frames.js';
 
 describe('normalise', () => {
@@ -115,5 +115,36 @@ describe('normalise', () => {
 
   it('never throws on arbitrary text', () => {
     fc.assert(fc.property(fc.string(), (text) => void normaliseText(text, 0)));
+  });
+});
+
+describe('mayBeTerminal', () => {
+  const bytes = (frame: unknown) => Buffer.from(JSON.stringify(frame));
+
+  it('is false for a frame that cannot end a run, true for each terminal type in either envelope', () => {
+    expect(mayBeTerminal(bytes(emitter({ type: 'agent_thinking' }, IDS_A)))).toBe(false);
+    for (const type of ['agent_completed', 'agent_error']) {
+      expect(mayBeTerminal(bytes(bridge({ type }, IDS_A)))).toBe(true);
+      expect(mayBeTerminal(bytes(emitter({ type }, IDS_A)))).toBe(true);
+    }
+  });
+
+  it('never misses a frame that normalises to a terminal event, however its type is escaped', () => {
+    const escaped = (type: string) => type.replace(/_/g, '\\u005f');
+    const frame = fc.record({
+      type: fc.constantFrom('agent_completed', 'agent_error', 'agent_thinking', 'tool_executing'),
+      escape: fc.boolean(),
+      text: fc.string(),
+    });
+    fc.assert(
+      fc.property(frame, ({ type, escape, text }) => {
+        const json = JSON.stringify({ type: '@', data: { thought: text } });
+        const raw = Buffer.from(json.replace('"@"', `"${escape ? escaped(type) : type}"`));
+        const event = normaliseText(raw.toString(), 0);
+        if (event !== null && (event.type === 'agent_completed' || event.type === 'agent_error')) {
+          expect(mayBeTerminal(raw)).toBe(true);
+        }
+      }),
+    );
   });
 });

@@ -22,6 +22,22 @@ const candidateRun = (start: number, runIds: Ids = IDS_B): CanonicalEvent[] =>
   events(HAPPY, emitter, runIds, start, 12);
 
 describe('SessionComparator', () => {
+  it('says a side is in a run from its start to the terminal event of that side, and never once closed', () => {
+    const { comparator, judged } = setup();
+    expect(comparator.inRun('control')).toBe(false);
+    comparator.onClientFrame('user_message', 0);
+    expect([comparator.inRun('control'), comparator.inRun('candidate')]).toEqual([true, true]);
+    controlRun(0, ids(1)).forEach((e) => comparator.onControl(e));
+    // The control side ended its run; the candidate's is still open, so its frames still count.
+    expect([comparator.inRun('control'), comparator.inRun('candidate')]).toEqual([false, true]);
+    candidateRun(0, ids(2)).forEach((e) => comparator.onCandidate(e));
+    expect(judged.map((j) => j.judgement.result)).toEqual(['match']);
+    expect(comparator.inRun('candidate')).toBe(false);
+    comparator.onClientFrame('user_message', 10);
+    comparator.close(20);
+    expect(comparator.inRun('control')).toBe(false);
+  });
+
   it('pairs the nth control run with the nth candidate run and releases each once judged', () => {
     const { comparator, judged } = setup();
     expect(comparator.onClientFrame('user_message', 0)).toBe(true);
@@ -118,6 +134,33 @@ describe('SessionComparator', () => {
     candidateRun(0).forEach((e) => comparator.onCandidate(e));
     expect(judged[0]!.judgement).toMatchObject({ result: 'incomplete', incompleteReason: 'overflow' });
     expect(judged[0]!.judgement.control.events).toHaveLength(3);
+  });
+
+  it('says a side past the cap with one run open is overflowed, and counts unread events as dropped', () => {
+    const { comparator, judged } = setup({ maxEventsPerRun: 2 });
+    comparator.onClientFrame('user_message', 0);
+    const control = controlRun(0);
+    control.slice(0, 2).forEach((e) => comparator.onControl(e));
+    expect(comparator.overflowed('control')).toBe(false); // at the cap, nothing dropped yet
+    comparator.onControl(control[2]!);
+    expect([comparator.overflowed('control'), comparator.overflowed('candidate')]).toEqual([true, false]);
+    comparator.dropUnread('control');
+    comparator.dropUnread('control');
+    control.filter((e) => e.type === 'agent_completed').forEach((e) => comparator.onControl(e));
+    candidateRun(0).forEach((e) => comparator.onCandidate(e));
+    const judgement = judged[0]!.judgement;
+    expect(judgement).toMatchObject({ result: 'incomplete', incompleteReason: 'overflow' });
+    expect(judgement.control).toMatchObject({ complete: true, terminal: 'completed', droppedEvents: 3 });
+  });
+
+  it('is never overflowed with two runs open (an event must be read to know its run)', () => {
+    const { comparator } = setup({ maxEventsPerRun: 1 });
+    comparator.onClientFrame('user_message', 0);
+    comparator.onClientFrame('user_message', 1);
+    controlRun(0, ids(1))
+      .slice(0, 3)
+      .forEach((e) => comparator.onControl(e));
+    expect(comparator.overflowed('control')).toBe(false);
   });
 
   it('never lets a failing judgement callback reach the caller', () => {

@@ -17,6 +17,23 @@ describe('KnownUsers', () => {
     expect(known.has('ben')).toBe(false);
   });
 
+  it('records a user touched again within a tenth of ttlMs (at most a second) once, and renews it after', () => {
+    let now = 0;
+    const known = new KnownUsers({ ttlMs: 10_000, now: () => now });
+    known.touch('ann');
+    now = 999;
+    known.touch('ann'); // within the second: not renewed
+    now = 10_001;
+    expect(known.has('ann')).toBe(false);
+    known.touch('ann');
+    now = 11_001;
+    known.touch('ann'); // a second later: renewed
+    now = 21_000;
+    expect(known.has('ann')).toBe(true);
+    now = 21_002;
+    expect(known.has('ann')).toBe(false);
+  });
+
   it('stays within its cap, the least recently seen first, users with an open session kept', () => {
     const known = new KnownUsers({ maxUsers: 3 });
     known.enter('open');
