@@ -23,6 +23,9 @@ import { startChild, stopChild } from './processes.js';
  * all for BENCH_FLEET_SECONDS (60); meanwhile a real proxy's HTTP throughput with the store on
  * (PostgreSQL, shadowing into mismatches that it records) and off (a store that writes nothing),
  * in BENCH_REPS paired repetitions. Writes bench/results/fleet.json. Not part of CI.
+ * The proxies' guard runs in dry-run: every shadowed request is a mismatch, so an enforcing guard
+ * would roll back at its first mismatch-gate evaluation (~90 comparisons, one pass over the
+ * tokens) and neither proxy would shadow, or store, anything for the rest of the run.
  */
 const REPLICAS = Number(process.env.BENCH_FLEET_REPLICAS ?? 10);
 const RATE = Number(process.env.BENCH_FLEET_RATE ?? 1000);
@@ -147,6 +150,7 @@ try {
         FLAGS_FILE: join(await mkdtemp(join(tmpdir(), 'switchyard-fleet-bench-')), 'flags.json'),
         BENCH_ROLLOUT: '0',
         BENCH_SHADOW: String(SHADOW_PERCENT),
+        BENCH_GUARD: 'dry-run',
         ...store,
       },
       0,
@@ -228,6 +232,7 @@ try {
       /^switchyard_shadow_(comparisons|dropped)_total\{(?:result|reason)="(\w+)"\} ([1-9]\d*)/gm,
     ),
   ].map(([, what, label, n]) => `${what} ${label} ${n}`);
+  const rolledBack = /^switchyard_rollback_engaged 1$/m.test(onMetrics);
   const proxyDropped = [...onMetrics.matchAll(/^switchyard_store_dropped_total\{kind="(\w+)"\} (\d+)/gm)].map(
     ([, kind, n]) => `${kind} ${n}`,
   );
@@ -264,6 +269,7 @@ try {
       doneAtSecond: Math.round(httpDoneAt),
       proxyDropped,
       shadowed,
+      rolledBack,
     },
   };
   console.log(
@@ -276,7 +282,8 @@ try {
   );
   console.log(
     `proxy with the store on / off: ${results.http.storeOnOverOff} (median of ${REPS}; target >= 0.97 ${ratio >= 0.97 ? 'met' : 'NOT met'}); ` +
-      `it stored ${stored.proxyDivergences} divergences, dropped: ${proxyDropped.join(', ')}; shadow: ${shadowed.join(', ')}`,
+      `it stored ${stored.proxyDivergences} divergences, dropped: ${proxyDropped.join(', ')}; shadow: ${shadowed.join(', ')}` +
+      (rolledBack ? ' (ROLLED BACK: shadowing stopped)' : ''),
   );
   Object.assign(report, results, { loadAverageAtEnd: loadavg().map((x) => Math.round(x * 100) / 100) });
 } finally {
