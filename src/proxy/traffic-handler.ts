@@ -9,6 +9,7 @@ import type { TokenVerifier } from '../identity/verifier.js';
 import type { AuthFailure, Metrics } from '../metrics/catalog.js';
 import { HotPathMetrics } from '../metrics/hot-path.js';
 import type { Engine } from '../routing/types.js';
+import type { HttpTracing } from '../tracing/http-trace.js';
 import type { Forwarder } from './http-forwarder.js';
 import { sendJsonError } from './json-error.js';
 import { readBody } from './read-body.js';
@@ -47,6 +48,8 @@ export interface TrafficDeps {
   ) => void;
   /** Called before forwarding a shadowed request on a shadow-safe route (the shadow captures it). */
   onShadowForward?: (req: RoutedRequest, res: ServerResponse, ctx: RequestContext, route: RouteSpec) => void;
+  /** Spans per request; null when tracing is off. */
+  tracing?: HttpTracing | null;
 }
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
@@ -70,6 +73,7 @@ export const TICKET_PATH = '/api/websocket/ticket';
 export function createTrafficHandler(deps: TrafficDeps) {
   const { catalogue, verifier, switchboard, forwarders, metrics } = deps;
   const hot = new HotPathMetrics(metrics);
+  const tracing = deps.tracing ?? null;
 
   const refuse = (
     res: ServerResponse,
@@ -95,6 +99,7 @@ export function createTrafficHandler(deps: TrafficDeps) {
     req.url = target.forward;
     const { match: path, search } = target;
     const route = catalogue.match(req.method ?? 'GET', path);
+    const trace = tracing === null ? undefined : tracing.start(req, res, route);
     deps.stripHeaders(req.headers);
 
     const token = bearerToken(req.headers.authorization);
@@ -146,6 +151,10 @@ export function createTrafficHandler(deps: TrafficDeps) {
       retried: false,
       body,
     };
+    if (trace !== undefined) {
+      trace.decided(assignment, userId);
+      ctx.trace = trace;
+    }
     if (streamed && userId !== null) {
       ctx.bodySource = new UserIdBodyGate(userId, (why) => {
         ctx.bodyRefused = true;

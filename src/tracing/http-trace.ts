@@ -1,0 +1,188 @@
+import { SpanKind, trace, type Attributes, type Context, type Link, type Span } from '@opentelemetry/api';
+import {
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_REQUEST_RESEND_COUNT,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_HTTP_ROUTE,
+  ATTR_NETWORK_PROTOCOL_VERSION,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+  ATTR_URL_SCHEME,
+} from '@opentelemetry/semantic-conventions';
+import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { RouteSpec } from '../config/routes.js';
+import type { IdHasher } from '../log/hash-id.js';
+import type { Assignment, Engine } from '../routing/types.js';
+import { ATTR, endWithError, endWithStatus, knownMethod, spanName } from './attributes.js';
+import { incomingContext, injectSpan } from './propagation.js';
+import type { Tracing } from './setup.js';
+
+/** Where an engine request goes: `server.address` and `server.port` of its CLIENT span. */
+export interface EngineAddress {
+  readonly engine: Engine;
+  readonly host: string;
+  readonly port: number;
+}
+
+/** An engine address from the engine's configured URL. */
+export function engineAddress(engine: Engine, url: string): EngineAddress {
+  const u = new URL(url);
+  return { engine, host: u.hostname, port: Number(u.port || (u.protocol === 'https:' ? 443 : 80)) };
+}
+
+/** The http.route of a catalogue entry: its template; none for requests no route matched. */
+function routeTemplate(route: RouteSpec): string | null {
+  return route.path === '*' ? null : route.path;
+}
+
+/** Opens the spans of requests on the traffic listener (created only when tracing is on). */
+export class HttpTracing {
+  constructor(
+    private readonly tracing: Tracing,
+    private readonly hashId: IdHasher,
+  ) {}
+
+  /** The SERVER span of a request, child of the client's `traceparent`; ends when `res` closes. */
+  start(req: IncomingMessage, res: ServerResponse, route: RouteSpec): RequestTrace {
+    return new RequestTrace(this.tracing, this.hashId, req, res, route);
+  }
+}
+
+/**
+ * One request's spans: the SERVER span, a CLIENT span per engine request (the retry is a second
+ * one), and the shadow copy's CLIENT span, a child of the SERVER span linked to the primary's.
+ * Only a sampled span gets attributes; the others exist for their `traceparent`.
+ */
+export class RequestTrace {
+  readonly server: Span;
+  private readonly context: Context;
+  private readonly method: string;
+  private readonly route: string | null;
+  private primary: Span | null = null;
+  private sends = 0;
+
+  constructor(
+    private readonly tracing: Tracing,
+    private readonly hashId: IdHasher,
+    req: IncomingMessage,
+    res: ServerResponse,
+    routeSpec: RouteSpec,
+  ) {
+    this.method = knownMethod(req.method);
+    this.route = routeTemplate(routeSpec);
+    const parent = incomingContext(tracing, req.headers);
+    this.server = tracing.tracer.startSpan(
+      spanName(this.method, this.route),
+      { kind: SpanKind.SERVER },
+      parent,
+    );
+    this.context = trace.setSpan(parent, this.server);
+    if (this.server.isRecording()) {
+      const attributes: Attributes = {
+        [ATTR_HTTP_REQUEST_METHOD]: this.method,
+        [ATTR_URL_SCHEME]: 'http',
+        [ATTR_NETWORK_PROTOCOL_VERSION]: req.httpVersion,
+        [ATTR.routeName]: routeSpec.name,
+      };
+      if (this.route !== null) attributes[ATTR_HTTP_ROUTE] = this.route;
+      const port = req.socket.localPort;
+      if (port !== undefined) attributes[ATTR_SERVER_PORT] = port;
+      this.server.setAttributes(attributes);
+    }
+    res.once('close', () => {
+      if (!res.writableFinished) return endWithError(this.server, 'client_closed');
+      this.server.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, res.statusCode);
+      endWithStatus(this.server, res.statusCode, 'server');
+    });
+  }
+
+  /** The routing decision, and the user as its keyed hash. */
+  decided(assignment: Assignment, userId: string | null): void {
+    if (!this.server.isRecording()) return;
+    this.server.setAttributes({
+      [ATTR.engine]: assignment.serve,
+      [ATTR.reason]: assignment.reason,
+      [ATTR.shadow]: false,
+    });
+    if (assignment.shadow !== 'none') this.server.setAttribute(ATTR.shadowTarget, assignment.shadow);
+    if (userId !== null) this.server.setAttribute(ATTR.userHash, this.hashId(userId));
+  }
+
+  /** The CLIENT span of a request to the serving engine. */
+  engineCall(to: EngineAddress): EngineCall {
+    const span = this.clientSpan(to, false, []);
+    if (this.sends > 0 && span.isRecording()) span.setAttribute(ATTR_HTTP_REQUEST_RESEND_COUNT, this.sends);
+    this.sends++;
+    this.primary = span;
+    return new EngineCall(this.tracing, span);
+  }
+
+  /** The shadow copy's CLIENT span: `switchyard.shadow=true`, linked to the primary engine request. */
+  shadowCall(to: EngineAddress, baseline: boolean): EngineCall {
+    const links: Link[] = this.primary === null ? [] : [{ context: this.primary.spanContext() }];
+    const span = this.clientSpan(to, true, links);
+    if (span.isRecording()) span.setAttribute(ATTR.baseline, baseline);
+    return new EngineCall(this.tracing, span);
+  }
+
+  private clientSpan(to: EngineAddress, shadow: boolean, links: Link[]): Span {
+    const name = spanName(this.method, this.route);
+    if (!this.server.isRecording()) {
+      return this.tracing.tracer.startSpan(name, { kind: SpanKind.CLIENT }, this.context);
+    }
+    const attributes: Attributes = {
+      [ATTR_HTTP_REQUEST_METHOD]: this.method,
+      [ATTR_SERVER_ADDRESS]: to.host,
+      [ATTR_SERVER_PORT]: to.port,
+      [ATTR_URL_SCHEME]: 'http',
+      [ATTR.engine]: to.engine,
+      [ATTR.shadow]: shadow,
+    };
+    if (this.route !== null) attributes[ATTR_HTTP_ROUTE] = this.route;
+    return this.tracing.tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes, links }, this.context);
+  }
+}
+
+/** One request to an engine: its `traceparent`, then its answer or failure (ended once). */
+export class EngineCall {
+  private ended = false;
+
+  constructor(
+    private readonly tracing: Tracing,
+    readonly span: Span,
+  ) {}
+
+  inject(headers: IncomingHttpHeaders | OutgoingHttpHeaders): void {
+    injectSpan(this.tracing, this.span, headers);
+  }
+
+  /** The engine answered: the span ends when the answer's body has been read (or cut). */
+  answered(response: IncomingMessage): void {
+    const status = response.statusCode ?? 0;
+    this.span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
+    response.once('close', () => this.end(() => endWithStatus(this.span, status, 'client')));
+  }
+
+  /** Ends with a status known already (the shadow reads the whole answer itself). */
+  finished(status: number, outcome?: string): void {
+    this.end(() => {
+      this.span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
+      if (outcome !== undefined) this.span.setAttribute(ATTR.shadowOutcome, outcome);
+      endWithStatus(this.span, status, 'client');
+    });
+  }
+
+  /** No answer: a connection error, a timeout (`outcome`: why a shadow copy was dropped). */
+  failed(type: string, outcome?: string): void {
+    this.end(() => {
+      if (outcome !== undefined) this.span.setAttribute(ATTR.shadowOutcome, outcome);
+      endWithError(this.span, type);
+    });
+  }
+
+  private end(how: () => void): void {
+    if (this.ended) return;
+    this.ended = true;
+    how();
+  }
+}
