@@ -7,6 +7,7 @@ import { buildConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import { createSwitchyard, type Switchyard } from '../../src/server.js';
 import type { Store } from '../../src/store/types.js';
+import type { Tracing } from '../../src/tracing/setup.js';
 import { TEST_SECRET } from './tokens.js';
 
 export const ADMIN_TOKEN = 'admin-token-for-tests-0123456789abcdef';
@@ -33,6 +34,8 @@ export interface HarnessOptions {
   dir?: string;
   /** The durable store (default: SQLite in `dir`). */
   store?: Store;
+  /** Tracing (default: off, whatever the environment says). */
+  tracing?: Tracing | null;
 }
 
 export async function startProxy(options: HarnessOptions): Promise<ProxyUnderTest> {
@@ -63,6 +66,7 @@ export async function startProxy(options: HarnessOptions): Promise<ProxyUnderTes
     config,
     log,
     adminToken: ADMIN_TOKEN,
+    tracing: options.tracing ?? null,
     ...(options.store === undefined ? {} : { store: options.store }),
   });
   const { trafficPort, opsPort } = await app.start();
