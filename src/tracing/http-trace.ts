@@ -51,13 +51,15 @@ export class HttpTracing {
 /**
  * One request's spans: the SERVER span, a CLIENT span per engine request (the retry is a second
  * one), and the shadow copy's CLIENT span, a child of the SERVER span linked to the primary's.
- * Only a sampled span gets attributes; the others exist for their `traceparent`.
+ * A request the sampler leaves out costs one non-recording span: the engines get its
+ * `traceparent` (flag 00) and nothing else is built.
  */
 export class RequestTrace {
   readonly server: Span;
-  private readonly context: Context;
+  private readonly sampled: boolean;
   private readonly method: string;
   private readonly route: string | null;
+  private context: Context | null = null;
   private primary: Span | null = null;
   private sends = 0;
 
@@ -76,19 +78,19 @@ export class RequestTrace {
       { kind: SpanKind.SERVER },
       parent,
     );
+    this.sampled = this.server.isRecording();
+    if (!this.sampled) return;
     this.context = trace.setSpan(parent, this.server);
-    if (this.server.isRecording()) {
-      const attributes: Attributes = {
-        [ATTR_HTTP_REQUEST_METHOD]: this.method,
-        [ATTR_URL_SCHEME]: 'http',
-        [ATTR_NETWORK_PROTOCOL_VERSION]: req.httpVersion,
-        [ATTR.routeName]: routeSpec.name,
-      };
-      if (this.route !== null) attributes[ATTR_HTTP_ROUTE] = this.route;
-      const port = req.socket.localPort;
-      if (port !== undefined) attributes[ATTR_SERVER_PORT] = port;
-      this.server.setAttributes(attributes);
-    }
+    const attributes: Attributes = {
+      [ATTR_HTTP_REQUEST_METHOD]: this.method,
+      [ATTR_URL_SCHEME]: 'http',
+      [ATTR_NETWORK_PROTOCOL_VERSION]: req.httpVersion,
+      [ATTR.routeName]: routeSpec.name,
+    };
+    if (this.route !== null) attributes[ATTR_HTTP_ROUTE] = this.route;
+    const port = req.socket.localPort;
+    if (port !== undefined) attributes[ATTR_SERVER_PORT] = port;
+    this.server.setAttributes(attributes);
     res.once('close', () => {
       if (!res.writableFinished) return endWithError(this.server, 'client_closed');
       this.server.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, res.statusCode);
@@ -98,7 +100,7 @@ export class RequestTrace {
 
   /** The routing decision, and the user as its keyed hash. */
   decided(assignment: Assignment, userId: string | null): void {
-    if (!this.server.isRecording()) return;
+    if (!this.sampled) return;
     this.server.setAttributes({
       [ATTR.engine]: assignment.serve,
       [ATTR.reason]: assignment.reason,
@@ -110,26 +112,24 @@ export class RequestTrace {
 
   /** The CLIENT span of a request to the serving engine. */
   engineCall(to: EngineAddress): EngineCall {
+    if (!this.sampled) return new EngineCall(this.server, false);
     const span = this.clientSpan(to, false, []);
-    if (this.sends > 0 && span.isRecording()) span.setAttribute(ATTR_HTTP_REQUEST_RESEND_COUNT, this.sends);
+    if (this.sends > 0) span.setAttribute(ATTR_HTTP_REQUEST_RESEND_COUNT, this.sends);
     this.sends++;
     this.primary = span;
-    return new EngineCall(this.tracing, span);
+    return new EngineCall(span, true);
   }
 
   /** The shadow copy's CLIENT span: `switchyard.shadow=true`, linked to the primary engine request. */
   shadowCall(to: EngineAddress, baseline: boolean): EngineCall {
+    if (!this.sampled) return new EngineCall(this.server, false);
     const links: Link[] = this.primary === null ? [] : [{ context: this.primary.spanContext() }];
     const span = this.clientSpan(to, true, links);
-    if (span.isRecording()) span.setAttribute(ATTR.baseline, baseline);
-    return new EngineCall(this.tracing, span);
+    span.setAttribute(ATTR.baseline, baseline);
+    return new EngineCall(span, true);
   }
 
   private clientSpan(to: EngineAddress, shadow: boolean, links: Link[]): Span {
-    const name = spanName(this.method, this.route);
-    if (!this.server.isRecording()) {
-      return this.tracing.tracer.startSpan(name, { kind: SpanKind.CLIENT }, this.context);
-    }
     const attributes: Attributes = {
       [ATTR_HTTP_REQUEST_METHOD]: this.method,
       [ATTR_SERVER_ADDRESS]: to.host,
@@ -139,25 +139,30 @@ export class RequestTrace {
       [ATTR.shadow]: shadow,
     };
     if (this.route !== null) attributes[ATTR_HTTP_ROUTE] = this.route;
-    return this.tracing.tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes, links }, this.context);
+    const name = spanName(this.method, this.route);
+    return this.tracing.tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes, links }, this.context!);
   }
 }
 
-/** One request to an engine: its `traceparent`, then its answer or failure (ended once). */
+/**
+ * One request to an engine: its `traceparent`, then its answer or failure (ended once). Unsampled,
+ * it only passes the SERVER span's unsampled context on.
+ */
 export class EngineCall {
   private ended = false;
 
   constructor(
-    private readonly tracing: Tracing,
     readonly span: Span,
+    private readonly sampled: boolean,
   ) {}
 
   inject(headers: IncomingHttpHeaders | OutgoingHttpHeaders): void {
-    injectSpan(this.tracing, this.span, headers);
+    injectSpan(this.span, headers);
   }
 
   /** The engine answered: the span ends when the answer's body has been read (or cut). */
   answered(response: IncomingMessage): void {
+    if (!this.sampled) return;
     const status = response.statusCode ?? 0;
     this.span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
     response.once('close', () => this.end(() => endWithStatus(this.span, status, 'client')));
@@ -181,7 +186,7 @@ export class EngineCall {
   }
 
   private end(how: () => void): void {
-    if (this.ended) return;
+    if (this.ended || !this.sampled) return;
     this.ended = true;
     how();
   }

@@ -1,11 +1,4 @@
-import {
-  defaultTextMapGetter,
-  defaultTextMapSetter,
-  ROOT_CONTEXT,
-  trace,
-  type Context,
-  type Span,
-} from '@opentelemetry/api';
+import { defaultTextMapGetter, ROOT_CONTEXT, type Context, type Span } from '@opentelemetry/api';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import type { Tracing } from './setup.js';
 
@@ -17,14 +10,16 @@ export function incomingContext(tracing: Tracing, headers: IncomingHttpHeaders):
 
 /**
  * Puts `span`'s `traceparent` (and its `tracestate`, if any) on a request to an engine, in place
- * of whatever the client sent: the engine's spans become children of the proxy's.
+ * of whatever the client sent: the engine's spans become children of the proxy's. Written here
+ * rather than by the propagator: the SDK made the ids, so they need no validating, and this runs
+ * for every request, sampled or not.
  */
 export function injectSpan(
-  tracing: Tracing,
   span: Span,
   headers: IncomingHttpHeaders | OutgoingHttpHeaders | Record<string, string>,
 ): void {
-  delete headers.traceparent;
-  delete headers.tracestate;
-  tracing.propagator.inject(trace.setSpan(ROOT_CONTEXT, span), headers, defaultTextMapSetter);
+  const { traceId, spanId, traceFlags, traceState } = span.spanContext();
+  headers.traceparent = `00-${traceId}-${spanId}-${traceFlags & 1 ? '01' : '00'}`;
+  if (traceState === undefined) delete headers.tracestate;
+  else headers.tracestate = traceState.serialize();
 }

@@ -65,7 +65,7 @@ export class HandshakeTrace {
 
   /** The engine's handshake carries the handshake span's `traceparent`. */
   inject(headers: Record<string, string>): void {
-    injectSpan(this.tracing, this.span, headers);
+    injectSpan(this.span, headers);
   }
 
   refused(type: string, status?: number): void {
