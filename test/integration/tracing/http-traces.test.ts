@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createIdHasher } from '../../../src/log/hash-id.js';
 import type { Tracing } from '../../../src/tracing/setup.js';
 import { startEchoUpstream, type EchoUpstream } from '../../support/echo-upstream.js';
@@ -130,6 +132,22 @@ describe('tracing on: spans of HTTP requests reach an OTLP/HTTP receiver', () =>
     expect(parent(legacy.received.at(-1)!.headers.traceparent).spanId).toBe(client.spanId);
   });
 
+  it('traces the ticket request to its engine too', async () => {
+    const incoming = clientTraceparent(3);
+    const res = await fetch(`${proxy.url}/api/websocket/ticket`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${aliceJwt}`, traceparent: incoming.header },
+      body: '{}',
+    });
+    expect(res.status).toBe(200);
+    const spans = await untilSpans(tracing, receiver, 2, (s) => s.traceId === incoming.traceId);
+    const server = spans.find((s) => s.kind === SERVER)!;
+    expect(server.name).toBe('POST /api/websocket/ticket');
+    const client = spans.find((s) => s.kind === CLIENT)!;
+    expect(client.parentSpanId).toBe(server.spanId);
+    expect(parent(legacy.received.at(-1)!.headers.traceparent).spanId).toBe(client.spanId);
+  });
+
   it('keeps 100 concurrent requests in their own traces', async () => {
     const requests = Array.from({ length: 100 }, (_, i) => clientTraceparent(1000 + i));
     await Promise.all(
@@ -173,6 +191,41 @@ describe('tracing on: spans of HTTP requests reach an OTLP/HTTP receiver', () =>
       'private question',
     ]) {
       expect(raw).not.toContain(secret);
+    }
+  });
+});
+
+describe('tracing on: a shadow copy that fails', () => {
+  it('ends the shadow span with the drop reason; the primary is untouched', async () => {
+    const receiver = await startOtlpReceiver();
+    const legacy = await startEchoUpstream('legacy');
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const deadUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise((resolve) => closed.close(resolve));
+    const tracing = tracingFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url })!;
+    const proxy = await startProxy({ legacyUrl: legacy.url, userUrl: deadUrl, tracing });
+    try {
+      await proxy.admin('PUT', '/admin/rollout', { percent: 0 });
+      await proxy.admin('PUT', '/admin/shadow', { percent: 100 });
+      const incoming = clientTraceparent(9);
+      const res = await fetch(`${proxy.url}/api/threads/t9`, {
+        headers: { authorization: `Bearer ${await signToken('carol-shadow')}`, traceparent: incoming.header },
+      });
+      expect(res.status).toBe(200);
+      const spans = await untilSpans(tracing, receiver, 3, (s) => s.traceId === incoming.traceId);
+      const primary = spans.find((s) => s.kind === CLIENT && s.attributes['switchyard.shadow'] === false)!;
+      expect(primary.status).not.toBe(2);
+      const shadow = spans.find((s) => s.attributes['switchyard.shadow'] === true)!;
+      expect(shadow.status).toBe(2);
+      expect(shadow.attributes).toMatchObject({
+        'error.type': 'connect_failed',
+        'switchyard.shadow.outcome': 'connect_failed',
+      });
+      expect(shadow.links).toEqual([{ traceId: incoming.traceId, spanId: primary.spanId }]);
+    } finally {
+      await proxy.stop();
+      await Promise.all([legacy.close(), receiver.close()]);
     }
   });
 });
