@@ -1,6 +1,6 @@
 import { Agent, request, type ClientRequest, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { Engine } from '../routing/types.js';
-import { engineAddress } from '../tracing/http-trace.js';
+import { engineAddress } from '../tracing/engine-call.js';
 import { DeadlineSweeper } from './deadline-sweeper.js';
 import { engineHeaders, HOP_BY_HOP } from './engine-headers.js';
 import type { RoutedRequest } from './request-context.js';

@@ -1,6 +1,6 @@
 import { request, type Agent, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Engine } from '../routing/types.js';
-import { engineAddress } from '../tracing/http-trace.js';
+import { engineAddress } from '../tracing/engine-call.js';
 import { engineHeaders } from './engine-headers.js';
 import { wrapTicket } from '../identity/ticket-tag.js';
 import { sendJsonError } from './json-error.js';

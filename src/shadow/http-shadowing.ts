@@ -6,7 +6,7 @@ import type { RouteSpec } from '../config/routes.js';
 import type { RequestContext } from '../proxy/request-context.js';
 import { isBaseline } from '../routing/decide.js';
 import type { Engine } from '../routing/types.js';
-import { engineAddress, type EngineAddress } from '../tracing/http-trace.js';
+import { engineAddress, type EngineAddress } from '../tracing/engine-call.js';
 import { decodeBody } from './decode-body.js';
 import { captureExchange, type ExchangeCapture } from './exchange-capture.js';
 import { sendShadowRequest } from './http-request.js';

@@ -9,26 +9,14 @@ import {
   ATTR_SERVER_PORT,
   ATTR_URL_SCHEME,
 } from '@opentelemetry/semantic-conventions';
-import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RouteSpec } from '../config/routes.js';
 import type { IdHasher } from '../log/hash-id.js';
-import type { Assignment, Engine } from '../routing/types.js';
+import type { Assignment } from '../routing/types.js';
 import { ATTR, endWithError, endWithStatus, knownMethod, spanName } from './attributes.js';
-import { incomingContext, injectSpan } from './propagation.js';
+import { EngineCall, type EngineAddress } from './engine-call.js';
+import { incomingContext } from './propagation.js';
 import type { Tracing } from './setup.js';
-
-/** Where an engine request goes: `server.address` and `server.port` of its CLIENT span. */
-export interface EngineAddress {
-  readonly engine: Engine;
-  readonly host: string;
-  readonly port: number;
-}
-
-/** An engine address from the engine's configured URL. */
-export function engineAddress(engine: Engine, url: string): EngineAddress {
-  const u = new URL(url);
-  return { engine, host: u.hostname, port: Number(u.port || (u.protocol === 'https:' ? 443 : 80)) };
-}
 
 /** The http.route of a catalogue entry: its template; none for requests no route matched. */
 function routeTemplate(route: RouteSpec): string | null {
@@ -55,7 +43,7 @@ export class HttpTracing {
  * `traceparent` (flag 00) and nothing else is built.
  */
 export class RequestTrace {
-  readonly server: Span;
+  private readonly server: Span;
   private readonly sampled: boolean;
   private readonly method: string;
   private readonly route: string | null;
@@ -141,53 +129,5 @@ export class RequestTrace {
     if (this.route !== null) attributes[ATTR_HTTP_ROUTE] = this.route;
     const name = spanName(this.method, this.route);
     return this.tracing.tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes, links }, this.context!);
-  }
-}
-
-/**
- * One request to an engine: its `traceparent`, then its answer or failure (ended once). Unsampled,
- * it only passes the SERVER span's unsampled context on.
- */
-export class EngineCall {
-  private ended = false;
-
-  constructor(
-    readonly span: Span,
-    private readonly sampled: boolean,
-  ) {}
-
-  inject(headers: IncomingHttpHeaders | OutgoingHttpHeaders): void {
-    injectSpan(this.span, headers);
-  }
-
-  /** The engine answered: the span ends when the answer's body has been read (or cut). */
-  answered(response: IncomingMessage): void {
-    if (!this.sampled) return;
-    const status = response.statusCode ?? 0;
-    this.span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
-    response.once('close', () => this.end(() => endWithStatus(this.span, status, 'client')));
-  }
-
-  /** Ends with a status known already (the shadow reads the whole answer itself). */
-  finished(status: number, outcome?: string): void {
-    this.end(() => {
-      this.span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
-      if (outcome !== undefined) this.span.setAttribute(ATTR.shadowOutcome, outcome);
-      endWithStatus(this.span, status, 'client');
-    });
-  }
-
-  /** No answer: a connection error, a timeout (`outcome`: why a shadow copy was dropped). */
-  failed(type: string, outcome?: string): void {
-    this.end(() => {
-      if (outcome !== undefined) this.span.setAttribute(ATTR.shadowOutcome, outcome);
-      endWithError(this.span, type);
-    });
-  }
-
-  private end(how: () => void): void {
-    if (this.ended || !this.sampled) return;
-    this.ended = true;
-    how();
   }
 }
