@@ -1,4 +1,12 @@
-import { SpanKind, trace, type Attributes, type Context, type Link, type Span } from '@opentelemetry/api';
+import {
+  ROOT_CONTEXT,
+  SpanKind,
+  trace,
+  type Attributes,
+  type Context,
+  type Link,
+  type Span,
+} from '@opentelemetry/api';
 import {
   ATTR_HTTP_REQUEST_METHOD,
   ATTR_HTTP_REQUEST_RESEND_COUNT,
@@ -60,12 +68,14 @@ export class RequestTrace {
   ) {
     this.method = knownMethod(req.method);
     this.route = routeTemplate(routeSpec);
+    const name = spanName(this.method, this.route);
     const parent = incomingContext(tracing, req.headers);
-    this.server = tracing.tracer.startSpan(
-      spanName(this.method, this.route),
-      { kind: SpanKind.SERVER },
-      parent,
-    );
+    const unsampled = parent === ROOT_CONTEXT ? tracing.roots.unsampled(name, SpanKind.SERVER) : null;
+    if (unsampled !== null) this.server = unsampled;
+    else {
+      this.server = tracing.tracer.startSpan(name, { kind: SpanKind.SERVER }, parent);
+      tracing.roots.clear();
+    }
     this.sampled = this.server.isRecording();
     if (!this.sampled) return;
     this.context = trace.setSpan(parent, this.server);

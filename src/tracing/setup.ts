@@ -6,15 +6,26 @@ import {
   detectResources,
   envDetector,
   resourceFromAttributes,
+  type Resource,
 } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  type Sampler,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+// The SDK's own reading of OTEL_TRACES_SAMPLER(_ARG); not re-exported by the package's index.
+import { buildSamplerFromEnv } from '@opentelemetry/sdk-trace-base/build/src/config.js';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import type { Logger } from 'pino';
+import { PresetIds, RootSampling } from './root-sampling.js';
 
 /** The tracer and the W3C propagator of a running trace pipeline. */
 export interface Tracing {
   readonly tracer: Tracer;
   readonly propagator: W3CTraceContextPropagator;
+  /** Sampling of requests without a `traceparent`, before any SDK span is made. */
+  readonly roots: RootSampling;
   /** Exports the spans buffered so far. */
   flush(): Promise<void>;
   /** Flushes and stops the exporter: the proxy's graceful stop. */
@@ -86,14 +97,34 @@ export function createTracing(
       resourceFromAttributes({ [ATTR_SERVICE_NAME]: 'switchyard', [ATTR_SERVICE_VERSION]: options.version }),
     )
     .merge(detectResources({ detectors: [envDetector] }));
-  const provider = new BasicTracerProvider({
+  const sampler = buildSamplerFromEnv();
+  options.log.info({ sampler: sampler.toString() }, 'tracing on (OTLP/HTTP)');
+  return buildTracing({
+    version: options.version,
+    sampler,
     resource,
     spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())],
   });
-  options.log.info({ sampler: env.OTEL_TRACES_SAMPLER ?? 'parentbased_always_on' }, 'tracing on (OTLP/HTTP)');
+}
+
+/** The provider and what the spans of requests need of it; tests give it processors of their own. */
+export function buildTracing(options: {
+  version: string;
+  sampler: Sampler;
+  spanProcessors: SpanProcessor[];
+  resource?: Resource;
+}): Tracing {
+  const ids = new PresetIds();
+  const provider = new BasicTracerProvider({
+    sampler: options.sampler,
+    idGenerator: ids,
+    spanProcessors: options.spanProcessors,
+    ...(options.resource === undefined ? {} : { resource: options.resource }),
+  });
   return {
     tracer: provider.getTracer('switchyard', options.version),
     propagator: new W3CTraceContextPropagator(),
+    roots: new RootSampling(options.sampler, ids),
     flush: () => provider.forceFlush(),
     shutdown: () => bounded(provider.shutdown(), SHUTDOWN_MS),
   };

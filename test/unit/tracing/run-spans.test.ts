@@ -1,23 +1,16 @@
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+import { AlwaysOnSampler, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { RunTracker } from '../../../src/ws/run-tracker.js';
 import { SessionTrace } from '../../../src/tracing/ws-trace.js';
-import type { Tracing } from '../../../src/tracing/setup.js';
+import { buildTracing, type Tracing } from '../../../src/tracing/setup.js';
 
 /** A pipeline that keeps finished spans in memory, every span sampled. */
 function memoryTracing(): { tracing: Tracing; exporter: InMemorySpanExporter } {
   const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-  const tracing: Tracing = {
-    tracer: provider.getTracer('test'),
-    propagator: new W3CTraceContextPropagator(),
-    flush: () => provider.forceFlush(),
-    shutdown: () => provider.shutdown(),
-  };
+  const tracing = buildTracing({
+    version: 'test',
+    sampler: new AlwaysOnSampler(),
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
+  });
   return { tracing, exporter };
 }
 
