@@ -1,6 +1,14 @@
-import { defaultTextMapGetter, ROOT_CONTEXT, type Context, type Span } from '@opentelemetry/api';
+import {
+  defaultTextMapGetter,
+  ROOT_CONTEXT,
+  type Context,
+  type Span,
+  type SpanContext,
+} from '@opentelemetry/api';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import type { Tracing } from './setup.js';
+
+type Headers = IncomingHttpHeaders | OutgoingHttpHeaders | Record<string, string>;
 
 /** The context of an incoming `traceparent` (and `tracestate`), or the root when there is none. */
 export function incomingContext(tracing: Tracing, headers: IncomingHttpHeaders): Context {
@@ -8,18 +16,23 @@ export function incomingContext(tracing: Tracing, headers: IncomingHttpHeaders):
   return tracing.propagator.extract(ROOT_CONTEXT, headers, defaultTextMapGetter);
 }
 
+/** The W3C `traceparent` of a span context. */
+export function traceparentOf({ traceId, spanId, traceFlags }: SpanContext): string {
+  return `00-${traceId}-${spanId}-${traceFlags & 1 ? '01' : '00'}`;
+}
+
 /**
  * Puts `span`'s `traceparent` (and its `tracestate`, if any) on a request to an engine, in place
  * of whatever the client sent: the engine's spans become children of the proxy's. Written here
- * rather than by the propagator: the SDK made the ids, so they need no validating, and this runs
- * for every request, sampled or not.
+ * rather than by the propagator: the SDK made the ids, so they need no validating.
  */
-export function injectSpan(
-  span: Span,
-  headers: IncomingHttpHeaders | OutgoingHttpHeaders | Record<string, string>,
-): void {
-  const { traceId, spanId, traceFlags, traceState } = span.spanContext();
-  headers.traceparent = `00-${traceId}-${spanId}-${traceFlags & 1 ? '01' : '00'}`;
-  if (traceState === undefined) delete headers.tracestate;
-  else headers.tracestate = traceState.serialize();
+export function injectSpan(span: Span, headers: Headers): void {
+  const context = span.spanContext();
+  setTraceparent(headers, traceparentOf(context), context.traceState?.serialize());
+}
+
+export function setTraceparent(headers: Headers, traceparent: string, tracestate: string | undefined): void {
+  headers.traceparent = traceparent;
+  if (tracestate === undefined) delete headers.tracestate;
+  else headers.tracestate = tracestate;
 }
