@@ -11,8 +11,9 @@ import { startChild, stopChild } from './processes.js';
 
 /**
  * `npm run bench:tracing`: HTTP throughput of Switchyard with tracing at a 1 % sample
- * (`parentbased_traceidratio`, 0.01, exporting to an OTLP/HTTP sink) against tracing off, and
- * for scale at 100 %, in one run: BENCH_REPS paired repetitions in alternating order, ratios per
+ * (`parentbased_traceidratio`, 0.01, exporting to an OTLP/HTTP sink) against tracing off, for
+ * scale at 100 %, and a second untraced proxy as a control (its ratio to the first is the noise
+ * floor), in one run: BENCH_REPS paired repetitions in alternating order, ratios per
  * repetition, medians reported (issue 24: 1 % >= 0.97 of off). Proxies on core 0; load, sink
  * and upstream on core 1. Writes bench/results/tracing.json.
  */
@@ -79,8 +80,11 @@ const median = (xs: number[]) => {
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
 try {
+  const untraced = { OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '' };
   const variants = {
-    off: await switchyard({ OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '' }),
+    off: await switchyard(untraced),
+    /** A second untraced proxy: off over off is the noise floor of this machine's ratios. */
+    control: await switchyard(untraced),
     sampled1: await switchyard(traced('0.01')),
     sampled100: await switchyard(traced('1')),
   };
@@ -104,16 +108,18 @@ try {
     reps.push(rep);
     cpuMicros.push(cpu);
     console.log(
-      `rep ${r + 1}: req/s off ${rep.off.toFixed(0)} 1% ${rep.sampled1.toFixed(0)} 100% ${rep.sampled100.toFixed(0)}` +
-        ` | CPU µs/request off ${cpu.off} 1% ${cpu.sampled1} 100% ${cpu.sampled100}`,
+      `rep ${r + 1}: req/s off ${rep.off.toFixed(0)} off(control) ${rep.control.toFixed(0)} 1% ${rep.sampled1.toFixed(0)} 100% ${rep.sampled100.toFixed(0)}` +
+        ` | CPU µs/request off ${cpu.off} off(control) ${cpu.control} 1% ${cpu.sampled1} 100% ${cpu.sampled100}`,
     );
   }
   const ratios = {
     sampled1OverOff: round3(median(reps.map((r) => r.sampled1 / r.off))),
     sampled100OverOff: round3(median(reps.map((r) => r.sampled100 / r.off))),
+    controlOverOff: round3(median(reps.map((r) => r.control / r.off))),
     /** Requests per CPU second, 1 % over off: the same ratio, measured without the other tenants' noise. */
     cpuSampled1OverOff: round3(median(cpuMicros.map((c) => c.off / c.sampled1))),
     cpuSampled100OverOff: round3(median(cpuMicros.map((c) => c.off / c.sampled100))),
+    cpuControlOverOff: round3(median(cpuMicros.map((c) => c.off / c.control))),
   };
   console.log(
     `\nmedian of ${REPS} paired repetitions, ${SECONDS}s each, ${CONNECTIONS} connections; load average ${loadavg()
@@ -124,7 +130,10 @@ try {
   console.log(`tracing 1% / off   ${ratios.sampled1OverOff}  target >= 0.97 ${met ? 'met' : 'NOT met'}`);
   console.log(`tracing 100% / off ${ratios.sampled100OverOff}  (for scale)`);
   console.log(
-    `requests per CPU second: 1% / off ${ratios.cpuSampled1OverOff}, 100% / off ${ratios.cpuSampled100OverOff}`,
+    `off / off (control) ${ratios.controlOverOff}  (the noise floor: a ratio this far from 1 means nothing)`,
+  );
+  console.log(
+    `requests per CPU second: 1% / off ${ratios.cpuSampled1OverOff}, 100% / off ${ratios.cpuSampled100OverOff}, control / off ${ratios.cpuControlOverOff}`,
   );
   console.log(`sink: ${exports} exports, ${Math.round(exportedBytes / 1024)} KiB`);
   const out = join(here, '..', '..', 'bench', 'results');
