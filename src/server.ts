@@ -43,6 +43,11 @@ import { summaryView } from './admin/summary-view.js';
 import { switchyardFlags } from './admin/ofrep/evaluate.js';
 import { createOfrepRouter } from './admin/ofrep/router.js';
 // <<< ofrep
+// >>> tracing
+import { createTracing, type Tracing } from './tracing/setup.js';
+import { HttpTracing } from './tracing/http-trace.js';
+import { WsTracing } from './tracing/ws-trace.js';
+// <<< tracing
 // >>> store
 import { hostname } from 'node:os';
 import { storeViews } from './admin/store-views.js';
@@ -85,6 +90,8 @@ export interface SwitchyardDeps {
   // <<< plan
   /** The guard's time (window and evaluation timer); tests inject a manual one. */
   guardClock?: GuardClock;
+  /** Injected in tests; from the standard `OTEL_*` variables otherwise (null: off). */
+  tracing?: Tracing | null;
 }
 
 export interface Switchyard {
@@ -164,6 +171,12 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     log.warn('no ID_HASH_SECRET configured: id hashes in logs and divergences change at every start');
   }
   const hashId = createIdHasher(idHashSecret);
+  // >>> tracing
+  const tracing =
+    deps.tracing !== undefined
+      ? deps.tracing
+      : createTracing({ version: packageVersion(), log: log.child({ part: 'tracing' }) });
+  // <<< tracing
 
   const guardClock = deps.guardClock ?? SYSTEM_CLOCK;
   const guard = new RollbackGuard(
@@ -270,6 +283,7 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
       shadow.onHttpFinished(req, res, ctx, route, userId); // shadow
     },
     onShadowForward: shadow.onHttpForward, // shadow
+    tracing: tracing === null ? null : new HttpTracing(tracing, hashId), // tracing
   });
   const failed = handlerFailure(log.child({ part: 'proxy' }));
   const traffic: Server = createServer(listenerOptions(config.http), (req, res) => {
@@ -289,6 +303,7 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     onViolation: (engine, evidence, userHash, sessionId) =>
       guard.recordIsolation(engine, evidence, sessionId, userHash),
     onSessionEnded: (engine, failed, userId) => guard.recordWsSession(engine, failed, userHash32(userId)),
+    tracing: tracing === null ? null : new WsTracing(tracing), // tracing
   });
   traffic.on('upgrade', (req, socket, head) => gateway.upgrade(req, socket, head));
   const drainer = new SessionDrainer(
@@ -413,6 +428,7 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
       await source.close();
       await fanout?.close();
       await fleetStore.stop();
+      await tracing?.shutdown(); // tracing: the spans of the last requests are flushed
     },
   };
 }

@@ -11,6 +11,7 @@ export const LAYERS = [
   'compare',
   'config',
   'metrics',
+  'tracing',
   'identity',
   'store',
   'guard/gates',

@@ -1,5 +1,6 @@
 import { Agent, request, type ClientRequest, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { Engine } from '../routing/types.js';
+import { engineAddress } from '../tracing/engine-call.js';
 import { DeadlineSweeper } from './deadline-sweeper.js';
 import { engineHeaders, HOP_BY_HOP } from './engine-headers.js';
 import type { RoutedRequest } from './request-context.js';
@@ -44,14 +45,18 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
   });
   const deadlines = new DeadlineSweeper(options.timeoutMs);
   const basePath = target.pathname === '/' ? '' : target.pathname.replace(/\/$/, '');
+  const address = engineAddress(options.engine, options.target);
   const forward = (req: RoutedRequest, res: ServerResponse, fresh = false): void => {
     const ctx = req.switchyard;
+    const headers = outgoingHeaders(req);
+    const call = ctx?.trace?.engineCall(address);
+    call?.inject(headers);
     const upstream = request({
       host: target.hostname,
       port: target.port,
       method: req.method,
       path: basePath + (req.url ?? '/'),
-      headers: outgoingHeaders(req),
+      headers,
       agent: fresh ? false : agent,
     });
     if (ctx !== undefined) ctx.proxyReq = upstream;
@@ -64,6 +69,7 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
     });
     upstream.on('response', (upRes) => {
       answered();
+      call?.answered(upRes);
       const headers: IncomingHttpHeaders = {};
       for (const name in upRes.headers) if (!HOP_BY_HOP.has(name)) headers[name] = upRes.headers[name];
       res.writeHead(upRes.statusCode ?? 502, upRes.statusMessage, headers);
@@ -72,6 +78,7 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
     });
     upstream.on('error', (err: NodeJS.ErrnoException) => {
       answered();
+      call?.failed(err.code ?? 'error');
       if (clientGone) return; // nobody to answer, and nothing to send again
       const wrote = (upstream.socket?.bytesWritten ?? 0) > bytesBefore;
       options.onError(err, req, res, upstream, mayRetry(err, upstream, req, wrote));

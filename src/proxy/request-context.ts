@@ -1,6 +1,7 @@
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Assignment, Engine } from '../routing/types.js';
+import type { RequestTrace } from '../tracing/http-trace.js';
 
 /** What the traffic handler learnt about a request, carried on it for the forwarder's events. */
 export interface RequestContext {
@@ -21,6 +22,8 @@ export interface RequestContext {
   bodyRefused?: boolean;
   /** The request to the engine, once made (the retry needs to know if its socket was reused). */
   proxyReq?: ClientRequest;
+  /** The request's spans, when tracing is on. */
+  trace?: RequestTrace;
 }
 
 export interface RoutedRequest extends IncomingMessage {

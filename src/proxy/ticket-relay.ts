@@ -1,5 +1,6 @@
 import { request, type Agent, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Engine } from '../routing/types.js';
+import { engineAddress } from '../tracing/engine-call.js';
 import { engineHeaders } from './engine-headers.js';
 import { wrapTicket } from '../identity/ticket-tag.js';
 import { sendJsonError } from './json-error.js';
@@ -53,10 +54,13 @@ export function createTicketRelay(deps: TicketRelayDeps) {
       issue(req, res, 'legacy', body, userId, jwt);
     };
     const headers = { ...engineHeaders(req.headers, req.socket), 'content-length': String(body.length) };
+    const call = req.switchyard?.trace?.engineCall(engineAddress(engine, deps.engines[engine].url));
+    call?.inject(headers);
     const upstream = request(
       `${deps.engines[engine].url.replace(/\/+$/, '')}${req.url ?? '/'}`,
       { method: req.method, headers, agent: deps.engines[engine].agent, timeout: deps.timeoutMs },
       (upRes) => {
+        call?.answered(upRes);
         if (mayFallBack && UNAVAILABLE.has(upRes.statusCode ?? 0)) {
           upRes.resume();
           deps.onUpstreamError(engine, 'other');
@@ -69,6 +73,7 @@ export function createTicketRelay(deps: TicketRelayDeps) {
       upstream.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })),
     );
     upstream.on('error', (err: NodeJS.ErrnoException) => {
+      call?.failed(err.code ?? 'error');
       const { reason } = classifyUpstreamError(err.code, err.code === 'ETIMEDOUT');
       deps.onUpstreamError(engine, reason);
       if (mayFallBack && !res.headersSent) return fallBack();

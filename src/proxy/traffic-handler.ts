@@ -10,6 +10,7 @@ import type { AuthFailure, Metrics } from '../metrics/catalog.js';
 import { createRequestLine } from '../log/request-line.js';
 import { HotPathMetrics } from '../metrics/hot-path.js';
 import type { Engine } from '../routing/types.js';
+import type { HttpTracing } from '../tracing/http-trace.js';
 import type { Forwarder } from './http-forwarder.js';
 import { sendJsonError } from './json-error.js';
 import { readBody } from './read-body.js';
@@ -48,6 +49,8 @@ export interface TrafficDeps {
   ) => void;
   /** Called before forwarding a shadowed request on a shadow-safe route (the shadow captures it). */
   onShadowForward?: (req: RoutedRequest, res: ServerResponse, ctx: RequestContext, route: RouteSpec) => void;
+  /** Spans per request; null when tracing is off. */
+  tracing?: HttpTracing | null;
 }
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
@@ -72,6 +75,7 @@ export function createTrafficHandler(deps: TrafficDeps) {
   const { catalogue, verifier, switchboard, forwarders, metrics } = deps;
   const hot = new HotPathMetrics(metrics);
   const requestLine = deps.requestLog === null ? null : createRequestLine(deps.requestLog);
+  const tracing = deps.tracing ?? null;
 
   const refuse = (
     res: ServerResponse,
@@ -97,6 +101,7 @@ export function createTrafficHandler(deps: TrafficDeps) {
     req.url = target.forward;
     const { match: path, search } = target;
     const route = catalogue.match(req.method ?? 'GET', path);
+    const trace = tracing === null ? undefined : tracing.start(req, res, route);
     deps.stripHeaders(req.headers);
 
     const token = bearerToken(req.headers.authorization);
@@ -148,6 +153,10 @@ export function createTrafficHandler(deps: TrafficDeps) {
       retried: false,
       body,
     };
+    if (trace !== undefined) {
+      trace.decided(assignment, userId);
+      ctx.trace = trace;
+    }
     if (streamed && userId !== null) {
       ctx.bodySource = new UserIdBodyGate(userId, (why) => {
         ctx.bodyRefused = true;

@@ -12,6 +12,8 @@ export interface ShadowHttpRequest {
   headers: IncomingHttpHeaders;
   client: ClientSocket;
   body: Buffer;
+  /** Puts the shadow copy's own `traceparent` on its headers (tracing on). */
+  inject?: ((headers: IncomingHttpHeaders) => void) | undefined;
 }
 
 export interface ShadowHttpLimits {
@@ -49,6 +51,7 @@ export function sendShadowRequest(
     for (const name of NOT_COPIED) delete headers[name];
     headers['x-switchyard-shadow'] = '1';
     headers['accept-encoding'] = 'identity';
+    req.inject?.(headers);
     if (req.body.length > 0 || !['GET', 'HEAD', 'DELETE', 'OPTIONS'].includes(req.method)) {
       headers['content-length'] = String(req.body.length);
     }

@@ -6,6 +6,7 @@ import type { RouteSpec } from '../config/routes.js';
 import type { RequestContext } from '../proxy/request-context.js';
 import { isBaseline } from '../routing/decide.js';
 import type { Engine } from '../routing/types.js';
+import { engineAddress, type EngineAddress } from '../tracing/engine-call.js';
 import { decodeBody } from './decode-body.js';
 import { captureExchange, type ExchangeCapture } from './exchange-capture.js';
 import { sendShadowRequest } from './http-request.js';
@@ -45,6 +46,7 @@ export class HttpShadowing {
   private readonly pending = new WeakMap<IncomingMessage, Pending>();
   private readonly agents: Record<Engine, Agent>;
   private readonly settings: Config['shadow'];
+  private readonly addresses: Record<Engine, EngineAddress>;
 
   constructor(private readonly deps: HttpShadowingDeps) {
     this.settings = deps.config.shadow;
@@ -55,6 +57,11 @@ export class HttpShadowing {
         timeout: deps.config.engines.idleSocketMs,
       });
     this.agents = { legacy: agent(), user: agent() };
+    const urls = deps.config.engines;
+    this.addresses = {
+      legacy: engineAddress('legacy', urls.legacy.url),
+      user: engineAddress('user', urls.user.url),
+    };
   }
 
   /** Called before the primary is forwarded, for shadowed requests on shadow-safe routes. */
@@ -112,6 +119,7 @@ export class HttpShadowing {
     const raw = capture.response.value();
     const control = raw === null ? null : decodeBody(raw, res.getHeader('content-encoding'), limit);
     if (body === null || control === null) return results.dropped('body_too_large');
+    const call = ctx.trace?.shadowCall(this.addresses[candidate], baseline);
     const answer = await sendShadowRequest(
       {
         base: config.engines[candidate].url,
@@ -120,10 +128,14 @@ export class HttpShadowing {
         headers: req.headers,
         client: req.socket,
         body,
+        inject: call === undefined ? undefined : (headers) => call.inject(headers),
       },
       { agent: this.agents[candidate], timeoutMs: this.settings.httpTimeoutMs, bodyLimitBytes: limit },
     );
-    if (!answer.ok) return results.dropped(answer.reason);
+    if (!answer.ok) {
+      call?.failed(answer.reason, answer.reason);
+      return results.dropped(answer.reason);
+    }
     const contentType = res.getHeader('content-type');
     const diff = diffHttp(
       {
@@ -136,6 +148,7 @@ export class HttpShadowing {
         ignorePaths: [...this.settings.ignorePaths, ...(this.settings.ignorePathsByRoute[route.name] ?? [])],
       },
     );
+    call?.finished(answer.sample.status, diff.result);
     results.http(diff, {
       userId,
       route: route.name,

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics/catalog.js';
 import type { Engine } from '../routing/types.js';
+import { ATTR, EVENT } from '../tracing/attributes.js';
 import { systemClock, type Cancel, type Clock } from './clock.js';
 import type { RelaySession } from './relay-session.js';
 import type { SessionRegistry } from './session-registry.js';
@@ -101,6 +102,10 @@ export class SessionDrainer {
   private close(session: RelaySession): void {
     if (session.closed) return;
     this.metrics.wsDrained.labels(session.engine).inc();
+    session.trace?.event(EVENT.drain, {
+      [ATTR.engine]: session.engine,
+      'switchyard.drain.in_run': session.runs.inRun,
+    });
     session.close(1012, 'engine rollback');
   }
 }

@@ -1,6 +1,8 @@
 import { WebSocket } from 'ws';
 import { closeCodeLabel, type UpstreamErrorReason } from '../metrics/catalog.js';
 import type { Engine, Reason } from '../routing/types.js';
+import { ATTR, EVENT } from '../tracing/attributes.js';
+import type { SessionTrace } from '../tracing/ws-trace.js';
 import { codeForClient, codeForEngine, safeReason } from './close-codes.js';
 import { openEngineSocket } from './engine-socket.js';
 import { errorFrame } from './error-frame.js';
@@ -26,6 +28,8 @@ export class RelaySession {
   closed = false;
   observer: SessionObserver | null = null;
   readonly runs = new RunTracker();
+  /** The session's run spans and events, when tracing is on (set by the gateway). */
+  private traced: SessionTrace | null = null;
   private upstream: WebSocket | null = null;
   private readonly pending: PendingQueue;
   private readonly closeListeners = new Listeners();
@@ -68,12 +72,22 @@ export class RelaySession {
     return this.pending.length;
   }
 
+  get trace(): SessionTrace | null {
+    return this.traced;
+  }
+
+  set trace(trace: SessionTrace | null) {
+    this.traced = trace;
+    this.runs.observer = trace;
+  }
+
   /** Re-targets a session whose engine refused it (fallback to legacy, reason `fallback`). */
   retarget(engine: Engine, url: string): void {
     this.stats.moved(engine);
     this.init.log.warn({ from: this.engine, to: engine, user: this.init.userHash }, 'ws session fallback');
     this.engine = engine;
     this.reason = 'fallback';
+    this.traced?.retargeted(engine);
     this.connect(url, engine);
   }
 
@@ -149,6 +163,7 @@ export class RelaySession {
     if (this.closed) return;
     const verdict = this.isolation.clientFrame(data, isBinary, this.engine);
     if (verdict.refused) {
+      this.traced?.event(EVENT.isolationRefuse, { [ATTR.engine]: this.engine });
       const text = 'this message names another user and was not sent';
       return this.init.client.send(errorFrame('ISOLATION_VIOLATION', text));
     }
@@ -198,6 +213,7 @@ export class RelaySession {
     this.closeListeners.emit();
     this.closeListeners.clear();
     this.runs.dispose();
+    this.traced?.close();
     this.init.log.info({ ...summary, user: this.init.userHash, clientCode: code }, 'ws session closed');
   }
 

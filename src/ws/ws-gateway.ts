@@ -10,6 +10,8 @@ import { SessionIsolation } from '../isolation/session-isolation.js';
 import type { TokenVerifier } from '../identity/verifier.js';
 import type { Metrics } from '../metrics/catalog.js';
 import type { Assignment, Engine } from '../routing/types.js';
+import { ATTR, EVENT } from '../tracing/attributes.js';
+import type { WsTracing } from '../tracing/ws-trace.js';
 import { chooseSubprotocol, handshakeCredential } from './credential.js';
 import { errorFrame } from './error-frame.js';
 import { resolveIdentity, type HandshakeIdentity } from './handshake-identity.js';
@@ -49,6 +51,8 @@ export interface GatewayDeps {
   ) => void;
   /** A session ended; failed when its engine refused it, or closed with 1011 or dropped. */
   onSessionEnded?: (engine: Engine, failed: boolean, userId: string) => void;
+  /** Handshake and run spans; null when tracing is off. */
+  tracing?: WsTracing | null;
 }
 
 /**
@@ -110,6 +114,7 @@ export function createWsGateway(deps: GatewayDeps) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return;
     }
+    const trace = deps.tracing?.handshake(req, url.pathname) ?? null;
     deps.stripHeaders(req.headers);
     const credential = handshakeCredential(req, url.searchParams);
     const identity = await resolveIdentity(
@@ -118,9 +123,15 @@ export function createWsGateway(deps: GatewayDeps) {
       deps.ticketSecret,
       ws.handshakeTimeoutMs,
     );
-    if (socket.destroyed) return;
-    if (!identity.ok) return refuse(req, socket, head, identity);
-    if (wsQueryUserIdMismatch(url.search, identity.userId)) return refuseUserId(req, socket, head);
+    if (socket.destroyed) return trace?.refused('client_closed');
+    if (!identity.ok) {
+      trace?.refused('auth_failed', ws.authFailure === 'http-401' ? 401 : 101);
+      return refuse(req, socket, head, identity);
+    }
+    if (wsQueryUserIdMismatch(url.search, identity.userId)) {
+      trace?.refused('user_id_mismatch', 101);
+      return refuseUserId(req, socket, head);
+    }
     const query = engineQuery(url.searchParams, identity.ticketId);
     const assignment = deps.switchboard.decide(identity.userId);
     metrics.decisions.labels(assignment.serve, assignment.reason).inc();
@@ -130,6 +141,10 @@ export function createWsGateway(deps: GatewayDeps) {
     if (typeof requestId === 'string') headers['x-request-id'] = requestId;
     const userHash = deps.hashId(identity.userId);
     const sessionId = `${userHash}.${(sessions++).toString(36)}`;
+    if (trace !== null) {
+      trace.decided(assignment, userHash, sessionId);
+      trace.inject(headers);
+    }
 
     wss.handleUpgrade(req, socket, head, (client: WebSocket) => {
       metrics.requests.labels(assignment.serve, 'ws', 'websocket', '1xx').inc();
@@ -154,9 +169,17 @@ export function createWsGateway(deps: GatewayDeps) {
           s.retarget('legacy', upstreamWsUrl(config.engines.legacy.url, url.pathname, query));
           return true;
         },
-        onViolation: (engine, evidence) => deps.onViolation?.(engine, evidence, userHash, sessionId),
+        onViolation: (engine, evidence) => {
+          session.trace?.event(EVENT.isolationBlock, {
+            [ATTR.engine]: engine,
+            [ATTR.evidence]: evidence,
+            [ATTR.action]: ws.isolation === 'report' ? 'report' : 'block',
+          });
+          deps.onViolation?.(engine, evidence, userHash, sessionId);
+        },
         onEnded: (engine, failed) => deps.onSessionEnded?.(engine, failed, identity.userId),
       });
+      if (trace !== null) session.trace = trace.accepted();
       registry.add(session);
       client.once('close', () => registry.delete(session));
       session.observer =

@@ -8,6 +8,7 @@ import type { Config } from '../../src/config/schema.js';
 import { createSwitchyard, type Switchyard } from '../../src/server.js';
 import type { GuardClock } from '../../src/guard/rollback-guard.js';
 import type { Store } from '../../src/store/types.js';
+import type { Tracing } from '../../src/tracing/setup.js';
 import { TEST_SECRET } from './tokens.js';
 
 export const ADMIN_TOKEN = 'admin-token-for-tests-0123456789abcdef';
@@ -40,6 +41,8 @@ export interface HarnessOptions {
   isPlanDriver?: () => boolean;
   /** The guard's clock (default: the system's). */
   guardClock?: GuardClock;
+  /** Tracing (default: off, whatever the environment says). */
+  tracing?: Tracing | null;
 }
 
 export async function startProxy(options: HarnessOptions): Promise<ProxyUnderTest> {
@@ -70,6 +73,7 @@ export async function startProxy(options: HarnessOptions): Promise<ProxyUnderTes
     config,
     log,
     adminToken: ADMIN_TOKEN,
+    tracing: options.tracing ?? null,
     ...(options.store === undefined ? {} : { store: options.store }),
     ...(options.planClock === undefined ? {} : { planClock: options.planClock }),
     ...(options.isPlanDriver === undefined ? {} : { isPlanDriver: options.isPlanDriver }),
