@@ -1,6 +1,7 @@
 import WebSocket from 'ws';
 import { startEngine, createTicketStore, type RunningEngine } from '../../engines/index.js';
 import { SECRET, TestClient, token } from './engines/helpers.js';
+import { ManualClock } from '../support/manual-clock.js';
 import { startProxy, type ProxyUnderTest } from '../support/proxy-harness.js';
 
 let legacy: RunningEngine;
@@ -8,8 +9,9 @@ let user: RunningEngine;
 let proxy: ProxyUnderTest;
 const sockets: WebSocket[] = [];
 
-// A window long enough that nothing a test sends falls out of it on a busy machine: the tests
-// drive the guard by calling `evaluate()` (what its 1 s timer does) and await conditions.
+// The tests drive the guard by calling `evaluate()` (what its 1 s timer does) and await
+// conditions: its clock is a manual one that never moves, so its timer never runs on its own (on
+// a busy machine it would judge half-sent traffic) and nothing a test sends leaves the window.
 const guardConfig = (mode: string) => ({
   jwt: { secret: SECRET },
   guard: { mode, windowSeconds: 300, minRequests: 20, minUsers: 5, minComparisons: 10 },
@@ -19,7 +21,12 @@ async function setup(mode: string, userKind: 'user' | 'legacy' = 'user', userFau
   const tickets = createTicketStore();
   legacy = await startEngine({ kind: 'legacy', jwtSecret: SECRET, tickets });
   user = await startEngine({ kind: userKind, jwtSecret: SECRET, tickets, faults: userFaults });
-  proxy = await startProxy({ legacyUrl: legacy.url, userUrl: user.url, config: guardConfig(mode) });
+  proxy = await startProxy({
+    legacyUrl: legacy.url,
+    userUrl: user.url,
+    config: guardConfig(mode),
+    guardClock: new ManualClock(Date.now()),
+  });
   await proxy.admin('PUT', '/admin/rollout', { percent });
 }
 
