@@ -28,7 +28,13 @@ async function start(shadowPercent: number, answerUser: (req: StubRequest) => { 
   proxy = await startProxy({
     legacyUrl: legacy.url,
     userUrl: user.url,
-    config: { guard: { mode: 'off' } },
+    // Accounting, not latency: timeouts far above what a busy machine can make 50 queued requests
+    // wait (the harness's 2 s engine timeout answered 504s in a busy CI run).
+    config: {
+      guard: { mode: 'off' },
+      engines: { legacy: { url: legacy.url }, user: { url: user.url }, timeoutMs: 60_000 },
+      shadow: { httpTimeoutMs: 60_000 },
+    },
   });
   await proxy.admin('PUT', '/admin/rollout', { percent: 0 });
   await proxy.admin('PUT', '/admin/shadow', { percent: shadowPercent });
