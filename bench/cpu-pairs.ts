@@ -1,0 +1,60 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { cpuNanos } from './cpu-time.js';
+import { load } from './load.js';
+
+export interface CpuSide {
+  /** The proxy's CPU time (all threads) per answered request, in µs. */
+  micros: number;
+  requests: number;
+  errors: number;
+  non2xx: number;
+  /** CPU time over wall time of the window: well under 1 is an unsaturated proxy. */
+  busy: number;
+}
+
+export interface CpuOptions {
+  rate: number;
+  seconds: number;
+  reps: number;
+  connections: number;
+  /** Wait after the load before the CPU is read, so batched work the load caused is counted. */
+  settleMs: number;
+}
+
+/**
+ * CPU time per HTTP request of each proxy at one fixed, unsaturated rate, in paired repetitions
+ * with the order alternating. Throughput ratios on a shared machine swing by ±20% per pair; the
+ * CPU a proxy spends per request is what it costs, and the inverse ratio of two is their
+ * throughput ratio once CPU-bound.
+ */
+export async function cpuPairs<K extends string>(
+  proxies: Record<K, { url: string; pid: number }>,
+  tokens: string[],
+  options: CpuOptions,
+  onRep: (rep: Record<K, CpuSide>, index: number) => void = () => {},
+): Promise<Array<Record<K, CpuSide>>> {
+  const { rate, seconds, reps, connections, settleMs } = options;
+  const names = Object.keys(proxies) as K[];
+  const round = (x: number) => Math.round(x * 100) / 100;
+  const measure = async ({ url, pid }: { url: string; pid: number }): Promise<CpuSide> => {
+    const [cpu, wall] = [cpuNanos(pid), performance.now()];
+    const result = await load(url, connections, seconds, tokens, rate);
+    await sleep(settleMs);
+    const ns = cpuNanos(pid) - cpu;
+    return {
+      micros: round(ns / 1000 / result.requests),
+      requests: result.requests,
+      errors: result.errors,
+      non2xx: result.non2xx,
+      busy: round(ns / 1e6 / (performance.now() - wall)),
+    };
+  };
+  const out: Array<Record<K, CpuSide>> = [];
+  for (let r = 0; r < reps; r++) {
+    const rep = {} as Record<K, CpuSide>;
+    for (const name of r % 2 === 0 ? names : [...names].reverse()) rep[name] = await measure(proxies[name]);
+    out.push(rep);
+    onRep(rep, r);
+  }
+  return out;
+}
