@@ -19,13 +19,16 @@ export interface CpuOptions {
   connections: number;
   /** Wait after the load before the CPU is read, so batched work the load caused is counted. */
   settleMs: number;
+  /** Load the pair's proxies at the same time (each at `rate`) rather than one after the other. */
+  together: boolean;
 }
 
 /**
- * CPU time per HTTP request of each proxy at one fixed, unsaturated rate, in paired repetitions
- * with the order alternating. Throughput ratios on a shared machine swing by ±20% per pair; the
- * CPU a proxy spends per request is what it costs, and the inverse ratio of two is their
- * throughput ratio once CPU-bound.
+ * CPU time per HTTP request of each proxy at one fixed, unsaturated rate, in paired repetitions:
+ * the pair's proxies loaded at the same time (`together`: both see the same moment of a shared
+ * machine) or one after the other, order alternating. Throughput ratios on a shared machine swing
+ * by ±20% per pair; the CPU a proxy spends per request is what it costs, and the inverse ratio of
+ * two is their throughput ratio once CPU-bound.
  */
 export async function cpuPairs<K extends string>(
   proxies: Record<K, { url: string; pid: number }>,
@@ -33,7 +36,7 @@ export async function cpuPairs<K extends string>(
   options: CpuOptions,
   onRep: (rep: Record<K, CpuSide>, index: number) => void = () => {},
 ): Promise<Array<Record<K, CpuSide>>> {
-  const { rate, seconds, reps, connections, settleMs } = options;
+  const { rate, seconds, reps, connections, settleMs, together } = options;
   const names = Object.keys(proxies) as K[];
   const round = (x: number) => Math.round(x * 100) / 100;
   const measure = async ({ url, pid }: { url: string; pid: number }): Promise<CpuSide> => {
@@ -52,7 +55,13 @@ export async function cpuPairs<K extends string>(
   const out: Array<Record<K, CpuSide>> = [];
   for (let r = 0; r < reps; r++) {
     const rep = {} as Record<K, CpuSide>;
-    for (const name of r % 2 === 0 ? names : [...names].reverse()) rep[name] = await measure(proxies[name]);
+    const order = r % 2 === 0 ? names : [...names].reverse();
+    if (together) {
+      const sides = await Promise.all(order.map((name) => measure(proxies[name])));
+      order.forEach((name, i) => (rep[name] = sides[i]!));
+    } else {
+      for (const name of order) rep[name] = await measure(proxies[name]);
+    }
     out.push(rep);
     onRep(rep, r);
   }

@@ -46,6 +46,7 @@ const CPU = {
   reps: Number(process.env.BENCH_CPU_REPS ?? 5),
   connections: 10,
   settleMs: 1000,
+  together: process.env.BENCH_CPU_PAIRING !== 'alternate',
 };
 const EVENTS_PER_SIDE = 12;
 
@@ -196,10 +197,12 @@ try {
       });
     }
   }, 20);
+  let fedSeconds = NaN;
   const fed = new Promise<void>((resolve) => {
     const check = setInterval(() => {
       if (sent >= RATE * SECONDS && audits >= SECONDS * REPLICAS) {
         clearInterval(check);
+        fedSeconds = (performance.now() - started) / 1000;
         resolve();
       }
     }, 100);
@@ -234,7 +237,6 @@ try {
   const httpDoneAt = (performance.now() - started) / 1000;
   await fed;
   clearInterval(feeder);
-  const fedSeconds = (performance.now() - started) / 1000;
   await Promise.all(fleet.map((f) => f.store.settle(30_000)));
 
   const client = new pg.Client({ connectionString: postgres.url });
