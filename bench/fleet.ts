@@ -46,7 +46,7 @@ const CPU = {
   reps: Number(process.env.BENCH_CPU_REPS ?? 5),
   connections: 10,
   settleMs: 1000,
-  together: process.env.BENCH_CPU_PAIRING !== 'alternate',
+  together: process.env.BENCH_CPU_PAIRING === 'together',
 };
 const EVENTS_PER_SIDE = 12;
 
