@@ -5,6 +5,10 @@ import { load } from './load.js';
 export interface CpuSide {
   /** The proxy's CPU time (all threads) per answered request, in µs. */
   micros: number;
+  /** The same less what it spends idle over as long (timers, heartbeats, guard slices). */
+  marginalMicros: number;
+  /** Share of a core it uses idle, measured just before the load. */
+  idle: number;
   requests: number;
   errors: number;
   non2xx: number;
@@ -19,6 +23,8 @@ export interface CpuOptions {
   connections: number;
   /** Wait after the load before the CPU is read, so batched work the load caused is counted. */
   settleMs: number;
+  /** Idle time measured before each load. */
+  idleMs: number;
   /** Load the pair's proxies at the same time (each at `rate`) rather than one after the other. */
   together: boolean;
 }
@@ -36,16 +42,22 @@ export async function cpuPairs<K extends string>(
   options: CpuOptions,
   onRep: (rep: Record<K, CpuSide>, index: number) => void = () => {},
 ): Promise<Array<Record<K, CpuSide>>> {
-  const { rate, seconds, reps, connections, settleMs, together } = options;
+  const { rate, seconds, reps, connections, settleMs, idleMs, together } = options;
   const names = Object.keys(proxies) as K[];
   const round = (x: number) => Math.round(x * 100) / 100;
   const measure = async ({ url, pid }: { url: string; pid: number }): Promise<CpuSide> => {
+    const [idleCpu, idleWall] = [cpuNanos(pid), performance.now()];
+    await sleep(idleMs);
     const [cpu, wall] = [cpuNanos(pid), performance.now()];
+    const idle = (cpu - idleCpu) / 1e6 / (wall - idleWall);
     const result = await load(url, connections, seconds, tokens, rate);
     await sleep(settleMs);
     const ns = cpuNanos(pid) - cpu;
+    const idleNs = idle * (performance.now() - wall) * 1e6;
     return {
       micros: round(ns / 1000 / result.requests),
+      marginalMicros: round((ns - idleNs) / 1000 / result.requests),
+      idle: Math.round(idle * 10_000) / 10_000,
       requests: result.requests,
       errors: result.errors,
       non2xx: result.non2xx,
@@ -67,3 +79,11 @@ export async function cpuPairs<K extends string>(
   }
   return out;
 }
+
+/**
+ * Throughput of `a` over `b` were both CPU-bound on one core: each serves (1 - idle share) of a
+ * core at its marginal cost per request. Unlike the plain CPU-per-request ratio it does not
+ * depend on the rate the load generator reached (fixed per-second costs weigh more at a lower rate).
+ */
+export const cpuBoundRatio = (a: CpuSide, b: CpuSide): number =>
+  ((1 - a.idle) / a.marginalMicros) * (b.marginalMicros / (1 - b.idle));
