@@ -23,7 +23,7 @@ import { startChild, stopChild } from './processes.js';
  * FleetStore with its write queues and its own pool, at BENCH_FLEET_RATE (1,000) divergences/s in
  * all for BENCH_FLEET_SECONDS (60); meanwhile a real proxy's HTTP throughput with the store on
  * (PostgreSQL, shadowing into mismatches that it records) and off (a store that writes nothing),
- * in BENCH_REPS paired repetitions; before that, while the fleet's load runs, the same two
+ * in BENCH_REPS paired repetitions; before that, from the start of the fleet's load, the same two
  * proxies' CPU time per request at a fixed BENCH_CPU_RATE (1,000/s) in BENCH_CPU_REPS (5) paired
  * repetitions of BENCH_CPU_SECONDS (5), one after the other with the order alternating
  * (BENCH_CPU_PAIRING=together: both at once): the steadier measure of the store's cost, where
