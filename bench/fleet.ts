@@ -13,6 +13,7 @@ import { PostgresStore } from '../src/store/postgres-store.js';
 import { createStoreMetrics, type StoreMetrics } from '../src/store/store-metrics.js';
 import type { Store } from '../src/store/types.js';
 import { startPostgres } from '../test/system/unleash/postgres.js';
+import { cpuBoundRatio, cpuPairs } from './cpu-pairs.js';
 import { load, type LoadResult } from './load.js';
 import { startChild, stopChild } from './processes.js';
 
@@ -22,7 +23,12 @@ import { startChild, stopChild } from './processes.js';
  * FleetStore with its write queues and its own pool, at BENCH_FLEET_RATE (1,000) divergences/s in
  * all for BENCH_FLEET_SECONDS (60); meanwhile a real proxy's HTTP throughput with the store on
  * (PostgreSQL, shadowing into mismatches that it records) and off (a store that writes nothing),
- * in BENCH_REPS paired repetitions. Writes bench/results/fleet.json. Not part of CI.
+ * in BENCH_REPS paired repetitions; before that, from the start of the fleet's load, the same two
+ * proxies' CPU time per request at a fixed BENCH_CPU_RATE (1,000/s) in BENCH_CPU_REPS (5) paired
+ * repetitions of BENCH_CPU_SECONDS (5), one after the other with the order alternating
+ * (BENCH_CPU_PAIRING=together: both at once): the steadier measure of the store's cost, where
+ * throughput ratios swing by ±20% per pair on a shared machine. Writes bench/results/fleet.json.
+ * Not part of CI.
  * The proxies' guard runs in dry-run: every shadowed request is a mismatch, so an enforcing guard
  * would roll back at its first mismatch-gate evaluation (~90 comparisons, one pass over the
  * tokens) and neither proxy would shadow, or store, anything for the rest of the run.
@@ -36,6 +42,15 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const REPS = Number(process.env.BENCH_REPS ?? 3);
 /** Of the proxy's requests, the share shadowed (each a mismatch, so a divergence to store). */
 const SHADOW_PERCENT = Number(process.env.BENCH_FLEET_SHADOW ?? 10);
+const CPU = {
+  rate: Number(process.env.BENCH_CPU_RATE ?? 1000),
+  seconds: Number(process.env.BENCH_CPU_SECONDS ?? 5),
+  reps: Number(process.env.BENCH_CPU_REPS ?? 5),
+  connections: 10,
+  settleMs: 1000,
+  idleMs: 2000,
+  together: process.env.BENCH_CPU_PAIRING === 'together',
+};
 const EVENTS_PER_SIDE = 12;
 
 const here = new URL('.', import.meta.url).pathname;
@@ -185,17 +200,33 @@ try {
       });
     }
   }, 20);
+  let fedSeconds = NaN;
   const fed = new Promise<void>((resolve) => {
     const check = setInterval(() => {
       if (sent >= RATE * SECONDS && audits >= SECONDS * REPLICAS) {
         clearInterval(check);
+        fedSeconds = (performance.now() - started) / 1000;
         resolve();
       }
     }, 100);
   });
 
-  // Meanwhile: the proxy's throughput, store on and off, alternating per repetition.
+  // Meanwhile: the proxy's CPU per request at a fixed rate, then its throughput, store on and off.
   for (const p of [on, off]) await load(url(p), CONNECTIONS, 2, tokens);
+  const cpuReps = await cpuPairs(
+    { on: { url: url(on), pid: on.child.pid! }, off: { url: url(off), pid: off.child.pid! } },
+    tokens,
+    CPU,
+    (rep, r) =>
+      console.log(
+        `cpu rep ${r + 1}: µs per request at ${CPU.rate}/s store on ${rep.on.micros} off ${rep.off.micros}` +
+          ` (off / on ${(rep.off.micros / rep.on.micros).toFixed(3)}; marginal ${rep.on.marginalMicros} / ${rep.off.marginalMicros},` +
+          ` idle ${rep.on.idle} / ${rep.off.idle} core, CPU-bound on / off ${cpuBoundRatio(rep.on, rep.off).toFixed(3)};` +
+          ` requests ${rep.on.requests} / ${rep.off.requests},` +
+          ` busy ${rep.on.busy} / ${rep.off.busy}, errors ${rep.on.errors + rep.off.errors}, non-2xx ${rep.on.non2xx + rep.off.non2xx})`,
+      ),
+  );
+  const cpuDoneAt = (performance.now() - started) / 1000;
   const reps: Array<{ on: LoadResult; off: LoadResult }> = [];
   for (let r = 0; r < REPS; r++) {
     const rep = {} as { on: LoadResult; off: LoadResult };
@@ -211,7 +242,6 @@ try {
   const httpDoneAt = (performance.now() - started) / 1000;
   await fed;
   clearInterval(feeder);
-  const fedSeconds = (performance.now() - started) / 1000;
   await Promise.all(fleet.map((f) => f.store.settle(30_000)));
 
   const client = new pg.Client({ connectionString: postgres.url });
@@ -241,6 +271,8 @@ try {
   await Promise.all(fleet.map((f) => f.store.stop()));
 
   const ratio = median(reps.map((r) => r.on.requestsPerSec / r.off.requestsPerSec));
+  const cpuRatio = median(cpuReps.map((r) => r.off.micros / r.on.micros));
+  const cpuBound = median(cpuReps.map((r) => cpuBoundRatio(r.on, r.off)));
   const results = {
     fleet: {
       divergencesSent: sent,
@@ -259,6 +291,25 @@ try {
         p99: pct(writeMs.audit, 0.99),
         max: pct(writeMs.audit, 1),
       },
+    },
+    cpu: {
+      ...CPU,
+      shadowPercent: SHADOW_PERCENT,
+      reps: cpuReps,
+      microsPerRequest: {
+        on: median(cpuReps.map((r) => r.on.micros)),
+        off: median(cpuReps.map((r) => r.off.micros)),
+      },
+      marginalMicrosPerRequest: {
+        on: median(cpuReps.map((r) => r.on.marginalMicros)),
+        off: median(cpuReps.map((r) => r.off.marginalMicros)),
+      },
+      idleCore: { on: median(cpuReps.map((r) => r.on.idle)), off: median(cpuReps.map((r) => r.off.idle)) },
+      /** Median of the pairs' CPU per request off / on, at the rate the load reached. */
+      storeOffOverOn: Math.round(cpuRatio * 1000) / 1000,
+      /** Median of the pairs' throughput on / off were both CPU-bound (target >= 0.97). */
+      storeOnOverOffCpuBound: Math.round(cpuBound * 1000) / 1000,
+      doneAtSecond: Math.round(cpuDoneAt),
     },
     http: {
       connections: CONNECTIONS,
@@ -281,7 +332,12 @@ try {
       `audit batches p99 ${results.fleet.auditBatchMs.p99} ms`,
   );
   console.log(
-    `proxy with the store on / off: ${results.http.storeOnOverOff} (median of ${REPS}; target >= 0.97 ${ratio >= 0.97 ? 'met' : 'NOT met'}); ` +
+    `proxy CPU per request at ${CPU.rate}/s, store on ${results.cpu.microsPerRequest.on} µs, off ${results.cpu.microsPerRequest.off} µs: ` +
+      `off / on ${results.cpu.storeOffOverOn}; CPU-bound throughput on / off ${results.cpu.storeOnOverOffCpuBound} ` +
+      `(median of ${CPU.reps} pairs, done at ${results.cpu.doneAtSecond} s; target >= 0.97 ${cpuBound >= 0.97 ? 'met' : 'NOT met'})`,
+  );
+  console.log(
+    `proxy throughput with the store on / off: ${results.http.storeOnOverOff} (median of ${REPS}; target >= 0.97 ${ratio >= 0.97 ? 'met' : 'NOT met'}); ` +
       `it stored ${stored.proxyDivergences} divergences, dropped: ${proxyDropped.join(', ')}; shadow: ${shadowed.join(', ')}` +
       (rolledBack ? ' (ROLLED BACK: shadowing stopped)' : ''),
   );

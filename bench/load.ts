@@ -2,6 +2,8 @@ import autocannon from 'autocannon';
 
 export interface LoadResult {
   requestsPerSec: number;
+  /** Requests answered in the run. */
+  requests: number;
   p50Ms: number;
   p99Ms: number;
   /** At one connection, closed loop: 1000 / requests per second, finer than autocannon's whole-ms percentiles. */
@@ -38,6 +40,7 @@ export async function load(
   });
   return {
     requestsPerSec: result.requests.average,
+    requests: result.requests.total,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     meanMs: connections === 1 ? 1000 / result.requests.average : result.latency.mean,
