@@ -12,7 +12,8 @@ import { cpuMillis } from './rss.js';
  * `node dist/bench/tracing-cpu.js`: the proxy's CPU µs per HTTP request with tracing off, on at a
  * 0 % ratio (every request unsampled) and at 1 %, steadier than requests per second on a shared
  * machine. BENCH_OTHER_DIST=<another build's dist/bench> adds that build's 0 % and 1 % (before and
- * after). BENCH_SECONDS (5), BENCH_CONNECTIONS (20), BENCH_REPS (5), BENCH_CPU_RATE (flat out).
+ * after), and a second untraced proxy is the control: off over it is this machine's noise floor.
+ * BENCH_SECONDS (5), BENCH_CONNECTIONS (20), BENCH_REPS (5), BENCH_CPU_RATE (flat out).
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
@@ -99,6 +100,7 @@ console.log(
   `proxy CPU µs per HTTP request (median of ${REPS}, ${SECONDS}s, ${CONNECTIONS} connections):`,
   req,
 );
+const over = (name: string) => Math.round((req.off! / req[name]!) * 1000) / 1000;
 console.log(
-  `  requests per CPU second over off: 0% ${round((req.off! / req.ratio0!) * 100) / 100}, 1% ${round((req.off! / req.ratio1!) * 100) / 100}`,
+  `  requests per CPU second over off: 0% ${over('ratio0')}, 1% ${over('ratio1')}, untraced control ${over('control')} (the noise floor)`,
 );
