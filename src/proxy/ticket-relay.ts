@@ -38,6 +38,10 @@ const UNAVAILABLE = new Set([502, 503, 504]);
  * engine that cannot be reached otherwise gets 503 with `Retry-After`, never a bare 502.
  */
 export function createTicketRelay(deps: TicketRelayDeps) {
+  const addresses = {
+    legacy: engineAddress('legacy', deps.engines.legacy.url),
+    user: engineAddress('user', deps.engines.user.url),
+  };
   const issue = (
     req: RoutedRequest,
     res: ServerResponse,
@@ -54,7 +58,7 @@ export function createTicketRelay(deps: TicketRelayDeps) {
       issue(req, res, 'legacy', body, userId, jwt);
     };
     const headers = { ...engineHeaders(req.headers, req.socket), 'content-length': String(body.length) };
-    const call = req.switchyard?.trace?.engineCall(engineAddress(engine, deps.engines[engine].url));
+    const call = req.switchyard?.trace?.engineCall(addresses[engine]);
     call?.inject(headers);
     const upstream = request(
       `${deps.engines[engine].url.replace(/\/+$/, '')}${req.url ?? '/'}`,
