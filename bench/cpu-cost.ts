@@ -6,6 +6,7 @@ import { load } from './load.js';
 import { startChild, stopChild } from './processes.js';
 import { cpuMillis } from './rss.js';
 import { wsLoad } from './ws-load.js';
+import { PROXY_NODE_ARGS } from './node-args.js';
 
 /**
  * `node dist/bench/cpu-cost.js`: CPU time each proxy spends per HTTP request (at a fixed,
@@ -42,7 +43,7 @@ const start = async (script: string, env: Record<string, string> = {}) => {
     script,
     { TARGET: target, BENCH_SECRET: secret, FLAGS_FILE: join(dir, `f${files++}.json`), ...env },
     0,
-    ['--max-semi-space-size=8'],
+    PROXY_NODE_ARGS,
   );
   children.push(p);
   return p;

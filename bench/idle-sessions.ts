@@ -5,6 +5,7 @@ import { SignJWT } from 'jose';
 import WebSocket from 'ws';
 import { startChild, stopChild } from './processes.js';
 import { RssSampler } from './rss.js';
+import { PROXY_NODE_ARGS } from './node-args.js';
 
 /**
  * `npm run bench:idle`: the proxy's RSS with BENCH_IDLE_SESSIONS idle WebSocket sessions open
@@ -31,7 +32,7 @@ const proxy = await startChild(
     FLAGS_FILE: join(dir, 'flags.json'),
   },
   0,
-  (process.env.BENCH_PROXY_NODE_ARGS ?? '--max-semi-space-size=8').split(' ').filter(Boolean),
+  PROXY_NODE_ARGS,
 );
 const rss = new RssSampler(proxy.child.pid!);
 const url = `ws://127.0.0.1:${proxy.port}/ws`;

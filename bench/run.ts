@@ -10,6 +10,7 @@ import { pacedLatency, type PacedResult } from './paced.js';
 import { startChild, stopChild } from './processes.js';
 import { RssSampler } from './rss.js';
 import { wsLoad, type WsResult } from './ws-load.js';
+import { PROXY_NODE_ARGS } from './node-args.js';
 
 /**
  * `npm run bench`: one run, every proxy started once and measured side by side, BENCH_REPS
@@ -28,10 +29,6 @@ const REPS = Number(process.env.BENCH_REPS ?? 3);
  */
 const SHADOW_RATE = Number(process.env.BENCH_SHADOW_RATE ?? 500);
 const WS_FRAMES = Number(process.env.BENCH_WS_FRAMES ?? 100_000);
-/** Node flags for the Switchyard processes: the production start script's (package.json, Dockerfile). */
-const PROXY_NODE_ARGS = (process.env.BENCH_PROXY_NODE_ARGS ?? '--max-semi-space-size=8')
-  .split(' ')
-  .filter(Boolean);
 const here = new URL('.', import.meta.url).pathname;
 const secret = 'bench-secret-that-is-at-least-32-bytes';
 const sign = (sub: string) =>

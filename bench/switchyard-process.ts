@@ -49,10 +49,10 @@ process.on('SIGUSR2', () => {
   const spaces = Object.fromEntries(
     getHeapSpaceStatistics().map((s) => [s.space_name, Math.round(s.space_size / 104_857.6) / 10]),
   );
-  const { rss, heapTotal, external, arrayBuffers } = process.memoryUsage();
+  const { rss, heapTotal, heapUsed, external, arrayBuffers } = process.memoryUsage();
   const mib = (n: number) => Math.round(n / 104_857.6) / 10;
   process.stderr.write(
-    `HEAP ${JSON.stringify({ rss: mib(rss), heapTotal: mib(heapTotal), external: mib(external), arrayBuffers: mib(arrayBuffers), spaces })}\n`,
+    `HEAP ${JSON.stringify({ rss: mib(rss), heapTotal: mib(heapTotal), heapUsed: mib(heapUsed), external: mib(external), arrayBuffers: mib(arrayBuffers), spaces })}\n`,
   );
 });
 process.on('SIGTERM', () => void app.stop(100).then(() => process.exit(0)));

@@ -30,12 +30,12 @@ export { SessionComparator } from './session-comparator.js';
 export type { SessionComparatorOptions } from './session-comparator.js';
 export { diffHttp, DEFAULT_HTTP_IGNORE } from './http-diff.js';
 export type { HttpDiff, HttpDiffOptions, HttpMismatchKind, HttpResponseSample } from './http-diff.js';
-export { DivergenceStore, REDACTED } from './divergence-store.js';
+export { DivergenceBuilder, REDACTED } from './divergence-builder.js';
 export type {
   Divergence,
   DivergenceSource,
-  DivergenceStoreOptions,
+  DivergenceBuilderOptions,
   HttpContext,
   RunContext,
   StoredSide,
-} from './divergence-store.js';
+} from './divergence-builder.js';

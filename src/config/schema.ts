@@ -221,7 +221,6 @@ export const configSchema = z.strictObject({
       ignorePathsByRoute: z.record(z.string(), z.array(z.string().min(1))).default({}),
       /** Replace free text (error messages) in stored divergences. */
       redactText: bool.default(true),
-      storeSize: positiveInt.default(200),
       /** Fraction of mismatches that get a log line. */
       logSampleRate: ranged(0, 1).default(0.1),
       /** When set, a candidate this many times slower than control is a mismatch (kind field). */

@@ -3,7 +3,7 @@ import type {
   ComparisonResult,
   Divergence,
   DivergenceSource,
-  DivergenceStore,
+  DivergenceBuilder,
   HttpDiff,
   Judgement,
   MismatchKind,
@@ -15,7 +15,8 @@ import type { DropReason } from './drop-reason.js';
 
 export interface ResultsDeps {
   metrics: Metrics;
-  store: DivergenceStore;
+  /** Builds the record of each divergence (ids hashed, text redacted). */
+  divergences: DivergenceBuilder;
   log: Logger;
   /** Fraction of mismatches that get a log line. */
   logSampleRate: number;
@@ -61,7 +62,7 @@ export interface HttpWhere {
 
 /**
  * Where every shadow result goes: `switchyard_shadow_comparisons_total{result}`,
- * `switchyard_divergences_total{kind}`, the timing histograms by engine, the divergence store,
+ * `switchyard_divergences_total{kind}`, the timing histograms by engine, the durable store (`onStored`),
  * the guard (through `onComparison`, which also feeds `/admin/summary`), and one sampled log
  * line per mismatch (kinds and where, never content). Dropped shadow work is counted here too.
  */
@@ -81,7 +82,7 @@ export class ShadowResults {
     this.count(judgement.result, judgement.kinds, where.userId, judgement.control.engine);
     // The timing histograms compare the two engines: a baseline run would only blur them.
     if (!this.baseline) this.observeTimings(judgement);
-    const stored = this.deps.store.addRun(judgement, { at: this.now(), session, runIndex });
+    const stored = this.deps.divergences.fromRun(judgement, { at: this.now(), session, runIndex });
     if (stored !== null) this.deps.onStored?.(stored);
     if (judgement.result === 'mismatch') this.logMismatch(stored, { session, runIndex });
   }
@@ -99,7 +100,7 @@ export class ShadowResults {
   http(diff: HttpDiff, where: HttpWhere): void {
     this.count(diff.result, diff.kinds, where.userId, where.control.engine);
     const { route, control, candidate } = where;
-    const stored = this.deps.store.addHttp(diff, { at: this.now(), route, control, candidate });
+    const stored = this.deps.divergences.fromHttp(diff, { at: this.now(), route, control, candidate });
     if (stored !== null) this.deps.onStored?.(stored);
     if (diff.result === 'mismatch') this.logMismatch(stored, { route });
   }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { DivergenceStore, type Divergence, type DivergenceSource } from '../compare/index.js';
+import { DivergenceBuilder, type Divergence, type DivergenceSource } from '../compare/index.js';
 import type { RouteSpec } from '../config/routes.js';
 import type { Config } from '../config/schema.js';
 import { OwnershipIndex } from '../isolation/ownership.js';
@@ -61,7 +61,7 @@ export interface ShadowService {
 
 /**
  * Shadow mode, put together: the caps (sessions, HTTP in flight), the one sweep timer, the
- * divergence store (ids hashed, text redacted), the results' metrics and sampled logs, and the
+ * divergence records for the durable store (ids hashed, text redacted), the results' metrics and sampled logs, and the
  * hooks the gateway, the traffic handler and the admin router take. Shadow work is shed before
  * the primary's ever is: nothing here can delay, block or close a client's exchange.
  */
@@ -70,15 +70,14 @@ export function createShadowService(deps: ShadowServiceDeps): ShadowService {
   const settings = config.shadow;
   const log = deps.log.child({ part: 'shadow' });
   const book = (source: DivergenceSource) => {
-    const store = new DivergenceStore({
+    const divergences = new DivergenceBuilder({
       hash: deps.hashId,
-      capacity: settings.storeSize,
       redactText: settings.redactText,
       source,
     });
     const results = new ShadowResults({
       metrics,
-      store,
+      divergences,
       log,
       logSampleRate: settings.logSampleRate,
       source,
@@ -86,7 +85,7 @@ export function createShadowService(deps: ShadowServiceDeps): ShadowService {
       ...(deps.onStored === undefined ? {} : { onStored: deps.onStored }),
       ...(deps.random === undefined ? {} : { random: deps.random }),
     });
-    return { store, results };
+    return { results };
   };
   // Separate books: baseline results never mix with cross-engine ones.
   const cross = book('cross');

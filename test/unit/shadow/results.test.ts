@@ -3,7 +3,8 @@ import { Writable } from 'node:stream';
 import { Registry } from 'prom-client';
 import {
   diffRuns,
-  DivergenceStore,
+  DivergenceBuilder,
+  type Divergence,
   type ComparisonResult,
   type Judgement,
 } from '../../../src/compare/index.js';
@@ -38,23 +39,24 @@ function setUp(random: () => number, logSampleRate = 0.5) {
       },
     }),
   );
-  const store = new DivergenceStore({ hash: (id) => `#${id.length}` });
+  const stored: Divergence[] = [];
   const seen: Array<[ComparisonResult, string]> = [];
   const results = new ShadowResults({
     metrics,
-    store,
+    divergences: new DivergenceBuilder({ hash: (id) => `#${id.length}` }),
+    onStored: (divergence) => stored.push(divergence),
     log,
     logSampleRate,
     random,
     now: () => 0,
     onComparison: (result, userId) => seen.push([result, userId]),
   });
-  return { registry, lines, store, seen, results };
+  return { registry, lines, stored, seen, results };
 }
 
 describe('ShadowResults', () => {
   it('counts a divergence by one meaning: a mismatch by its kinds, an incomplete or leaked run by its result', async () => {
-    const { registry, store, results } = setUp(() => 1);
+    const { registry, stored, results } = setUp(() => 1);
     const leaked = { ...judgement(false), result: 'isolation' as const, kinds: [] };
     const incomplete = { ...judgement(false), result: 'incomplete' as const, kinds: [] };
     results.run(judgement(false), { userId: 'alice', session: 's.0', runIndex: 0 });
@@ -64,17 +66,12 @@ describe('ShadowResults', () => {
     expect(await value(registry, 'switchyard_divergences_total', { kind: 'tool' })).toBe(1);
     expect(await value(registry, 'switchyard_divergences_total', { kind: 'isolation' })).toBe(1);
     expect(await value(registry, 'switchyard_divergences_total', { kind: 'incomplete' })).toBe(1);
-    // The store keeps the same three, and nothing for the match.
-    expect(
-      store
-        .list()
-        .map((d) => d.result)
-        .sort(),
-    ).toEqual(['incomplete', 'isolation', 'mismatch']);
+    // The durable store gets the same three, and nothing for the match.
+    expect(stored.map((d) => d.result).sort()).toEqual(['incomplete', 'isolation', 'mismatch']);
   });
 
   it('counts each run by result and kind, observes both engines timings, and tells the guard', async () => {
-    const { registry, store, seen, results } = setUp(() => 0);
+    const { registry, stored, seen, results } = setUp(() => 0);
     results.run(judgement(false), { userId: 'alice', session: 's.0', runIndex: 0 });
     results.run(judgement(true), { userId: 'alice', session: 's.0', runIndex: 1 });
     expect(await value(registry, 'switchyard_shadow_comparisons_total', { result: 'match' })).toBe(1);
@@ -93,7 +90,7 @@ describe('ShadowResults', () => {
       ['match', 'alice'],
       ['mismatch', 'alice'],
     ]);
-    expect(store.list().map((d) => d.runIndex)).toEqual([1]);
+    expect(stored.map((d) => d.runIndex)).toEqual([1]);
   });
 
   it('logs a mismatch when the sample says so, without ids or content', () => {
@@ -110,7 +107,7 @@ describe('ShadowResults', () => {
   });
 
   it('counts HTTP comparisons and stores only the mismatches', async () => {
-    const { registry, store, results } = setUp(() => 1);
+    const { registry, stored, results } = setUp(() => 1);
     const where = {
       userId: 'bob',
       route: 'threads_read',
@@ -120,8 +117,8 @@ describe('ShadowResults', () => {
     results.http({ result: 'match', kinds: [], fields: [] }, where);
     results.http({ result: 'mismatch', kinds: ['status'], fields: [] }, where);
     expect(await value(registry, 'switchyard_divergences_total', { kind: 'status' })).toBe(1);
-    expect(store.list()).toHaveLength(1);
-    expect(store.list()[0]).toMatchObject({
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({
       route: 'threads_read',
       control: { status: 200 },
       candidate: { status: 404 },

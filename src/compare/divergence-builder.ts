@@ -18,10 +18,10 @@ export interface StoredSide {
   readonly status?: number;
 }
 
-/** One recent divergence, as `GET /admin/divergences` serves it. */
 /** Which book a divergence belongs to: engine against engine, or an engine against itself. */
 export type DivergenceSource = 'cross' | 'baseline';
 
+/** One divergence, as the durable store keeps it and `GET /admin/divergences` serves it. */
 export interface Divergence {
   readonly id: string;
   readonly source: DivergenceSource;
@@ -39,16 +39,14 @@ export interface Divergence {
   readonly candidate: StoredSide;
 }
 
-export interface DivergenceStoreOptions {
+export interface DivergenceBuilderOptions {
   /** One-way hash for user, run and thread ids (e.g. a keyed SHA-256 prefix). */
   readonly hash: (id: string) => string;
-  /** Entries kept; the oldest goes first. Default 200. */
-  readonly capacity?: number;
   /** Replace error texts with `[redacted]`. Default true. */
   readonly redactText?: boolean;
-  /** Events kept per side of an entry. Default 100. */
+  /** Events kept per side of a record. Default 100. */
   readonly maxEventsPerSide?: number;
-  /** The book this store keeps (ids of the baseline book start with `b`). Default `cross`. */
+  /** The book of the records built (ids of the baseline book start with `b`). Default `cross`. */
   readonly source?: DivergenceSource;
 }
 
@@ -67,27 +65,24 @@ export interface HttpContext {
 
 export const REDACTED = '[redacted]';
 
-/** A bounded ring of recent divergences, ids hashed and free text redacted before storing. */
-export class DivergenceStore {
-  private readonly ring: Divergence[] = [];
-  private readonly capacity: number;
+/**
+ * Turns a judged run or HTTP comparison that did not match into the divergence record the
+ * durable store writes: an id, ids hashed, free text redacted, events bounded. Keeps nothing:
+ * the durable store serves `/admin/divergences` (an in-memory ring here was filled and never read).
+ */
+export class DivergenceBuilder {
   private readonly maxEvents: number;
   private sequence = 0;
 
-  constructor(private readonly options: DivergenceStoreOptions) {
-    this.capacity = Math.max(1, options.capacity ?? 200);
+  constructor(private readonly options: DivergenceBuilderOptions) {
     this.maxEvents = Math.max(2, options.maxEventsPerSide ?? 100);
   }
 
-  get size(): number {
-    return this.ring.length;
-  }
-
-  /** Stores a judged run unless it matched; returns what was stored. */
-  addRun(judgement: Judgement, context: RunContext): Divergence | null {
+  /** The record of a judged run, or null when it matched. */
+  fromRun(judgement: Judgement, context: RunContext): Divergence | null {
     if (judgement.result === 'match') return null;
     const { result, kinds, leakedBy, incompleteReason, details } = judgement;
-    return this.push({
+    return {
       ...this.header(context.at, result, kinds),
       ...(context.session === undefined ? {} : { session: context.session }),
       ...(context.runIndex === undefined ? {} : { runIndex: context.runIndex }),
@@ -96,31 +91,19 @@ export class DivergenceStore {
       details,
       control: this.side(judgement.control.engine, judgement.control.events),
       candidate: this.side(judgement.candidate.engine, judgement.candidate.events),
-    });
+    };
   }
 
-  /** Stores an HTTP comparison unless it matched. Bodies are never stored, only the paths that differ. */
-  addHttp(diff: HttpDiff, context: HttpContext): Divergence | null {
+  /** The record of an HTTP comparison, or null when it matched. Never the bodies, only the paths that differ. */
+  fromHttp(diff: HttpDiff, context: HttpContext): Divergence | null {
     if (diff.result === 'match') return null;
-    return this.push({
+    return {
       ...this.header(context.at, 'mismatch', diff.kinds),
       ...(context.route === undefined ? {} : { route: context.route }),
       details: { missing: [], extra: [], moved: [], fields: diff.fields },
       control: { ...this.side(context.control.engine, []), status: context.control.status },
       candidate: { ...this.side(context.candidate.engine, []), status: context.candidate.status },
-    });
-  }
-
-  /** Newest first; `kind` matches a result (`isolation`) or a mismatch kind (`tool`). */
-  list(query: { readonly limit?: number; readonly kind?: string } = {}): Divergence[] {
-    const limit = Math.max(0, Math.min(query.limit ?? this.capacity, this.capacity));
-    const newestFirst = [...this.ring].reverse();
-    const kind = query.kind;
-    const wanted =
-      kind === undefined
-        ? newestFirst
-        : newestFirst.filter((d) => d.result === kind || d.kinds.some((k) => k === kind));
-    return wanted.slice(0, limit);
+    };
   }
 
   private header(at: number, result: Divergence['result'], kinds: readonly MismatchKind[]) {
@@ -133,12 +116,6 @@ export class DivergenceStore {
       result,
       kinds: [...kinds],
     };
-  }
-
-  private push(entry: Divergence): Divergence {
-    this.ring.push(entry);
-    if (this.ring.length > this.capacity) this.ring.shift();
-    return entry;
   }
 
   private side(engine: Engine, events: readonly CanonicalEvent[]): StoredSide {

@@ -1,5 +1,5 @@
 import { diffRuns } from '../../../src/compare/diff.js';
-import { DivergenceStore, REDACTED } from '../../../src/compare/divergence-store.js';
+import { DivergenceBuilder, REDACTED } from '../../../src/compare/divergence-builder.js';
 import { diffHttp } from '../../../src/compare/http-diff.js';
 import type { Judgement } from '../../../src/compare/judgement.js';
 import { bridge, emitter, events, HAPPY, IDS_A, IDS_B, replace, run, type Step } from './frames.js';
@@ -17,24 +17,29 @@ function judgement(
   );
 }
 
-describe('DivergenceStore', () => {
-  it('keeps at most its capacity, newest first', () => {
-    const store = new DivergenceStore({ hash, capacity: 3 });
-    for (let i = 0; i < 5; i++) store.addRun(judgement(), { at: i * 1000, session: `s${i}` });
-    expect(store.size).toBe(3);
-    expect(store.list().map((d) => d.session)).toEqual(['s4', 's3', 's2']);
-    expect(store.list({ limit: 1 }).map((d) => d.at)).toEqual(['1970-01-01T00:00:04.000Z']);
+describe('DivergenceBuilder', () => {
+  it('numbers the records of each book in order, with their time', () => {
+    const builder = new DivergenceBuilder({ hash });
+    const baseline = new DivergenceBuilder({ hash, source: 'baseline' });
+    const built = [0, 1, 2].map((i) => builder.fromRun(judgement(), { at: i * 1000, session: `s${i}` })!);
+    expect(built.map((d) => [d.id, d.session, d.source])).toEqual([
+      ['1', 's0', 'cross'],
+      ['2', 's1', 'cross'],
+      ['3', 's2', 'cross'],
+    ]);
+    expect(built[2]!.at).toBe('1970-01-01T00:00:02.000Z');
+    expect(baseline.fromRun(judgement(), { at: 0 })).toMatchObject({ id: 'b1', source: 'baseline' });
   });
 
-  it('does not store matches', () => {
-    const store = new DivergenceStore({ hash });
-    expect(store.addRun(judgement(HAPPY, HAPPY), { at: 0 })).toBeNull();
-    expect(store.size).toBe(0);
+  it('builds nothing for a match', () => {
+    const builder = new DivergenceBuilder({ hash });
+    expect(builder.fromRun(judgement(HAPPY, HAPPY), { at: 0 })).toBeNull();
+    expect(builder.fromRun(judgement(), { at: 0 })?.id).toBe('1');
   });
 
-  it('hashes user, run and thread ids and redacts error text before storing', () => {
-    const store = new DivergenceStore({ hash });
-    const stored = store.addRun(judgement(), { at: 0, session: 'sess-1', runIndex: 2 })!;
+  it('hashes user, run and thread ids and redacts error text in the record', () => {
+    const builder = new DivergenceBuilder({ hash });
+    const stored = builder.fromRun(judgement(), { at: 0, session: 'sess-1', runIndex: 2 })!;
     expect(stored).toMatchObject({ result: 'mismatch', kinds: ['status'], session: 'sess-1', runIndex: 2 });
     const all = [...stored.control.events, ...stored.candidate.events];
     const text = JSON.stringify(stored);
@@ -46,29 +51,27 @@ describe('DivergenceStore', () => {
   });
 
   it('keeps error text when redaction is switched off, and still hashes ids', () => {
-    const store = new DivergenceStore({ hash, redactText: false });
-    const stored = store.addRun(judgement(), { at: 0 })!;
+    const builder = new DivergenceBuilder({ hash, redactText: false });
+    const stored = builder.fromRun(judgement(), { at: 0 })!;
     expect(stored.candidate.events.at(-1)?.error).toBe('secret customer text');
     expect(stored.candidate.events[0]?.runId).toBe(hash(IDS_B.runId));
   });
 
-  it('filters by result or by mismatch kind', () => {
-    const store = new DivergenceStore({ hash });
-    store.addRun(judgement(), { at: 0 });
+  it('records a leaked run as isolation, with the engine that leaked', () => {
+    const builder = new DivergenceBuilder({ hash });
     const isolation = diffRuns(
       { engine: 'legacy', run: run(events(HAPPY, bridge, IDS_A)), leaked: true },
       { engine: 'user', run: run(events(HAPPY, emitter, IDS_B)) },
     );
-    store.addRun(isolation, { at: 1 });
-    expect(store.list({ kind: 'status' })).toHaveLength(1);
-    expect(store.list({ kind: 'isolation' })).toMatchObject([{ result: 'isolation', leakedBy: ['legacy'] }]);
-    expect(store.list({ kind: 'mismatch' })).toHaveLength(1);
-    expect(store.list({ kind: 'order' })).toHaveLength(0);
+    expect(builder.fromRun(isolation, { at: 1 })).toMatchObject({
+      result: 'isolation',
+      leakedBy: ['legacy'],
+    });
   });
 
   it('bounds the events kept per side, keeping the terminal one', () => {
-    const store = new DivergenceStore({ hash, maxEventsPerSide: 3 });
-    const stored = store.addRun(judgement(), { at: 0 })!;
+    const builder = new DivergenceBuilder({ hash, maxEventsPerSide: 3 });
+    const stored = builder.fromRun(judgement(), { at: 0 })!;
     expect(stored.candidate.events.map((e) => e.type)).toEqual([
       'agent_started',
       'agent_thinking',
@@ -78,12 +81,12 @@ describe('DivergenceStore', () => {
   });
 
   it('stores an HTTP divergence with both statuses and the differing paths, never the bodies', () => {
-    const store = new DivergenceStore({ hash });
+    const builder = new DivergenceBuilder({ hash });
     const diff = diffHttp(
       { status: 200, body: '{"answer":"private"}', contentType: 'application/json' },
       { status: 500, body: '{"answer":"other"}', contentType: 'application/json' },
     );
-    const stored = store.addHttp(diff, {
+    const stored = builder.fromHttp(diff, {
       at: 0,
       route: 'agent-execute',
       control: { engine: 'legacy', status: 200 },
