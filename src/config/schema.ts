@@ -221,6 +221,11 @@ export const configSchema = z.strictObject({
       ignorePathsByRoute: z.record(z.string(), z.array(z.string().min(1))).default({}),
       /** Replace free text (error messages) in stored divergences. */
       redactText: bool.default(true),
+      /**
+       * Ignored: it sized the in-memory divergence ring, gone since the durable store keeps
+       * divergences; still accepted so that config files which set it keep loading.
+       */
+      storeSize: positiveInt.optional(),
       /** Fraction of mismatches that get a log line. */
       logSampleRate: ranged(0, 1).default(0.1),
       /** When set, a candidate this many times slower than control is a mismatch (kind field). */

@@ -16,6 +16,11 @@ function problems(file: unknown, env: Record<string, string>): string[] {
 }
 
 describe('configuration', () => {
+  it('still loads a file that sets the retired shadow.storeSize (the ring it sized is gone)', () => {
+    expect(problems({ ...base, shadow: { storeSize: 200 } }, {})).toEqual([]);
+    expect(problems({ ...base, shadow: { storeSize: 'many' } }, {})).not.toEqual([]);
+  });
+
   it('applies the documented defaults', () => {
     const c = buildConfig(base, {});
     expect(c.port).toBe(8080);
