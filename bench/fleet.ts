@@ -1,3 +1,4 @@
+import { PROXY_NODE_ARGS } from './node-args.js';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
@@ -169,7 +170,7 @@ try {
         ...store,
       },
       0,
-      ['--max-semi-space-size=8'],
+      PROXY_NODE_ARGS,
     );
     children.push(p);
     return p;

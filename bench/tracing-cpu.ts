@@ -1,3 +1,4 @@
+import { PROXY_NODE_ARGS } from './node-args.js';
 import { mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -52,7 +53,7 @@ const start = async (distBench: string, env: Record<string, string>) => {
       ...env,
     },
     0,
-    ['--max-semi-space-size=8'],
+    PROXY_NODE_ARGS,
   );
   children.push(p);
   return p;

@@ -1,3 +1,4 @@
+import { PROXY_NODE_ARGS } from './node-args.js';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
@@ -54,7 +55,7 @@ const switchyard = async (env: Record<string, string>) => {
     join(here, 'switchyard-process.js'),
     { TARGET: target, BENCH_SECRET: secret, FLAGS_FILE: join(dir, `flags-${flagFiles++}.json`), ...env },
     0,
-    ['--max-semi-space-size=8'],
+    PROXY_NODE_ARGS,
   );
   children.push(p);
   return { url: `http://127.0.0.1:${p.port}`, pid: p.child.pid! };
