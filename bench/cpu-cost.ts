@@ -1,7 +1,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SignJWT } from 'jose';
+import { benchTokens } from './tokens.js';
 import { load } from './load.js';
 import { startChild, stopChild } from './processes.js';
 import { cpuMillis } from './rss.js';
@@ -23,16 +23,7 @@ const FRAMES = Number(process.env.BENCH_WS_FRAMES ?? 100_000);
 const here = new URL('.', import.meta.url).pathname;
 const other = process.env.BENCH_OTHER_DIST;
 const secret = 'bench-secret-that-is-at-least-32-bytes';
-const key = new TextEncoder().encode(secret);
-const tokens = await Promise.all(
-  Array.from({ length: 1000 }, (_, i) =>
-    new SignJWT({})
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject(`bench-user-${i}`)
-      .setExpirationTime('1h')
-      .sign(key),
-  ),
-);
+const tokens = await benchTokens(1000, secret);
 const dir = await mkdtemp(join(tmpdir(), 'switchyard-cpu-'));
 const upstream = await startChild(join(here, 'upstream.js'), {}, 1);
 const target = `http://127.0.0.1:${upstream.port}`;

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SignJWT } from 'jose';
+import { benchTokens } from './tokens.js';
 import pg from 'pg';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
@@ -56,16 +56,7 @@ const EVENTS_PER_SIDE = 12;
 
 const here = new URL('.', import.meta.url).pathname;
 const secret = 'bench-secret-that-is-at-least-32-bytes';
-const key = new TextEncoder().encode(secret);
-const tokens = await Promise.all(
-  Array.from({ length: 1000 }, (_, i) =>
-    new SignJWT({})
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject(`bench-user-${i}`)
-      .setExpirationTime('1h')
-      .sign(key),
-  ),
-);
+const tokens = await benchTokens(1000, secret);
 if (existsSync('/usr/bin/taskset')) execFileSync('/usr/bin/taskset', ['-pc', '1', String(process.pid)]);
 
 /** Batch write times (ms) by kind, measured around the store itself. */

@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, rename } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SignJWT } from 'jose';
+import { benchTokens } from './tokens.js';
 import { load } from './load.js';
 import { startChild, stopChild } from './processes.js';
 import { RssSampler } from './rss.js';
@@ -13,15 +13,7 @@ const seconds = Number(secondsArg);
 const here = new URL('.', import.meta.url).pathname;
 const out = join(here, '..', '..', 'bench', 'results', 'profiles');
 const secret = 'bench-secret-that-is-at-least-32-bytes';
-const tokens = await Promise.all(
-  Array.from({ length: 1000 }, (_, i) =>
-    new SignJWT({})
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject(`bench-user-${i}`)
-      .setExpirationTime('1h')
-      .sign(new TextEncoder().encode(secret)),
-  ),
-);
+const tokens = await benchTokens(1000, secret);
 const upstream = await startChild(join(here, 'upstream.js'), {}, 1);
 const profDir = await mkdtemp(join(tmpdir(), 'switchyard-prof-'));
 const proxy = await startChild(

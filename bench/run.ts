@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SignJWT } from 'jose';
+import { benchTokens } from './tokens.js';
 import { oneConnectionP50Micros } from './latency.js';
 import { load, type LoadResult } from './load.js';
 import { pacedLatency, type PacedResult } from './paced.js';
@@ -31,13 +31,7 @@ const SHADOW_RATE = Number(process.env.BENCH_SHADOW_RATE ?? 500);
 const WS_FRAMES = Number(process.env.BENCH_WS_FRAMES ?? 100_000);
 const here = new URL('.', import.meta.url).pathname;
 const secret = 'bench-secret-that-is-at-least-32-bytes';
-const sign = (sub: string) =>
-  new SignJWT({})
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(sub)
-    .setExpirationTime('1h')
-    .sign(new TextEncoder().encode(secret));
-const tokens = await Promise.all(Array.from({ length: 1000 }, (_, i) => sign(`bench-user-${i}`)));
+const tokens = await benchTokens(1000, secret);
 const dir = await mkdtemp(join(tmpdir(), 'switchyard-bench-'));
 if (existsSync('/usr/bin/taskset')) execFileSync('/usr/bin/taskset', ['-pc', '1', String(process.pid)]);
 

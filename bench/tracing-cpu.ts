@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SignJWT } from 'jose';
+import { benchTokens } from './tokens.js';
 import { load } from './load.js';
 import { startChild, stopChild } from './processes.js';
 import { cpuMillis } from './rss.js';
@@ -23,16 +23,7 @@ const RATE = process.env.BENCH_CPU_RATE === undefined ? undefined : Number(proce
 const here = new URL('.', import.meta.url).pathname;
 const other = process.env.BENCH_OTHER_DIST;
 const secret = 'bench-secret-that-is-at-least-32-bytes';
-const key = new TextEncoder().encode(secret);
-const tokens = await Promise.all(
-  Array.from({ length: 1000 }, (_, i) =>
-    new SignJWT({})
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject(`bench-user-${i}`)
-      .setExpirationTime('1h')
-      .sign(key),
-  ),
-);
+const tokens = await benchTokens(1000, secret);
 const sink = createServer((req, res) => {
   req.resume();
   req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
