@@ -13,7 +13,7 @@ import { FleetStore } from '../src/store/fleet-store.js';
 import { PostgresStore } from '../src/store/postgres-store.js';
 import { createStoreMetrics, type StoreMetrics } from '../src/store/store-metrics.js';
 import type { Store } from '../src/store/types.js';
-import { startPostgres } from '../test/system/unleash/postgres.js';
+import { startPostgres } from './local-postgres.js';
 import { cpuBoundRatio, cpuPairs } from './cpu-pairs.js';
 import { load, type LoadResult } from './load.js';
 import { startChild, stopChild } from './processes.js';

@@ -3,7 +3,7 @@ import { startProxy, type ProxyUnderTest } from '../../support/proxy-harness.js'
 import { signToken } from '../../support/tokens.js';
 import { record } from '../../integration/store/records.js';
 import { metric } from '../../integration/shadow/rig.js';
-import { startPostgres, type Postgres } from '../unleash/postgres.js';
+import { startPostgres, type Postgres } from '../../../bench/local-postgres.js';
 
 /** Three replicas sharing one PostgreSQL 15: what one records, all serve; an outage costs no request. */
 let pg: Postgres;

@@ -3,7 +3,7 @@ import { startProxy, type ProxyUnderTest } from '../../support/proxy-harness.js'
 import { signToken } from '../../support/tokens.js';
 import { metric } from '../../integration/shadow/rig.js';
 import { startJsonStub, type JsonStub, type StubRequest } from '../../integration/shadow/json-stub.js';
-import { startPostgres, type Postgres } from '../unleash/postgres.js';
+import { startPostgres, type Postgres } from '../../../bench/local-postgres.js';
 
 /**
  * Issue 22, item 3: three replicas sharing a PostgreSQL 15, a 2% rollout with every user

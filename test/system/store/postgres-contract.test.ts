@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { PostgresStore } from '../../../src/store/postgres-store.js';
 import { storeContract } from '../../integration/store/contract.js';
-import { startPostgres, type Postgres } from '../unleash/postgres.js';
+import { startPostgres, type Postgres } from '../../../bench/local-postgres.js';
 
 /** The same contract as the embedded store's, against a real PostgreSQL 15 (a database per test). */
 let server: Postgres;

@@ -5,7 +5,7 @@ import pgModule from 'pg';
 import { runFlagsCommand } from '../../../src/cli/commands/flags.js';
 import { startEchoUpstream, type EchoUpstream } from '../../support/echo-upstream.js';
 import { FLAG_NAMES, REFRESH_MS, startMember, type Member, type MemberOptions } from './fleet.js';
-import { startPostgres, type Postgres } from './postgres.js';
+import { startPostgres, type Postgres } from '../../../bench/local-postgres.js';
 import { startUnleash, type UnleashServer } from './unleash-server.js';
 
 /** One refresh plus Unleash's own publication delay (0-1 s) and some slack. */

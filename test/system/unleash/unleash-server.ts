@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from './free-port.js';
+import { freePort } from '../../../bench/free-port.js';
 
 const STARTER = fileURLToPath(new URL('./start-unleash.ts', import.meta.url));
 const NODE_MAJOR = Number(process.versions.node.split('.')[0]);

@@ -6,6 +6,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from './free-port.js';
 
+/*
+ * A throwaway PostgreSQL 15 server (the Debian packages' binaries) for the system tests and
+ * `npm run bench:fleet`. It lives in bench/ because the bench is compiled in the image build,
+ * which has no test/ folder.
+ */
+
 const run = promisify(execFile);
 const BIN = '/usr/lib/postgresql/15/bin';
 
