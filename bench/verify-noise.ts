@@ -16,13 +16,17 @@ import { NoiseUsers } from './noise-users.js';
  * mode, rollout 50%, baseline 50%, the rest shadowed, and simulated WebSocket users. For
  * VERIFY_HEALTHY_SECONDS (300) of real time it prints the floors, the cross rate and the gate's
  * basis every 30 s and fails if the guard rolls back; then the user engine regresses
- * (VERIFY_REGRESSION, 0.15 of prompts lose `tool_completed`) and it prints the time to trip.
+ * by VERIFY_POINTS (15) points of cross-engine mismatch rate (that share of the runs that do not
+ * already differ lose `tool_completed`) and it prints the time to trip.
  */
 const env = process.env;
 const noise = Number(env.DEMO_NOISE ?? 0.08);
 const healthySeconds = Number(env.VERIFY_HEALTHY_SECONDS ?? 300);
-const regression = Number(env.VERIFY_REGRESSION ?? 0.15);
-const usersCount = Number(env.VERIFY_USERS ?? 40);
+const points = Number(env.VERIFY_POINTS ?? 15);
+// Two runs already differ in 2 x noise x (1 - noise) of cases: this share of the rest is `points`.
+const regression = points / 100 / (1 - 2 * noise * (1 - noise));
+// 80 users fill each floor with ~700 runs a minute: the gate is no surer than its floor.
+const usersCount = Number(env.VERIFY_USERS ?? 80);
 const everyMs = Number(env.VERIFY_RUN_EVERY_MS ?? 1500);
 const windowSeconds = 60;
 
@@ -92,7 +96,9 @@ if (rolledBack()) {
   );
   user.faults.regression = { kind: 'missing_event', fraction: regression };
   const from = Date.now();
-  console.log(`user engine regresses now: ${regression * 100}% of prompts lose tool_completed`);
+  console.log(
+    `user engine regresses now: +${points} points (${(regression * 100).toFixed(1)}% of prompts lose tool_completed)`,
+  );
   while (!rolledBack() && Date.now() - from < 3 * windowSeconds * 1000) await wait(100);
   const seconds = (Date.now() - from) / 1000;
   if (rolledBack()) {

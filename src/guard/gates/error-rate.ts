@@ -1,6 +1,6 @@
 import { above, count, limit, percent, signed } from './format.js';
 import type { GuardLimits } from './limits.js';
-import { significantlyHigher } from './stats.js';
+import { differenceLowerBound } from './stats.js';
 import type { Channel, ChannelTotals, GateReport, Verdict } from './types.js';
 import type { SampleWindow } from './window.js';
 
@@ -8,8 +8,8 @@ import type { SampleWindow } from './window.js';
  * The `error_rate` gate. HTTP requests and WebSocket sessions are counted apart and judged
  * apart (a session is not a request: pooling them would let plentiful HTTP traffic dilute a
  * WebSocket failure); the gate breaches when either channel does. Per channel: the user
- * engine's failure rate minus legacy's, in points, must be past the limit, significant
- * (one-sided pooled two-proportion test), with enough samples on each side and failures from
+ * engine's failure rate minus legacy's must be past the limit by more than noise (its one-sided
+ * lower confidence bound is past the limit), with enough samples on each side and failures from
  * enough distinct users. The report carries the deciding channel: a breach, else an `ok`, else
  * an `insufficient` one, HTTP first on a tie.
  */
@@ -56,15 +56,16 @@ function judge(
   if (legacy.requests < limits.minRequests || user.requests < limits.minRequests) {
     return { ...base, value, verdict: 'insufficient' };
   }
-  const bad =
-    above(value, limits.maxErrorRateDelta) &&
-    significantlyHigher(user.failed, user.requests, legacy.failed, legacy.requests, limits.confidence);
+  const atLeast =
+    differenceLowerBound(user.failed, user.requests, legacy.failed, legacy.requests, limits.confidence) * 100;
+  const bad = above(atLeast, limits.maxErrorRateDelta);
   if (!bad) return { ...base, value, verdict: 'ok' };
   if (users < limits.minUsers) return { ...base, value, verdict: 'insufficient' };
   const unit = channel === 'http' ? 'requests' : 'WebSocket sessions';
   const reason =
     `error_rate: user ${percent(pUser)} vs legacy ${percent(pLegacy)} ` +
-    `(${signed(value)} pts > ${limit(limits.maxErrorRateDelta)}) over ${windowSeconds} s, ` +
+    `(${signed(value)} pts > ${limit(limits.maxErrorRateDelta)}; ` +
+    `at least ${signed(atLeast)} at ${limit(limits.confidence * 100)}% confidence) over ${windowSeconds} s, ` +
     `${user.requests}/${legacy.requests} ${unit}, ${count(users, 'user')}`;
   return { ...base, value, verdict: 'breach', reason };
 }

@@ -1,8 +1,8 @@
-import { above, count, limit, percent } from './format.js';
+import { above, count, limit, percent, signed } from './format.js';
 import { judgedIn, mismatchedIn } from './kind-masks.js';
 import type { GuardLimits } from './limits.js';
 import { kindNoise, noisyMask } from './noise.js';
-import { significantlyAbove, significantlyHigher } from './stats.js';
+import { differenceLowerBound, significantlyAbove } from './stats.js';
 import type { GateReport } from './types.js';
 import type { SampleWindow } from './window.js';
 
@@ -12,8 +12,8 @@ import type { SampleWindow } from './window.js';
  * be noisy: a run whose only kinds are noisy counts as a match). With at least
  * GUARD_MIN_COMPARISONS judged in the window:
  * - basis `baseline` (both engines' floors hold GUARD_MIN_COMPARISONS too): it breaches when the
- *   rate is past the larger floor by more than GUARD_MAX_MISMATCH_DELTA, and significantly so
- *   (one-sided two-proportion test of the rate against that floor);
+ *   rate is past the larger floor by significantly more than GUARD_MAX_MISMATCH_DELTA (the lower
+ *   confidence bound of rate - floor is past the delta: the floor is a sample too);
  *   While a floor holds some but fewer than GUARD_MIN_COMPARISONS, the verdict is `insufficient`
  *   (the floor is filling; floor null);
  * - basis `absolute` (an engine has no baseline comparison in the window: the baseline is off, or no
@@ -54,15 +54,16 @@ export function mismatchRateGate(window: SampleWindow, limits: GuardLimits, nowM
   if (judged === 0) return { ...base, value: null, verdict: 'insufficient' };
   const value = mismatched / judged;
   if (judged < limits.minComparisons || filling) return { ...base, value, verdict: 'insufficient' };
+  const atLeast = baseline ? differenceLowerBound(mismatched, judged, top.x, top.n, limits.confidence) : 0;
   const bad = baseline
-    ? above(value - top.rate, limits.maxMismatchDelta) &&
-      significantlyHigher(mismatched, judged, top.x, top.n, limits.confidence)
+    ? above(atLeast, limits.maxMismatchDelta)
     : above(value, limits.maxMismatchRate) &&
       significantlyAbove(mismatched, judged, limits.maxMismatchRate, limits.confidence);
   if (!bad) return { ...base, value, verdict: 'ok' };
   if (users < limits.minUsers) return { ...base, value, verdict: 'insufficient' };
   const against = baseline
-    ? `(> ${top.engine} floor ${percent(top.rate)} + ${limit(limits.maxMismatchDelta * 100)} points)`
+    ? `(> ${top.engine} floor ${percent(top.rate)} of ${top.n} + ${limit(limits.maxMismatchDelta * 100)} points; ` +
+      `at least ${signed(atLeast * 100)} points at ${limit(limits.confidence * 100)}% confidence)`
     : `(> ${limit(limits.maxMismatchRate * 100)}%)`;
   const reason =
     `mismatch_rate: ${percent(value)} of ${judged} comparisons mismatched ${against} ` +

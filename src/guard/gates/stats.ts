@@ -1,6 +1,7 @@
 /**
  * The significance tests behind the rate gates. A difference past a limit is acted on only when
- * it is also unlikely to be noise: 2 errors in 100 against 0 in 100 is +2 points, but z = 1.42.
+ * it is unlikely to be noise: 2 errors in 100 against 0 in 100 is +2 points, but not shown to be
+ * more than 1 point worse.
  */
 
 // Acklam's rational approximation of the inverse normal CDF (relative error < 1.15e-9).
@@ -43,26 +44,27 @@ export function normalQuantile(p: number): number {
 }
 
 /**
- * Pooled two-proportion z statistic for "x1/n1 is higher than x2/n2". 0 when it cannot be
- * computed (an empty side, or no variance: all or none failed on both sides).
+ * The one-sided lower confidence bound of x1/n1 - x2/n2 (Agresti-Caffo: one success and one
+ * failure added to each side, which keeps the bound honest at 0 or 100% and at small samples).
+ * -1 when a side is empty.
+ *
+ * The rate gates breach only when this bound is past their delta: the question is "is the user
+ * engine worse by MORE than the delta", not "is it worse at all". Testing the second and then
+ * checking the point difference against the delta rolls back a healthy engine whenever sampling
+ * puts one side a delta apart (15% against 15% read as 18.0% of 688 against a floor of 12.9%).
  */
-export function twoProportionZ(x1: number, n1: number, x2: number, n2: number): number {
-  if (n1 <= 0 || n2 <= 0) return 0;
-  const pooled = (x1 + x2) / (n1 + n2);
-  const se = Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
-  if (!(se > 0)) return 0;
-  return (x1 / n1 - x2 / n2) / se;
-}
-
-/** One-sided pooled two-proportion test: is x1/n1 significantly higher than x2/n2? */
-export function significantlyHigher(
+export function differenceLowerBound(
   x1: number,
   n1: number,
   x2: number,
   n2: number,
   confidence: number,
-): boolean {
-  return twoProportionZ(x1, n1, x2, n2) > normalQuantile(confidence);
+): number {
+  if (n1 <= 0 || n2 <= 0) return -1;
+  const p1 = (x1 + 1) / (n1 + 2);
+  const p2 = (x2 + 1) / (n2 + 2);
+  const se = Math.sqrt((p1 * (1 - p1)) / (n1 + 2) + (p2 * (1 - p2)) / (n2 + 2));
+  return p1 - p2 - normalQuantile(confidence) * se;
 }
 
 /**

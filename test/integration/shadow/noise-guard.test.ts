@@ -22,7 +22,7 @@ afterEach(async () => {
 
 /** Batches until the guard trips or `seconds` of guard time have passed; the trip, if any. */
 async function runFor(seconds: number) {
-  for (let t = 0; t < seconds && noise.trip() === null; t += BATCH_SECONDS) {
+  for (let t = 0; t < seconds && noise.trip() === null; t += noise.batchSeconds) {
     await noise.batch();
     noise.tick();
   }
@@ -78,17 +78,28 @@ describe('the noise baseline in front of noisy engines (guard enforce, manual cl
   }, 240_000);
 
   it('a user engine diverging 15 points above the floor trips within the window + 1 s, naming the floor', async () => {
-    noise = await new NoiseRig().start({ baselinePercent: 50, windowSeconds: WINDOW, minComparisons: MIN });
+    // A batch every 3 s: about 1,000 runs per floor in the window. The gate is no surer of a
+    // difference than of the floor (docs/shadow.md, "Sizing"): with 600 it sometimes needs
+    // more than the window to prove 15 points past the 5 allowed.
+    noise = await new NoiseRig().start({
+      baselinePercent: 50,
+      windowSeconds: WINDOW,
+      minComparisons: MIN,
+      batchSeconds: 3,
+    });
     expect((await runFor(WINDOW))?.reason ?? null).toBeNull();
     expect(await mismatchGate()).toMatchObject({ basis: 'baseline', verdict: 'ok' });
-    // 15% of prompts lose tool_completed on the user engine, alike in every user session.
-    noise.rig.user.faults.regression = { kind: 'missing_event', fraction: 0.15 };
+    // A share of prompts loses tool_completed on the user engine, alike in every user session:
+    // runs already differ in 2 x 8% x 92% of cases, so this share of the rest is +15 points.
+    noise.rig.user.faults.regression = { kind: 'missing_event', fraction: 0.15 / (1 - 2 * 0.08 * 0.92) };
     const from = noise.clock.now();
     const trip = await runFor(3 * WINDOW);
     expect(trip).not.toBeNull();
     expect(trip!.gate).toBe('mismatch_rate');
     expect(trip!.atMs - from).toBeLessThanOrEqual((WINDOW + 1) * 1000);
-    expect(trip!.reason).toMatch(/\(> (legacy|user) floor [\d.]+% \+ 5 points\)/);
+    expect(trip!.reason).toMatch(
+      /\(> (legacy|user) floor [\d.]+% of \d+ \+ 5 points; at least \+[\d.]+ points at 99% confidence\)/,
+    );
     await until(() => noise.proxy.app.switchboard.flags()?.rollback.engaged === true);
     const state = (await noise.proxy.admin('GET', '/admin/state')).body.rollback;
     expect(state).toMatchObject({ engaged: true, trigger: 'guard' });

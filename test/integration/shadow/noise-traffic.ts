@@ -6,7 +6,7 @@ import { comparisons, metric, ShadowRig } from './rig.js';
 /** The documented noise setting (docs/shadow.md): 8% of runs take another tool, on both engines. */
 export const NOISE: EngineFaults = { stepDelayMs: 1, divergence: { kind: 'tool', fraction: 0.08 } };
 export const USERS = 100;
-/** Guard time between two batches of runs. */
+/** Guard time between two batches of runs, by default. */
 export const BATCH_SECONDS = 5;
 
 export interface NoiseRigOptions {
@@ -14,6 +14,8 @@ export interface NoiseRigOptions {
   windowSeconds?: number;
   /** GUARD_MIN_COMPARISONS: judged runs the cross book and each floor need before the gate judges. */
   minComparisons?: number;
+  /** Guard time between two batches (BATCH_SECONDS): fewer means more runs in a window. */
+  batchSeconds?: number;
 }
 
 /**
@@ -29,8 +31,10 @@ export class NoiseRig {
   clients: TestClient[] = [];
   /** Batches run so far: each client started this many runs. */
   batches = 0;
+  batchSeconds = BATCH_SECONDS;
 
   async start(options: NoiseRigOptions): Promise<this> {
+    this.batchSeconds = options.batchSeconds ?? BATCH_SECONDS;
     await this.rig.start({
       rollout: 50,
       shadowPercent: 100,
@@ -80,9 +84,9 @@ export class NoiseRig {
     await untilJudged(this, before + this.clients.length);
   }
 
-  /** BATCH_SECONDS of guard time, one evaluation a second. */
+  /** `batchSeconds` of guard time, one evaluation a second. */
   tick(): void {
-    for (let s = 0; s < BATCH_SECONDS; s++) this.clock.advance(1000);
+    for (let s = 0; s < this.batchSeconds; s++) this.clock.advance(1000);
   }
 
   /** The guard's latest trip, on its own clock. */

@@ -34,7 +34,7 @@ describe('error_rate gate', () => {
     expect(r).toMatchObject({ name: 'error_rate', verdict: 'breach', users: 10, channel: 'http', limit: 1 });
     expect(r.value).toBeCloseTo(14, 9);
     expect(r.reason).toBe(
-      'error_rate: user 15.0% vs legacy 1.0% (+14.0 pts > 1) over 60 s, 200/200 requests, 10 users',
+      'error_rate: user 15.0% vs legacy 1.0% (+14.0 pts > 1; at least +7.6 at 99% confidence) over 60 s, 200/200 requests, 10 users',
     );
   });
 
@@ -59,7 +59,7 @@ describe('error_rate gate', () => {
     feedHttp(w, 'user', { requests: 812, failed: 101, failUsers: 23 });
     feedHttp(w, 'legacy', { requests: 790, failed: 2 });
     expect(gate(w).reason).toBe(
-      'error_rate: user 12.4% vs legacy 0.3% (+12.2 pts > 1) over 60 s, 812/790 requests, 23 users',
+      'error_rate: user 12.4% vs legacy 0.3% (+12.2 pts > 1; at least +9.4 at 99% confidence) over 60 s, 812/790 requests, 23 users',
     );
   });
 

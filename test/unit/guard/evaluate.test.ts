@@ -33,7 +33,7 @@ describe('evaluateGates', () => {
     const step = tracker.observe(evaluateGates(w, limits(), NOW), NOW);
     expect(step.started.map((r) => r.name)).toEqual(['error_rate']);
     expect(step.trip?.reason).toMatch(
-      /^error_rate: user 15\.0% vs legacy 0\.3% \(\+14\.8 pts > 1\) over 60 s/,
+      /^error_rate: user 15\.0% vs legacy 0\.3% \(\+14\.8 pts > 1; at least \+10\.4 at 99% confidence\) over 60 s/,
     );
   });
 });

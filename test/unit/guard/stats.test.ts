@@ -1,10 +1,9 @@
 import fc from 'fast-check';
 import {
+  differenceLowerBound,
   normalQuantile,
   oneProportionZ,
   significantlyAbove,
-  significantlyHigher,
-  twoProportionZ,
 } from '../../../src/guard/gates/stats.js';
 
 describe('normalQuantile', () => {
@@ -42,33 +41,50 @@ describe('normalQuantile', () => {
   });
 });
 
-describe('two-proportion test', () => {
-  it('finds 2 errors in 100 against 0 in 100 not significant at 0.99 (z = 1.42)', () => {
-    expect(twoProportionZ(2, 100, 0, 100)).toBeCloseTo(1.4213, 4);
-    expect(significantlyHigher(2, 100, 0, 100, 0.99)).toBe(false);
+describe('the lower confidence bound of a difference of two rates', () => {
+  it('does not show 2 errors in 100 against 0 in 100 to be even 0 points worse at 0.99', () => {
+    expect(differenceLowerBound(2, 100, 0, 100, 0.99)).toBeCloseTo(-0.025444, 5);
   });
 
-  it('finds 30 errors in 200 against 2 in 200 significant at 0.99 (z = 5.16)', () => {
-    expect(twoProportionZ(30, 200, 2, 200)).toBeCloseTo(5.1605, 4);
-    expect(significantlyHigher(30, 200, 2, 200, 0.99)).toBe(true);
+  it('shows 30 errors in 200 against 2 in 200 to be at least 7.6 points worse at 0.99', () => {
+    expect(differenceLowerBound(30, 200, 2, 200, 0.99)).toBeCloseTo(0.076384, 5);
   });
 
-  it('is one-sided: a lower rate is never significantly higher', () => {
-    expect(significantlyHigher(2, 200, 30, 200, 0.99)).toBe(false);
+  it('does not show 18.0% of 688 against 12.9% of 504 to be 5 points worse: the floor is a sample too', () => {
+    expect(differenceLowerBound(124, 688, 65, 504, 0.99)).toBeLessThan(0.05);
+    expect(differenceLowerBound(124, 688, 65, 504, 0.99)).toBeGreaterThan(0);
   });
 
-  it('gives 0 when nothing varies or a side is empty', () => {
-    expect(twoProportionZ(0, 100, 0, 100)).toBe(0);
-    expect(twoProportionZ(100, 100, 100, 100)).toBe(0);
-    expect(twoProportionZ(3, 0, 0, 100)).toBe(0);
+  it('is finite at 0% and 100% (one success and one failure added to each side)', () => {
+    expect(differenceLowerBound(0, 100, 0, 100, 0.99)).toBeCloseTo(-0.032096, 5);
+    expect(differenceLowerBound(100, 100, 0, 100, 0.99)).toBeCloseTo(0.948296, 5);
   });
 
-  it('never calls equal rates significant', () => {
+  it('is -1 with an empty side', () => {
+    expect(differenceLowerBound(3, 0, 0, 100, 0.99)).toBe(-1);
+    expect(differenceLowerBound(3, 100, 0, 0, 0.99)).toBe(-1);
+  });
+
+  it('never puts equal rates apart, and rises with the first rate and with confidence falling', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 0, max: 100 }), (n, pct) => {
-        const x = Math.round((n * pct) / 100);
-        expect(significantlyHigher(x, n, x, n, 0.99)).toBe(false);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 5000 }),
+        fc.integer({ min: 1, max: 5000 }),
+        fc.integer({ min: 0, max: 100 }),
+        (n1, n2, pct) => {
+          const x1 = Math.round((n1 * pct) / 100);
+          const x2 = Math.round((n2 * pct) / 100);
+          expect(differenceLowerBound(x1, n1, x2, n2, 0.99)).toBeLessThan(0.5 / Math.min(n1, n2) + 0.01);
+          if (x1 < n1) {
+            expect(differenceLowerBound(x1 + 1, n1, x2, n2, 0.99)).toBeGreaterThan(
+              differenceLowerBound(x1, n1, x2, n2, 0.99),
+            );
+          }
+          expect(differenceLowerBound(x1, n1, x2, n2, 0.9)).toBeGreaterThan(
+            differenceLowerBound(x1, n1, x2, n2, 0.99),
+          );
+        },
+      ),
     );
   });
 });
