@@ -9,19 +9,9 @@ import { RollbackGuard, type GuardClock } from '../../../src/guard/rollback-guar
 import { createMetrics } from '../../../src/metrics/catalog.js';
 import type { Engine } from '../../../src/routing/types.js';
 import { T0, userHash } from './feed.js';
+import { seeded } from '../../support/seeded-random.js';
 
 const names = { rollout: 'switchyard-rollout', shadow: 'switchyard-shadow' };
-
-/** Deterministic pseudo-random numbers (mulberry32), so every run of the test is the same. */
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class ManualClock implements GuardClock {
   t = T0;

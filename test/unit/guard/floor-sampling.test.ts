@@ -3,23 +3,13 @@ import { DEFAULT_GUARD_LIMITS } from '../../../src/guard/gates/limits.js';
 import { SampleWindow } from '../../../src/guard/gates/window.js';
 import type { Engine } from '../../../src/routing/types.js';
 import { T0, userHash } from './feed.js';
+import { seeded } from '../../support/seeded-random.js';
 
 /**
  * The relative mismatch gate judges a cross-engine rate against a floor that is itself a sample.
  * These cases draw both from known rates, at the sizes of the integration test that once rolled
  * back a healthy engine (688 cross-engine comparisons, floors of about 500).
  */
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Book {
   readonly n: number;
