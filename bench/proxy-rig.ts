@@ -9,6 +9,7 @@ import { BENCH_SECRET } from './tokens.js';
 /** One Switchyard process of a bench: where to send the load, and its pid for /proc readings. */
 export interface BenchProxy {
   url: string;
+  port: number;
   pid: number;
   child: ChildProcess;
 }
@@ -17,8 +18,11 @@ export interface BenchProxy {
 export interface ProxyRig {
   /** The upstream's URL (the legacy and user engines both). */
   target: string;
-  /** One more Switchyard (bench/switchyard-process.ts) with these BENCH_* and OTEL_* variables. */
-  start(env?: Record<string, string>): Promise<BenchProxy>;
+  /**
+   * One more Switchyard (bench/switchyard-process.ts) with these BENCH_* and OTEL_* variables, or
+   * another proxy script that reads the same ones (another build's, bench/bare-proxy.ts).
+   */
+  start(env?: Record<string, string>, script?: string): Promise<BenchProxy>;
   /** Stops every process still running, the newest first. */
   stop(): Promise<void>;
 }
@@ -36,15 +40,15 @@ export async function startProxyRig(name: string): Promise<ProxyRig> {
   let flagFiles = 0;
   return {
     target,
-    async start(env = {}) {
+    async start(env = {}, script = join(here, 'switchyard-process.js')) {
       const p = await startChild(
-        join(here, 'switchyard-process.js'),
+        script,
         { TARGET: target, BENCH_SECRET, FLAGS_FILE: join(dir, `flags-${flagFiles++}.json`), ...env },
         0,
         PROXY_NODE_ARGS,
       );
       children.push(p.child);
-      return { url: `http://127.0.0.1:${p.port}`, pid: p.child.pid!, child: p.child };
+      return { url: `http://127.0.0.1:${p.port}`, port: p.port, pid: p.child.pid!, child: p.child };
     },
     async stop() {
       for (const child of children.reverse()) await stopChild(child);
