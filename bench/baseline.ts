@@ -1,9 +1,7 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { SignJWT } from 'jose';
 import { load, type LoadResult } from './load.js';
-import { startChild, stopChild } from './processes.js';
+import { stopChild } from './processes.js';
+import { startProxyRig } from './proxy-rig.js';
+import { benchTokens } from './tokens.js';
 
 /**
  * `npm run build && node dist/bench/baseline.js`: the cost of the noise baseline (issue 21).
@@ -13,35 +11,14 @@ import { startChild, stopChild } from './processes.js';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
-const here = new URL('.', import.meta.url).pathname;
-const secret = 'bench-secret-that-is-at-least-32-bytes';
-const sign = (sub: string) =>
-  new SignJWT({})
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(sub)
-    .setExpirationTime('1h')
-    .sign(new TextEncoder().encode(secret));
-const tokens = await Promise.all(Array.from({ length: 1000 }, (_, i) => sign(`bench-user-${i}`)));
-const dir = await mkdtemp(join(tmpdir(), 'switchyard-bench-baseline-'));
-const upstream = await startChild(join(here, 'upstream.js'), {}, 1);
-const target = `http://127.0.0.1:${upstream.port}`;
+const tokens = await benchTokens();
+const rig = await startProxyRig('baseline');
 
-async function measure(baseline: string, round: number): Promise<LoadResult> {
-  const p = await startChild(
-    join(here, 'switchyard-process.js'),
-    {
-      TARGET: target,
-      BENCH_SECRET: secret,
-      FLAGS_FILE: join(dir, `flags-${baseline}-${round}.json`),
-      BENCH_SHADOW: '0',
-      BENCH_BASELINE: baseline,
-    },
-    0,
-  );
+async function measure(baseline: string): Promise<LoadResult> {
+  const p = await rig.start({ BENCH_SHADOW: '0', BENCH_BASELINE: baseline });
   try {
-    const url = `http://127.0.0.1:${p.port}`;
-    await load(url, CONNECTIONS, 2, tokens);
-    return await load(url, CONNECTIONS, SECONDS, tokens);
+    await load(p.url, CONNECTIONS, 2, tokens);
+    return await load(p.url, CONNECTIONS, SECONDS, tokens);
   } finally {
     await stopChild(p.child);
   }
@@ -51,7 +28,7 @@ try {
   const results: Record<string, LoadResult[]> = { '0': [], '10': [] };
   // Alternated, so that a neighbour's load on the machine falls on both variants alike.
   for (let round = 0; round < ROUNDS; round++) {
-    for (const baseline of ['0', '10']) results[baseline]!.push(await measure(baseline, round));
+    for (const baseline of ['0', '10']) results[baseline]!.push(await measure(baseline));
   }
   const mean = (rs: LoadResult[], pick: (r: LoadResult) => number) =>
     rs.reduce((sum, r) => sum + pick(r), 0) / rs.length;
@@ -63,5 +40,5 @@ try {
   const ratio = mean(results['10']!, (r) => r.requestsPerSec) / mean(results['0']!, (r) => r.requestsPerSec);
   console.log(`throughput ratio baseline 10% / 0%: ${ratio.toFixed(3)}`);
 } finally {
-  await stopChild(upstream.child);
+  await rig.stop();
 }

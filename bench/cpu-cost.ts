@@ -1,12 +1,9 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchTokens } from './tokens.js';
 import { load } from './load.js';
-import { startChild, stopChild } from './processes.js';
+import { startProxyRig } from './proxy-rig.js';
 import { cpuMillis } from './rss.js';
 import { wsLoad } from './ws-load.js';
-import { PROXY_NODE_ARGS } from './node-args.js';
 
 /**
  * `node dist/bench/cpu-cost.js`: CPU time each proxy spends per HTTP request (at a fixed,
@@ -22,23 +19,9 @@ const REPS = Number(process.env.BENCH_REPS ?? 3);
 const FRAMES = Number(process.env.BENCH_WS_FRAMES ?? 100_000);
 const here = new URL('.', import.meta.url).pathname;
 const other = process.env.BENCH_OTHER_DIST;
-const secret = 'bench-secret-that-is-at-least-32-bytes';
-const tokens = await benchTokens(1000, secret);
-const dir = await mkdtemp(join(tmpdir(), 'switchyard-cpu-'));
-const upstream = await startChild(join(here, 'upstream.js'), {}, 1);
-const target = `http://127.0.0.1:${upstream.port}`;
-const children = [upstream];
-let files = 0;
-const start = async (script: string, env: Record<string, string> = {}) => {
-  const p = await startChild(
-    script,
-    { TARGET: target, BENCH_SECRET: secret, FLAGS_FILE: join(dir, `f${files++}.json`), ...env },
-    0,
-    PROXY_NODE_ARGS,
-  );
-  children.push(p);
-  return p;
-};
+const tokens = await benchTokens();
+const rig = await startProxyRig('cpu');
+const start = (script: string, env: Record<string, string> = {}) => rig.start(env, script);
 const shadowed = { BENCH_ROLLOUT: '0', BENCH_SHADOW: '100', BENCH_SHADOW_MAX_FPS: '10000000' };
 const http = {
   bare: await start(join(here, 'bare-proxy.js')),
@@ -57,22 +40,22 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const perRequest: Record<string, number[]> = {};
 const perFrame: Record<string, number[]> = {};
 try {
-  for (const p of Object.values(http)) await load(`http://127.0.0.1:${p.port}`, 10, 2, tokens, RATE);
+  for (const p of Object.values(http)) await load(p.url, 10, 2, tokens, RATE);
   for (let r = 0; r < REPS; r++) {
     for (const [name, p] of Object.entries(http)) {
-      const before = cpuMillis(p.child.pid!);
-      const result = await load(`http://127.0.0.1:${p.port}`, 10, SECONDS, tokens, RATE);
+      const before = cpuMillis(p.pid);
+      const result = await load(p.url, 10, SECONDS, tokens, RATE);
       const requests = result.requestsPerSec * SECONDS;
-      (perRequest[name] ??= []).push(((cpuMillis(p.child.pid!) - before) * 1000) / requests);
+      (perRequest[name] ??= []).push(((cpuMillis(p.pid) - before) * 1000) / requests);
     }
     for (const [name, p] of Object.entries(ws)) {
-      const before = cpuMillis(p.child.pid!);
+      const before = cpuMillis(p.pid);
       await wsLoad(`ws://127.0.0.1:${p.port}/ws`, tokens[0]!, 'bench-user-0', FRAMES, 0);
-      (perFrame[name] ??= []).push(((cpuMillis(p.child.pid!) - before) * 1000) / FRAMES);
+      (perFrame[name] ??= []).push(((cpuMillis(p.pid) - before) * 1000) / FRAMES);
     }
   }
 } finally {
-  for (const p of children.reverse()) await stopChild(p.child);
+  await rig.stop();
 }
 const round = (x: number) => Math.round(x * 100) / 100;
 const req = Object.fromEntries(Object.entries(perRequest).map(([k, v]) => [k, round(median(v))]));

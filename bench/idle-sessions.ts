@@ -1,11 +1,8 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { SignJWT } from 'jose';
 import WebSocket from 'ws';
-import { startChild, stopChild } from './processes.js';
+import { startProxyRig } from './proxy-rig.js';
 import { RssSampler } from './rss.js';
-import { PROXY_NODE_ARGS } from './node-args.js';
+import { benchToken } from './tokens.js';
+import { openSocket } from './ws-load.js';
 
 /**
  * `npm run bench:idle`: the proxy's RSS with BENCH_IDLE_SESSIONS idle WebSocket sessions open
@@ -16,43 +13,17 @@ import { PROXY_NODE_ARGS } from './node-args.js';
 const SESSIONS = Number(process.env.BENCH_IDLE_SESSIONS ?? 9_900);
 const AT_ONCE = 100;
 const SETTLE_MS = 5_000;
-const here = new URL('.', import.meta.url).pathname;
-const secret = 'bench-secret-that-is-at-least-32-bytes';
-const key = new TextEncoder().encode(secret);
-const sign = (sub: string) =>
-  new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(sub).setExpirationTime('1h').sign(key);
-
-const upstream = await startChild(join(here, 'upstream.js'), {}, 1);
-const dir = await mkdtemp(join(tmpdir(), 'switchyard-idle-'));
-const proxy = await startChild(
-  join(here, 'switchyard-process.js'),
-  {
-    TARGET: `http://127.0.0.1:${upstream.port}`,
-    BENCH_SECRET: secret,
-    FLAGS_FILE: join(dir, 'flags.json'),
-  },
-  0,
-  PROXY_NODE_ARGS,
-);
-const rss = new RssSampler(proxy.child.pid!);
+const rig = await startProxyRig('idle');
+const proxy = await rig.start();
+const rss = new RssSampler(proxy.pid);
 const url = `ws://127.0.0.1:${proxy.port}/ws`;
-const open = async (i: number): Promise<WebSocket> => {
-  const token = await sign(`idle-user-${i}`);
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, {
-      headers: { authorization: `Bearer ${token}` },
-      perMessageDeflate: false,
-    });
-    ws.once('open', () => resolve(ws));
-    ws.once('error', reject);
-  });
-};
+const open = async (i: number): Promise<WebSocket> => openSocket(url, await benchToken(`idle-user-${i}`));
 
 const sockets: WebSocket[] = [];
 let failed = 0;
 try {
   const idleMiB = rss.stop().idleMiB;
-  const sampler = new RssSampler(proxy.child.pid!);
+  const sampler = new RssSampler(proxy.pid);
   const started = performance.now();
   for (let i = 0; i < SESSIONS; i += AT_ONCE) {
     const batch = await Promise.allSettled(
@@ -77,6 +48,5 @@ try {
   await new Promise((r) => setTimeout(r, 200));
 } finally {
   for (const s of sockets) s.terminate();
-  await stopChild(proxy.child);
-  await stopChild(upstream.child);
+  await rig.stop();
 }

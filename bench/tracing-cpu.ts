@@ -1,12 +1,9 @@
-import { PROXY_NODE_ARGS } from './node-args.js';
-import { mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchTokens } from './tokens.js';
 import { load } from './load.js';
-import { startChild, stopChild } from './processes.js';
+import { startProxyRig } from './proxy-rig.js';
 import { cpuMillis } from './rss.js';
 
 /**
@@ -22,33 +19,16 @@ const REPS = Number(process.env.BENCH_REPS ?? 5);
 const RATE = process.env.BENCH_CPU_RATE === undefined ? undefined : Number(process.env.BENCH_CPU_RATE);
 const here = new URL('.', import.meta.url).pathname;
 const other = process.env.BENCH_OTHER_DIST;
-const secret = 'bench-secret-that-is-at-least-32-bytes';
-const tokens = await benchTokens(1000, secret);
+const tokens = await benchTokens();
 const sink = createServer((req, res) => {
   req.resume();
   req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
 });
 await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
 const sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}`;
-const dir = await mkdtemp(join(tmpdir(), 'switchyard-tracing-cpu-'));
-const upstream = await startChild(join(here, 'upstream.js'), {}, 1);
-const children = [upstream];
-let files = 0;
-const start = async (distBench: string, env: Record<string, string>) => {
-  const p = await startChild(
-    join(distBench, 'switchyard-process.js'),
-    {
-      TARGET: `http://127.0.0.1:${upstream.port}`,
-      BENCH_SECRET: secret,
-      FLAGS_FILE: join(dir, `f${files++}.json`),
-      ...env,
-    },
-    0,
-    PROXY_NODE_ARGS,
-  );
-  children.push(p);
-  return p;
-};
+const rig = await startProxyRig('tracing-cpu');
+const start = (distBench: string, env: Record<string, string>) =>
+  rig.start(env, join(distBench, 'switchyard-process.js'));
 const off = { OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '' };
 const traced = (ratio: string) => ({
   OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl,
@@ -69,13 +49,13 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const perRequest: Record<string, number[]> = {};
 try {
   const entries = Object.entries(proxies);
-  for (const [, p] of entries) await load(`http://127.0.0.1:${p.port}`, CONNECTIONS, 2, tokens, RATE);
+  for (const [, p] of entries) await load(p.url, CONNECTIONS, 2, tokens, RATE);
   for (let r = 0; r < REPS; r++) {
     for (const [name, p] of r % 2 === 0 ? entries : [...entries].reverse()) {
-      const before = cpuMillis(p.child.pid!);
-      const result = await load(`http://127.0.0.1:${p.port}`, CONNECTIONS, SECONDS, tokens, RATE);
+      const before = cpuMillis(p.pid);
+      const result = await load(p.url, CONNECTIONS, SECONDS, tokens, RATE);
       const requests = result.requestsPerSec * SECONDS;
-      (perRequest[name] ??= []).push(((cpuMillis(p.child.pid!) - before) * 1000) / requests);
+      (perRequest[name] ??= []).push(((cpuMillis(p.pid) - before) * 1000) / requests);
     }
     console.log(
       `rep ${r + 1}:`,
@@ -83,7 +63,7 @@ try {
     );
   }
 } finally {
-  for (const p of children.reverse()) await stopChild(p.child);
+  await rig.stop();
   sink.close();
 }
 const round = (x: number) => Math.round(x * 10) / 10;

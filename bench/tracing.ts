@@ -1,14 +1,13 @@
-import { PROXY_NODE_ARGS } from './node-args.js';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadavg, tmpdir } from 'node:os';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { SignJWT } from 'jose';
 import { load } from './load.js';
-import { startChild, stopChild } from './processes.js';
+import { startProxyRig } from './proxy-rig.js';
+import { benchTokens } from './tokens.js';
 
 /**
  * `npm run bench:tracing`: HTTP throughput of Switchyard with tracing at a 1 % sample
@@ -22,15 +21,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const REPS = Number(process.env.BENCH_REPS ?? 3);
 const here = new URL('.', import.meta.url).pathname;
-const secret = 'bench-secret-that-is-at-least-32-bytes';
-const sign = (sub: string) =>
-  new SignJWT({})
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(sub)
-    .setExpirationTime('1h')
-    .sign(new TextEncoder().encode(secret));
-const tokens = await Promise.all(Array.from({ length: 1000 }, (_, i) => sign(`bench-user-${i}`)));
-const dir = await mkdtemp(join(tmpdir(), 'switchyard-bench-tracing-'));
+const tokens = await benchTokens();
 if (existsSync('/usr/bin/taskset')) execFileSync('/usr/bin/taskset', ['-pc', '1', String(process.pid)]);
 
 /** The collector: counts what it is sent. */
@@ -46,20 +37,7 @@ const sink = createServer((req, res) => {
 await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
 const sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}`;
 
-const upstream = await startChild(join(here, 'upstream.js'), {}, 1);
-const children = [upstream];
-const target = `http://127.0.0.1:${upstream.port}`;
-let flagFiles = 0;
-const switchyard = async (env: Record<string, string>) => {
-  const p = await startChild(
-    join(here, 'switchyard-process.js'),
-    { TARGET: target, BENCH_SECRET: secret, FLAGS_FILE: join(dir, `flags-${flagFiles++}.json`), ...env },
-    0,
-    PROXY_NODE_ARGS,
-  );
-  children.push(p);
-  return { url: `http://127.0.0.1:${p.port}`, pid: p.child.pid! };
-};
+const rig = await startProxyRig('tracing');
 /**
  * A process's CPU seconds so far (user + system, /proc): CPU per request is steadier than
  * requests per second on a shared machine, where the proxy's core is not its own.
@@ -83,11 +61,11 @@ const round3 = (x: number) => Math.round(x * 1000) / 1000;
 try {
   const untraced = { OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '' };
   const variants = {
-    off: await switchyard(untraced),
+    off: await rig.start(untraced),
     /** A second untraced proxy: off over off is the noise floor of this machine's ratios. */
-    control: await switchyard(untraced),
-    sampled1: await switchyard(traced('0.01')),
-    sampled100: await switchyard(traced('1')),
+    control: await rig.start(untraced),
+    sampled1: await rig.start(traced('0.01')),
+    sampled100: await rig.start(traced('1')),
   };
   type Name = keyof typeof variants;
   const names = Object.keys(variants) as Name[];
@@ -149,6 +127,6 @@ try {
   };
   await writeFile(join(out, 'tracing.json'), `${JSON.stringify(report, null, 2)}\n`);
 } finally {
-  for (const p of children.reverse()) await stopChild(p.child);
+  await rig.stop();
   sink.close();
 }

@@ -6,7 +6,8 @@ export interface WsResult {
   echoMeanMicros: number;
 }
 
-function open(url: string, token: string): Promise<WebSocket> {
+/** A client WebSocket through the proxy, open, without compression (as the load runs it). */
+export function openSocket(url: string, token: string): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, {
       headers: { authorization: `Bearer ${token}` },
@@ -25,7 +26,7 @@ export async function wsLoad(
   frames: number,
   echoes: number,
 ): Promise<WsResult> {
-  const ws = await open(url, token);
+  const ws = await openSocket(url, token);
   // Let a welcome frame, if any, pass before measuring.
   await new Promise((r) => setTimeout(r, 50));
   const flood = new Promise<number>((resolve) => {

@@ -1,4 +1,4 @@
-import type { CanonicalEvent } from './types.js';
+import type { CanonicalEventView } from './api-types.js';
 
 /** The fields compared between two aligned events (ids differ between engines by design). */
 const THINKING = 'agent_thinking';
@@ -7,8 +7,8 @@ export const COMPARED = ['type', 'agent', 'tool', 'status', 'error'] as const;
 export type ComparedField = (typeof COMPARED)[number];
 
 export interface AlignedRow {
-  control: CanonicalEvent | null;
-  candidate: CanonicalEvent | null;
+  control: CanonicalEventView | null;
+  candidate: CanonicalEventView | null;
   /** The fields that differ; empty when the two events agree or one side has none. */
   fields: ComparedField[];
   /**
@@ -24,8 +24,8 @@ export interface AlignedRow {
  * before the rest stand alone. Each column keeps its own stream's order.
  */
 export function align(
-  control: readonly CanonicalEvent[],
-  candidate: readonly CanonicalEvent[],
+  control: readonly CanonicalEventView[],
+  candidate: readonly CanonicalEventView[],
 ): AlignedRow[] {
   const n = control.length;
   const m = candidate.length;
@@ -40,8 +40,8 @@ export function align(
     }
   }
   const rows: AlignedRow[] = [];
-  let onlyControl: CanonicalEvent[] = [];
-  let onlyCandidate: CanonicalEvent[] = [];
+  let onlyControl: CanonicalEventView[] = [];
+  let onlyCandidate: CanonicalEventView[] = [];
   const flush = (): void => {
     // Extra thinking ahead of a gap stands alone, so the events after it pair with their like.
     while (onlyCandidate.length > onlyControl.length && onlyCandidate[0]?.type === THINKING) {
@@ -85,7 +85,7 @@ function markRepeats(rows: AlignedRow[]): AlignedRow[] {
   });
 }
 
-function row(control: CanonicalEvent | null, candidate: CanonicalEvent | null): AlignedRow {
+function row(control: CanonicalEventView | null, candidate: CanonicalEventView | null): AlignedRow {
   if (control === null) return { control, candidate, fields: [], verdict: 'extra' };
   if (candidate === null) return { control, candidate, fields: [], verdict: 'missing' };
   const fields = COMPARED.filter((f) => (control[f] ?? null) !== (candidate[f] ?? null));

@@ -5,7 +5,7 @@ import { fill, h, setText } from './dom.js';
 import { clock } from './format.js';
 import { poll } from './poller.js';
 import type { Session } from './session.js';
-import type { StateView } from './types.js';
+import type { StateView } from './api-types.js';
 import { createAssignmentView } from './views/assignment.js';
 import { createAuditView } from './views/audit.js';
 import { createControls } from './views/controls.js';

@@ -1,6 +1,6 @@
 import type { Alerts } from './alerts.js';
 import type { Api } from './api.js';
-import type { StateView } from './types.js';
+import type { StateView } from './api-types.js';
 
 /** What the views share once signed in. */
 export interface ConsoleContext {

@@ -3,17 +3,6 @@
  * missing or of another type becomes null or empty rather than breaking the view, so the console
  * keeps working while the API grows.
  */
-export const PLAN_STATES = [
-  'idle',
-  'running',
-  'waiting-evidence',
-  'waiting-approval',
-  'paused',
-  'complete',
-  'aborted',
-  'rolled-back',
-] as const;
-
 export interface GateSample {
   name: string;
   value: number | null;

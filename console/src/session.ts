@@ -1,5 +1,5 @@
 import { Api, ApiError } from './api.js';
-import type { StateView } from './types.js';
+import type { StateView } from './api-types.js';
 
 /** Session storage only: gone when the tab closes, never sent anywhere but the admin API. */
 const KEY = 'switchyard.console.token';

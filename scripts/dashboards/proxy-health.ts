@@ -2,6 +2,7 @@ import { dashboard } from './dashboard.js';
 import { ENGINE_COLOURS, stat, timeseries, type PanelSpec } from './grafana.js';
 import { storePanels } from './store.js';
 import { QUANTILES, RATE, ROUTE, errorRatio, pct, quantile, sel, sumIncrease, sumRate } from './promql.js';
+import { upStat } from './up-stat.js';
 
 const HTTP = 'kind="http"';
 /** Engine-side closes that mean the session failed: abnormal, engine error, try again later. */
@@ -208,22 +209,11 @@ function websocket(): PanelSpec[] {
 function flagSource(): PanelSpec[] {
   const age = `time() - ${sel('switchyard_flag_last_sync_timestamp_seconds')}`;
   return [
-    stat({
-      title: 'Flag source up',
-      description: 'Per instance: the last read (file) or poll (Unleash) of the flag source succeeded.',
-      targets: [{ expr: sel('switchyard_flag_source_up'), legend: '{{instance}}', instant: true }],
-      mappings: [
-        { value: '1', text: 'up', color: 'green' },
-        { value: '0', text: 'DOWN', color: 'red' },
-      ],
-      colorMode: 'background',
-      thresholds: [
-        { value: null, color: 'red' },
-        { value: 1, color: 'green' },
-      ],
-      w: 6,
-      h: 7,
-    }),
+    upStat(
+      'Flag source up',
+      'Per instance: the last read (file) or poll (Unleash) of the flag source succeeded.',
+      'switchyard_flag_source_up',
+    ),
     timeseries({
       title: 'Flag state age',
       description:

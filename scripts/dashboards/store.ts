@@ -1,26 +1,15 @@
-import { stat, timeseries, type PanelSpec } from './grafana.js';
+import { timeseries, type PanelSpec } from './grafana.js';
 import { quantile, sel, sumRate } from './promql.js';
+import { upStat } from './up-stat.js';
 
 /** The durable store (docs/fleet.md): is it up, how long a batch takes, what is shed. */
 export function storePanels(): PanelSpec[] {
   return [
-    stat({
-      title: 'Store up',
-      description:
-        'Per instance: the last store operation (a batch written, a heartbeat, the migration) succeeded. Traffic never waits on the store: while it is down, divergences and audit entries are shed and counted.',
-      targets: [{ expr: sel('switchyard_store_up'), legend: '{{instance}}', instant: true }],
-      mappings: [
-        { value: '1', text: 'up', color: 'green' },
-        { value: '0', text: 'DOWN', color: 'red' },
-      ],
-      colorMode: 'background',
-      thresholds: [
-        { value: null, color: 'red' },
-        { value: 1, color: 'green' },
-      ],
-      w: 6,
-      h: 7,
-    }),
+    upStat(
+      'Store up',
+      'Per instance: the last store operation (a batch written, a heartbeat, the migration) succeeded. Traffic never waits on the store: while it is down, divergences and audit entries are shed and counted.',
+      'switchyard_store_up',
+    ),
     timeseries({
       title: 'Store batch write time',
       description: 'p50 and p99 of the time to write one batch (up to 500 records) to the store, by kind.',

@@ -1,7 +1,7 @@
 import type { ConsoleContext } from '../context.js';
 import { fill, h } from '../dom.js';
 import { explain } from '../messages.js';
-import type { AssignmentView } from '../types.js';
+import type { AssignmentView } from '../api-types.js';
 
 const REASONS: Record<string, string> = {
   rollback: 'the rollback switch is engaged',

@@ -2,7 +2,7 @@ import { describeChange } from '../change.js';
 import { fill, h, setText } from '../dom.js';
 import { clock } from '../format.js';
 import { Pager } from '../pager.js';
-import type { AuditRow, Paged } from '../types.js';
+import type { AuditEntryView, Paged } from '../api-types.js';
 import { pagerControls } from './pager-controls.js';
 import { unavailable } from './unavailable.js';
 
@@ -43,7 +43,7 @@ export function createAuditView(onMove: () => void) {
     controls.root,
   );
 
-  function render(page: Paged<AuditRow>): void {
+  function render(page: Paged<AuditEntryView>): void {
     pager.read(page.next);
     controls.update();
     fill(tbody, ...page.items.map(row));
@@ -64,7 +64,7 @@ export function createAuditView(onMove: () => void) {
   return { root, render, fail, path: () => `/admin/audit?limit=${PAGE}${pager.query()}` };
 }
 
-function row(e: AuditRow): HTMLTableRowElement {
+function row(e: AuditEntryView): HTMLTableRowElement {
   return h(
     'tr',
     { class: e.failed === null ? '' : 'failed' },

@@ -2,7 +2,7 @@ import type { ConsoleContext } from '../context.js';
 import { confirmDialog } from '../dialog.js';
 import { h, setText } from '../dom.js';
 import { explain } from '../messages.js';
-import type { StateView } from '../types.js';
+import type { StateView } from '../api-types.js';
 
 /** Above this many points at once, a ramp asks for confirmation. */
 const BIG_RAMP = 25;

@@ -1,7 +1,7 @@
 import { align, type AlignedRow } from '../align.js';
 import { fill, h } from '../dom.js';
 import { clock } from '../format.js';
-import type { CanonicalEvent, Divergence, DivergenceSide } from '../types.js';
+import type { CanonicalEventView, DivergenceView, DivergenceSide } from '../api-types.js';
 
 const SHOWN = ['agent', 'tool', 'status', 'error'] as const;
 const IDS = [
@@ -27,14 +27,14 @@ export function createDivergenceDetail() {
     body,
   );
 
-  function show(d: Divergence): void {
+  function show(d: DivergenceView): void {
     fill(body, header(d), events(d));
   }
 
   return { root, show };
 }
 
-function header(d: Divergence): HTMLElement {
+function header(d: DivergenceView): HTMLElement {
   const details = d.details ?? {};
   const where = d.route !== undefined ? `route ${d.route}` : `session ${d.session ?? '—'}`;
   return h(
@@ -82,7 +82,7 @@ function detailPairs(label: string, values: string[] | undefined): HTMLElement[]
   return [h('dt', {}, label), h('dd', {}, values.join(', '))];
 }
 
-function events(d: Divergence): HTMLElement {
+function events(d: DivergenceView): HTMLElement {
   const { control, candidate } = d;
   if (control.events.length === 0 && candidate.events.length === 0) {
     return h(
@@ -151,7 +151,7 @@ function eventRow(r: AlignedRow, index: number, t0Control: number | null, t0Cand
   );
 }
 
-function cell(e: CanonicalEvent | null, r: AlignedRow, t0: number | null, mark: string): HTMLElement {
+function cell(e: CanonicalEventView | null, r: AlignedRow, t0: number | null, mark: string): HTMLElement {
   // A gap has nothing to mark: the event on the other side carries the mark.
   if (e === null) {
     return h('td', { class: 'gap' }, h('span', { class: 'note' }, '— no event here'));

@@ -3,7 +3,7 @@ import { filterQuery } from '../divergence-query.js';
 import { h, setText } from '../dom.js';
 import { clock } from '../format.js';
 import { Pager } from '../pager.js';
-import type { Divergence, DivergencesView } from '../types.js';
+import type { DivergenceView, DivergencesView } from '../api-types.js';
 import type { createDivergenceDetail } from './divergence-detail.js';
 import { createDivergenceFilters } from './divergence-filters.js';
 import { pagerControls } from './pager-controls.js';
@@ -69,14 +69,14 @@ export function createDivergencesView(
     ),
   );
 
-  function choose(d: Divergence, row: HTMLTableRowElement): void {
+  function choose(d: DivergenceView, row: HTMLTableRowElement): void {
     selected = d.id;
     for (const r of rows.values()) r.removeAttribute('aria-current');
     row.setAttribute('aria-current', 'true');
     detail.show(d);
   }
 
-  function rowFor(d: Divergence): HTMLTableRowElement {
+  function rowFor(d: DivergenceView): HTMLTableRowElement {
     const existing = rows.get(d.id);
     if (existing !== undefined) return existing;
     const row = h(
@@ -149,7 +149,7 @@ export function createDivergencesView(
   };
 }
 
-function where(d: Divergence): string {
+function where(d: DivergenceView): string {
   if (d.route !== undefined) return d.route;
   const run = d.runIndex === undefined ? '' : ` run ${d.runIndex + 1}`;
   return d.session === undefined ? `run${run}` : `session ${d.session.slice(0, 8)}${run}`;

@@ -1,6 +1,6 @@
 import { fill, h } from '../dom.js';
 import { ago, clock, num } from '../format.js';
-import type { GateView, GuardView } from '../types.js';
+import type { GateView, GuardView } from '../api-types.js';
 import { unavailable } from './unavailable.js';
 
 const VERDICTS: Record<string, string> = {

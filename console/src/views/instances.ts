@@ -1,6 +1,6 @@
 import { fill, h } from '../dom.js';
 import { ago, clock, sourceHealth } from '../format.js';
-import type { InstanceRow, InstancesView } from '../types.js';
+import type { InstanceView, InstancesView } from '../api-types.js';
 import { unavailable } from './unavailable.js';
 
 /**
@@ -63,7 +63,7 @@ export function createInstancesView() {
   return { root, render, fail };
 }
 
-function row(i: InstanceRow, self: boolean): HTMLTableRowElement {
+function row(i: InstanceView, self: boolean): HTMLTableRowElement {
   return h(
     'tr',
     { class: i.gone ? 'gone' : '' },

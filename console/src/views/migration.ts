@@ -1,6 +1,6 @@
 import { h, setText } from '../dom.js';
 import { ago, clock } from '../format.js';
-import type { StateView } from '../types.js';
+import type { StateView } from '../api-types.js';
 
 const STAGES: Record<string, string> = {
   legacy: 'everyone on legacy, no shadow',

@@ -1,5 +1,5 @@
 import { h } from '../dom.js';
-import type { KindNoise, KindRate } from '../types.js';
+import type { KindNoise, KindRate } from '../api-types.js';
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 

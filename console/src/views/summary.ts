@@ -1,6 +1,6 @@
 import { fill, h } from '../dom.js';
 import { num, percentOf } from '../format.js';
-import type { EngineFigures, SummaryView } from '../types.js';
+import type { EngineFigures, SummaryView } from '../api-types.js';
 import { noiseFloorsTable } from './noise-floors.js';
 import { unavailable } from './unavailable.js';
 

@@ -1,4 +1,4 @@
-import type { AssignmentView } from '../api-types.js';
+import type { AssignmentView } from '../../../console/src/api-types.js';
 import type { Command } from '../command.js';
 import { assignmentLine } from '../format/changes.js';
 

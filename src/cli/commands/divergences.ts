@@ -1,4 +1,4 @@
-import type { DivergencesView } from '../api-types.js';
+import type { DivergencesView } from '../../../console/src/api-types.js';
 import { parsePositiveInt, stringOption } from '../args.js';
 import type { Command } from '../command.js';
 import { formatDivergences } from '../format/divergences.js';

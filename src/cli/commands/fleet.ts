@@ -1,4 +1,4 @@
-import type { AuditView, InstancesView } from '../api-types.js';
+import type { AuditView, InstancesView } from '../../../console/src/api-types.js';
 import { parsePositiveInt, stringOption } from '../args.js';
 import type { Command } from '../command.js';
 import { formatAudit, formatInstances } from '../format/fleet.js';

@@ -1,4 +1,4 @@
-import type { GuardView } from '../api-types.js';
+import type { GuardView } from '../../../console/src/api-types.js';
 import type { Command } from '../command.js';
 import { formatGuard } from '../format/guard.js';
 

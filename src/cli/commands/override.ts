@@ -1,4 +1,4 @@
-import type { AssignmentView, StateView } from '../api-types.js';
+import type { AssignmentView, StateView } from '../../../console/src/api-types.js';
 import { stringOption } from '../args.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';

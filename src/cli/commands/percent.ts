@@ -1,4 +1,4 @@
-import type { StateView } from '../api-types.js';
+import type { StateView } from '../../../console/src/api-types.js';
 import { parsePercent } from '../args.js';
 import type { Command } from '../command.js';
 import { percentChange } from '../format/changes.js';

@@ -1,4 +1,4 @@
-import type { PlanView } from '../api-types.js';
+import type { PlanView } from '../../../console/src/api-types.js';
 import { parsePercent, parsePositiveInt, stringOption } from '../args.js';
 import type { Command, CommandContext } from '../command.js';
 import { UsageError } from '../errors.js';

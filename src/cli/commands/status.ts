@@ -1,4 +1,4 @@
-import type { GuardView, StateView, SummaryView } from '../api-types.js';
+import type { GuardView, StateView, SummaryView } from '../../../console/src/api-types.js';
 import type { AdminClient } from '../admin-client.js';
 import type { Command } from '../command.js';
 import { guardLine } from '../format/guard.js';

@@ -1,4 +1,4 @@
-import type { AssignmentView, StateView } from '../api-types.js';
+import type { AssignmentView, StateView } from '../../../console/src/api-types.js';
 import { rollbackLine } from './state.js';
 import { quoted, when } from './text.js';
 

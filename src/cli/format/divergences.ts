@@ -1,4 +1,4 @@
-import type { CanonicalEventView, DivergenceSide, DivergenceView } from '../api-types.js';
+import type { CanonicalEventView, DivergenceSide, DivergenceView } from '../../../console/src/api-types.js';
 import { plural } from './text.js';
 
 const SHOWN_EVENTS = 12;

@@ -1,4 +1,4 @@
-import type { AuditView, InstancesView } from '../api-types.js';
+import type { AuditView, InstancesView } from '../../../console/src/api-types.js';
 import { ago, plural, table } from './text.js';
 
 /** `switchyard instances`: one line per replica, the gone ones marked. Pure. */

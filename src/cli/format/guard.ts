@@ -1,4 +1,4 @@
-import type { GateView, GuardView } from '../api-types.js';
+import type { GateView, GuardView } from '../../../console/src/api-types.js';
 import { quoted, table, when } from './text.js';
 
 const num = (x: number): string => String(Number(x.toPrecision(4)));

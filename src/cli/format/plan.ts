@@ -1,4 +1,4 @@
-import type { PlanView } from '../api-types.js';
+import type { PlanView } from '../../../console/src/api-types.js';
 import { table, when } from './text.js';
 
 /** `switchyard plan show`: the state, what it waits for, the plan, and one line per step. */

@@ -1,4 +1,4 @@
-import type { StateView } from '../api-types.js';
+import type { StateView } from '../../../console/src/api-types.js';
 import { quoted, when } from './text.js';
 
 const SHOWN_OVERRIDES = 5;

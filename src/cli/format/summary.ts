@@ -1,4 +1,4 @@
-import type { EngineFigures, SummaryView } from '../api-types.js';
+import type { EngineFigures, SummaryView } from '../../../console/src/api-types.js';
 import { share } from './text.js';
 
 const ms = (v: number | null): string => (v === null ? '-' : `${v >= 10 ? Math.round(v) : v.toFixed(1)} ms`);

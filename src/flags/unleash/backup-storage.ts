@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ClientFeaturesResponse, UnleashConfig } from 'unleash-client';
+import { writeFileAtomic } from '../atomic-write.js';
 
 type StorageProvider = NonNullable<UnleashConfig['storageProvider']>;
 
@@ -12,8 +12,6 @@ type StorageProvider = NonNullable<UnleashConfig['storageProvider']>;
  * or written is reported to `onProblem` and the client carries on without it.
  */
 export class BackupStorage implements StorageProvider {
-  private folderMade = false;
-
   constructor(
     private readonly dir: string,
     private readonly onProblem: (message: string) => void,
@@ -45,20 +43,9 @@ export class BackupStorage implements StorageProvider {
 
   async set(key: string, data: ClientFeaturesResponse): Promise<void> {
     const path = this.path(key);
-    const temp = `${path}.${randomUUID()}.tmp`;
     try {
-      if (!this.folderMade) await mkdir(this.dir, { recursive: true });
-      this.folderMade = true;
-      const handle = await open(temp, 'w', 0o600);
-      try {
-        await handle.writeFile(JSON.stringify(data));
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(temp, path);
+      await writeFileAtomic(path, JSON.stringify(data), 0o600);
     } catch (err) {
-      await rm(temp, { force: true }).catch(() => undefined);
       this.onProblem(`cannot write the backup ${path}: ${code(err)}`);
     }
   }

@@ -1,31 +1,13 @@
 import { jest } from '@jest/globals';
-import { startEchoUpstream, type EchoUpstream } from '../../support/echo-upstream.js';
-import { ADMIN_TOKEN, startProxy, type ProxyUnderTest } from '../../support/proxy-harness.js';
-import { assertBuilt, auditLines, defaultActor, findNode20, runCli, type RunOptions } from './run-cli.js';
+import { auditLines, defaultActor, findNode20 } from '../../support/run-cli.js';
+import { useCliProxy } from '../../support/cli-proxy-fixture.js';
 
 jest.setTimeout(30_000);
 
-let legacy: EchoUpstream;
-let user: EchoUpstream;
-let proxy: ProxyUnderTest;
-let cli: (args: string[], extra?: RunOptions) => ReturnType<typeof runCli>;
+const t = useCliProxy();
+const { cli } = t;
 
-beforeAll(assertBuilt);
-
-beforeEach(async () => {
-  legacy = await startEchoUpstream('legacy');
-  user = await startEchoUpstream('user');
-  proxy = await startProxy({ legacyUrl: legacy.url, userUrl: user.url });
-  cli = (args, extra = {}) =>
-    runCli(args, { opsUrl: proxy.opsUrl, ...extra, env: { ADMIN_TOKEN, ...extra.env } });
-});
-
-afterEach(async () => {
-  await proxy.stop();
-  await Promise.all([legacy.close(), user.close()]);
-});
-
-const state = async () => (await proxy.admin('GET', '/admin/state')).body;
+const state = async () => (await t.proxy.admin('GET', '/admin/state')).body;
 
 describe('switchyard against a running proxy', () => {
   it('prints the stage, percentages, switch, overrides and flag source for status', async () => {
@@ -146,7 +128,7 @@ describe('switchyard against a running proxy', () => {
   it('names the person in the audit log: <os user>@<host> by default, --actor when given', async () => {
     await cli(['rollout', '5']);
     await cli(['rollout', '6', '--actor', 'oncall-jane']);
-    const audits = auditLines(proxy.logs).filter((a) => a.action === 'rollout');
+    const audits = auditLines(t.proxy.logs).filter((a) => a.action === 'rollout');
     expect(audits.map((a) => a.actor)).toEqual([defaultActor(), 'oncall-jane']);
     expect(audits.every((a) => a.role === 'admin')).toBe(true);
   });

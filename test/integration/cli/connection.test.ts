@@ -3,29 +3,22 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEchoUpstream, type EchoUpstream } from '../../support/echo-upstream.js';
-import { ADMIN_TOKEN, READ_TOKEN, startProxy, type ProxyUnderTest } from '../../support/proxy-harness.js';
-import { assertBuilt, auditLines, runCli } from './run-cli.js';
+import { ADMIN_TOKEN, READ_TOKEN } from '../../support/proxy-harness.js';
+import { auditLines, runCli } from '../../support/run-cli.js';
+import { useCliProxy } from '../../support/cli-proxy-fixture.js';
 
-let legacy: EchoUpstream;
-let user: EchoUpstream;
-let proxy: ProxyUnderTest;
+const t = useCliProxy();
+
 let cwd: string;
 
 jest.setTimeout(30_000);
 
-beforeAll(assertBuilt);
-
 beforeEach(async () => {
-  legacy = await startEchoUpstream('legacy');
-  user = await startEchoUpstream('user');
-  proxy = await startProxy({ legacyUrl: legacy.url, userUrl: user.url });
   cwd = await mkdtemp(join(tmpdir(), 'switchyard-cli-'));
 });
 
 afterEach(async () => {
-  await proxy.stop();
-  await Promise.all([legacy.close(), user.close(), rm(cwd, { recursive: true, force: true })]);
+  await rm(cwd, { recursive: true, force: true });
 });
 
 /** A port on 127.0.0.1 that nothing listens on (taken, then released). */
@@ -41,19 +34,19 @@ describe('how switchyard finds and reaches the admin API', () => {
   it('reads the token from .switchyard/admin-token in the working folder, as the proxy writes it', async () => {
     await mkdir(join(cwd, '.switchyard'));
     await writeFile(join(cwd, '.switchyard', 'admin-token'), `${ADMIN_TOKEN}\n`, { mode: 0o600 });
-    const r = await runCli(['rollout', '20'], { opsUrl: proxy.opsUrl, cwd });
+    const r = await runCli(['rollout', '20'], { opsUrl: t.proxy.opsUrl, cwd });
     expect(r).toMatchObject({ code: 0, stderr: '' });
-    expect((await proxy.admin('GET', '/admin/state')).body.rollout.percent).toBe(20);
+    expect((await t.proxy.admin('GET', '/admin/state')).body.rollout.percent).toBe(20);
   });
 
   it('reads the token file that ADMIN_TOKEN_FILE names, relative to the working folder', async () => {
     await writeFile(join(cwd, 'token'), ADMIN_TOKEN);
-    const r = await runCli(['status'], { opsUrl: proxy.opsUrl, cwd, env: { ADMIN_TOKEN_FILE: 'token' } });
+    const r = await runCli(['status'], { opsUrl: t.proxy.opsUrl, cwd, env: { ADMIN_TOKEN_FILE: 'token' } });
     expect(r.code).toBe(0);
   });
 
   it('takes --token and --admin over the environment', async () => {
-    const r = await runCli(['assign', 'carol', '--admin', proxy.opsUrl, '--token', ADMIN_TOKEN], {
+    const r = await runCli(['assign', 'carol', '--admin', t.proxy.opsUrl, '--token', ADMIN_TOKEN], {
       cwd,
       env: { ADMIN_HOST: '127.0.0.1', ADMIN_PORT: String(await closedPort()), ADMIN_TOKEN: 'not-the-token' },
     });
@@ -64,7 +57,7 @@ describe('how switchyard finds and reaches the admin API', () => {
   });
 
   it('explains a refused token and exits 1', async () => {
-    const r = await runCli(['status'], { opsUrl: proxy.opsUrl, cwd, env: { ADMIN_TOKEN: 'wrong-token' } });
+    const r = await runCli(['status'], { opsUrl: t.proxy.opsUrl, cwd, env: { ADMIN_TOKEN: 'wrong-token' } });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('admin API: a valid admin bearer token is required (HTTP 401 unauthorized)');
@@ -73,16 +66,16 @@ describe('how switchyard finds and reaches the admin API', () => {
 
   it('reads with the read-only token, and explains that it cannot change anything', async () => {
     const env = { ADMIN_TOKEN: READ_TOKEN };
-    expect((await runCli(['status'], { opsUrl: proxy.opsUrl, cwd, env })).code).toBe(0);
-    const r = await runCli(['rollout', '50'], { opsUrl: proxy.opsUrl, cwd, env });
+    expect((await runCli(['status'], { opsUrl: t.proxy.opsUrl, cwd, env })).code).toBe(0);
+    const r = await runCli(['rollout', '50'], { opsUrl: t.proxy.opsUrl, cwd, env });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('(HTTP 403 read_only)');
     expect(r.stderr).toContain('is read-only: changes need the admin token');
-    expect(auditLines(proxy.logs)).toEqual([]);
+    expect(auditLines(t.proxy.logs)).toEqual([]);
   });
 
   it('says where it looked when there is no token anywhere, and exits 1', async () => {
-    const r = await runCli(['status'], { opsUrl: proxy.opsUrl, cwd });
+    const r = await runCli(['status'], { opsUrl: t.proxy.opsUrl, cwd });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(
       `no admin token found: looked at ADMIN_TOKEN (unset), the token file ${join(cwd, '.switchyard/admin-token')} (no such file)`,
@@ -113,8 +106,8 @@ describe('how switchyard finds and reaches the admin API', () => {
   });
 
   it("prints the console's address from ADMIN_HOST/ADMIN_PORT with the token in the fragment", async () => {
-    const r = await runCli(['console', '--json'], { opsUrl: proxy.opsUrl, cwd, env: { ADMIN_TOKEN } });
-    expect(JSON.parse(r.stdout)).toEqual({ url: `${proxy.opsUrl}/console/#token=${ADMIN_TOKEN}` });
+    const r = await runCli(['console', '--json'], { opsUrl: t.proxy.opsUrl, cwd, env: { ADMIN_TOKEN } });
+    expect(JSON.parse(r.stdout)).toEqual({ url: `${t.proxy.opsUrl}/console/#token=${ADMIN_TOKEN}` });
   });
 });
 

@@ -1,32 +1,10 @@
 import { jest } from '@jest/globals';
-import { startEchoUpstream, type EchoUpstream } from '../../support/echo-upstream.js';
-import { ADMIN_TOKEN, startProxy, type ProxyUnderTest } from '../../support/proxy-harness.js';
-import { assertBuilt, runCli } from './run-cli.js';
+import { useCliProxy } from '../../support/cli-proxy-fixture.js';
 
 jest.setTimeout(30_000);
 
-let legacy: EchoUpstream;
-let user: EchoUpstream;
-let proxy: ProxyUnderTest;
-
-beforeAll(assertBuilt);
-
-beforeEach(async () => {
-  legacy = await startEchoUpstream('legacy');
-  user = await startEchoUpstream('user');
-  proxy = await startProxy({
-    legacyUrl: legacy.url,
-    userUrl: user.url,
-    config: { guard: { mode: 'dry-run' } },
-  });
-});
-
-afterEach(async () => {
-  await proxy.stop();
-  await Promise.all([legacy.close(), user.close()]);
-});
-
-const cli = (args: string[]) => runCli(args, { opsUrl: proxy.opsUrl, env: { ADMIN_TOKEN } });
+const t = useCliProxy({ config: { guard: { mode: 'dry-run' } } });
+const { cli } = t;
 
 describe('switchyard plan', () => {
   it('sets a plan from flags (defaults filled in by the server) and shows it', async () => {
@@ -71,7 +49,7 @@ describe('switchyard plan', () => {
     const start = await cli(['plan', 'start']);
     expect(start.code).toBe(0);
     expect(start.stdout).toMatch(/^step\s+1\/2 \(10%\)$/m);
-    expect((await proxy.admin('GET', '/admin/state')).body.rollout.percent).toBe(10);
+    expect((await t.proxy.admin('GET', '/admin/state')).body.rollout.percent).toBe(10);
     const approve = await cli(['plan', 'approve']);
     expect(approve.code).toBe(1);
     expect(approve.stderr).toContain('nothing to approve: the plan is');
@@ -79,7 +57,7 @@ describe('switchyard plan', () => {
     expect((await cli(['plan', 'resume'])).code).toBe(0);
     const abort = await cli(['plan', 'abort', '--reason', 'done for today']);
     expect(abort.stdout).toMatch(/^state\s+aborted$/m);
-    expect((await proxy.admin('GET', '/admin/state')).body.rollout.percent).toBe(10);
+    expect((await t.proxy.admin('GET', '/admin/state')).body.rollout.percent).toBe(10);
   });
 
   it('refuses bad input before or at the server, without changing anything', async () => {
@@ -91,6 +69,6 @@ describe('switchyard plan', () => {
     const lower = await cli(['plan', 'set', '--steps', '25,5']);
     expect(lower.code).toBe(1);
     expect(lower.stderr).toContain('5% after 25% would lower or repeat the percentage');
-    expect((await proxy.admin('GET', '/admin/plan')).body.plan).toBeNull();
+    expect((await t.proxy.admin('GET', '/admin/plan')).body.plan).toBeNull();
   });
 });

@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 import { DIVERGENCES, GUARD, startStubAdmin, SUMMARY, type StubAdmin } from './stub-admin.js';
-import { assertBuilt, runCli } from './run-cli.js';
+import { assertBuilt, runCli } from '../../support/run-cli.js';
 
 const TOKEN = 'stub-token';
 let stub: StubAdmin;

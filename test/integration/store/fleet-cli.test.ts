@@ -1,39 +1,25 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { startEchoUpstream, type EchoUpstream } from '../../support/echo-upstream.js';
-import { ADMIN_TOKEN, startProxy, type ProxyUnderTest } from '../../support/proxy-harness.js';
+import { ADMIN_TOKEN } from '../../support/proxy-harness.js';
 import { TEST_SECRET } from '../../support/tokens.js';
-import { assertBuilt, runCli } from '../cli/run-cli.js';
+import { useCliProxy } from '../../support/cli-proxy-fixture.js';
 import { record } from './records.js';
 
-let legacy: EchoUpstream;
-let user: EchoUpstream;
-let proxy: ProxyUnderTest;
-const cli = (args: string[]) => runCli(args, { opsUrl: proxy.opsUrl, env: { ADMIN_TOKEN } });
-
-beforeAll(assertBuilt);
-beforeEach(async () => {
-  legacy = await startEchoUpstream('legacy');
-  user = await startEchoUpstream('user');
-  proxy = await startProxy({ legacyUrl: legacy.url, userUrl: user.url });
-});
-afterEach(async () => {
-  await proxy.stop();
-  await Promise.all([legacy.close(), user.close()]);
-});
+const t = useCliProxy();
+const { cli } = t;
 
 describe('switchyard instances, audit and divergences --since against a real proxy', () => {
   it('lists this instance as up', async () => {
     const r = await cli(['instances']);
     expect(r).toMatchObject({ code: 0, stderr: '' });
     expect(r.stdout).toMatch(/^1 instance up of 1 \(\* this one\):$/m);
-    expect(r.stdout).toContain(`${proxy.app.fleetStore.instance} *  up`);
+    expect(r.stdout).toContain(`${t.proxy.app.fleetStore.instance} *  up`);
   }, 30_000);
 
   it('shows the audit trail of changes, newest first, with the next page', async () => {
-    await proxy.admin('PUT', '/admin/rollout', { percent: 10 });
-    await proxy.admin('POST', '/admin/rollback', { reason: 'p95 up' });
+    await t.proxy.admin('PUT', '/admin/rollout', { percent: 10 });
+    await t.proxy.admin('POST', '/admin/rollback', { reason: 'p95 up' });
     const r = await cli(['audit', '--since', '1h', '--limit', '1']);
     expect(r).toMatchObject({ code: 0, stderr: '' });
     expect(r.stdout).toMatch(/^\S+Z\s+rollback\s+admin \(jest\)\s+ok\s+reason: p95 up$/m);
@@ -46,11 +32,11 @@ describe('switchyard instances, audit and divergences --since against a real pro
 
   it('searches divergences by time and kind', async () => {
     const now = Date.now();
-    proxy.app.fleetStore.recordDivergence(
+    t.proxy.app.fleetStore.recordDivergence(
       record({ n: 1, at: now - 3 * 3_600_000, kinds: ['tool'] }).divergence,
     );
-    proxy.app.fleetStore.recordDivergence(record({ n: 2, at: now - 60_000, kinds: ['tool'] }).divergence);
-    proxy.app.fleetStore.recordDivergence(record({ n: 3, at: now - 60_000, kinds: ['order'] }).divergence);
+    t.proxy.app.fleetStore.recordDivergence(record({ n: 2, at: now - 60_000, kinds: ['tool'] }).divergence);
+    t.proxy.app.fleetStore.recordDivergence(record({ n: 3, at: now - 60_000, kinds: ['order'] }).divergence);
     const r = await cli(['divergences', '--since', '2h', '--kind', 'tool', '--json']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).items.map((d: { kinds: string[] }) => d.kinds)).toEqual([['tool']]);
@@ -63,12 +49,12 @@ describe('switchyard instances, audit and divergences --since against a real pro
 describe('the proxy process in fleet mode', () => {
   it('refuses to start without the shared secrets, naming each one (exit 2)', async () => {
     const child = spawn(process.execPath, [join(process.cwd(), 'dist', 'src', 'main.js')], {
-      cwd: proxy.dir,
+      cwd: t.proxy.dir,
       env: {
         PATH: process.env.PATH ?? '',
         JWT_SECRET: TEST_SECRET,
-        LEGACY_ENGINE_URL: legacy.url,
-        USER_ENGINE_URL: user.url,
+        LEGACY_ENGINE_URL: t.legacy.url,
+        USER_ENGINE_URL: t.user.url,
         STORE_URL: 'postgres://switchyard@127.0.0.1:9/switchyard',
         ADMIN_TOKEN,
       },

@@ -1,8 +1,11 @@
 import { align } from '../../../console/src/align.js';
-import type { CanonicalEvent } from '../../../console/src/types.js';
+import type { CanonicalEventView } from '../../../console/src/api-types.js';
 
-const ev = (type: string, fields: Partial<CanonicalEvent> = {}): CanonicalEvent => ({ type, ...fields });
-const verdicts = (control: CanonicalEvent[], candidate: CanonicalEvent[]) =>
+const ev = (type: string, fields: Partial<CanonicalEventView> = {}): CanonicalEventView => ({
+  type,
+  ...fields,
+});
+const verdicts = (control: CanonicalEventView[], candidate: CanonicalEventView[]) =>
   align(control, candidate).map((r) => `${r.control?.type ?? '-'}|${r.candidate?.type ?? '-'}|${r.verdict}`);
 
 describe("the console's event alignment", () => {

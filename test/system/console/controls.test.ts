@@ -1,28 +1,20 @@
 import { jest } from '@jest/globals';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startEchoUpstream, type EchoUpstream } from '../../support/echo-upstream.js';
 import { ADMIN_TOKEN, startProxy, type ProxyUnderTest } from '../../support/proxy-harness.js';
 import { signToken } from '../../support/tokens.js';
-import {
-  launch,
-  openConsole,
-  picturePath,
-  signIn,
-  textOf,
-  type ConsolePage,
-  closeChecked,
-} from './browser.js';
+import { picturePath, textOf } from './browser.js';
+import { useConsoleBrowser } from './console-browser.js';
 
 jest.setTimeout(30_000);
 
-let browser: Browser;
 let legacy: EchoUpstream;
 let user: EchoUpstream;
 let proxy: ProxyUnderTest;
-let opened: ConsolePage[] = [];
+
+const consoles = useConsoleBrowser();
 
 beforeAll(async () => {
-  browser = await launch();
   legacy = await startEchoUpstream('legacy');
   user = await startEchoUpstream('user');
 });
@@ -32,23 +24,15 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  await closeChecked(opened);
-  opened = [];
   await proxy.stop();
 });
 
 afterAll(async () => {
-  await browser.close();
   await Promise.all([legacy.close(), user.close()]);
 });
 
-async function signedIn(viewport?: { width: number; height: number }): Promise<Page> {
-  const c = await openConsole(browser, proxy.opsUrl, viewport === undefined ? {} : { viewport });
-  opened.push(c);
-  await signIn(c.page, ADMIN_TOKEN);
-  await textOf(c.page.getByLabel('Current rollout'), /^\d+%/);
-  return c.page;
-}
+const signedIn = (viewport?: { width: number; height: number }): Promise<Page> =>
+  consoles.signedIn(proxy.opsUrl, ADMIN_TOKEN, viewport === undefined ? {} : { viewport });
 
 const state = async () => (await proxy.admin('GET', '/admin/state')).body;
 const audits = () => proxy.logs.map((l) => JSON.parse(l)).filter((l) => l.audit !== undefined);
@@ -171,8 +155,7 @@ describe('console controls', () => {
   });
 
   it('works from the keyboard alone', async () => {
-    const c = await openConsole(browser, proxy.opsUrl);
-    opened.push(c);
+    const c = await consoles.open(proxy.opsUrl);
     const { page } = c;
     await page.getByLabel('Admin token').waitFor();
     await tabTo(page, 'Admin token');

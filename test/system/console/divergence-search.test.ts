@@ -1,9 +1,10 @@
 import { jest } from '@jest/globals';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { record, type RecordSpec } from '../../integration/store/records.js';
 import { startEchoUpstream, type EchoUpstream } from '../../support/echo-upstream.js';
 import { ADMIN_TOKEN, startProxy, type ProxyUnderTest } from '../../support/proxy-harness.js';
-import { launch, openConsole, signIn, textOf, type ConsolePage, closeChecked } from './browser.js';
+import { textOf } from './browser.js';
+import { useConsoleBrowser } from './console-browser.js';
 
 jest.setTimeout(40_000);
 
@@ -11,16 +12,15 @@ jest.setTimeout(40_000);
  * The divergence search over the durable store: filters and paging, against records written
  * through the proxy's own store queue (as the shadow side writes them).
  */
-let browser: Browser;
 let legacy: EchoUpstream;
 let user: EchoUpstream;
 let proxy: ProxyUnderTest;
-let opened: ConsolePage | null = null;
 
 const HOUR = 3_600_000;
 
+const consoles = useConsoleBrowser();
+
 beforeAll(async () => {
-  browser = await launch();
   legacy = await startEchoUpstream('legacy');
   user = await startEchoUpstream('user');
   proxy = await startProxy({ legacyUrl: legacy.url, userUrl: user.url, config: { log: { level: 'warn' } } });
@@ -36,23 +36,12 @@ beforeAll(async () => {
   await proxy.app.fleetStore.settle();
 });
 
-afterEach(async () => {
-  await closeChecked(opened);
-  opened = null;
-});
-
 afterAll(async () => {
-  await browser.close();
   await proxy.stop();
   await Promise.all([legacy.close(), user.close()]);
 });
 
-async function signedIn(): Promise<Page> {
-  opened = await openConsole(browser, proxy.opsUrl);
-  await signIn(opened.page, ADMIN_TOKEN);
-  await textOf(opened.page.getByLabel('Current rollout'), /^\d+%/);
-  return opened.page;
-}
+const signedIn = (): Promise<Page> => consoles.signedIn(proxy.opsUrl, ADMIN_TOKEN);
 
 const table = (page: Page) => page.getByRole('table', { name: 'Recent divergences' });
 const rows = async (page: Page) => (await table(page).getByRole('row').count()) - 1;

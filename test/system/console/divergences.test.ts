@@ -1,36 +1,19 @@
 import { jest } from '@jest/globals';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { DivergenceKind } from '../../../engines/index.js';
 import { ADMIN_TOKEN } from '../../support/proxy-harness.js';
 import { ShadowRig } from '../../integration/shadow/rig.js';
-import {
-  launch,
-  openConsole,
-  picturePath,
-  signIn,
-  textOf,
-  type ConsolePage,
-  closeChecked,
-} from './browser.js';
+import { picturePath, textOf } from './browser.js';
+import { useConsoleBrowser } from './console-browser.js';
 
 jest.setTimeout(40_000);
 
-let browser: Browser;
 let rig: ShadowRig;
-let opened: ConsolePage | null = null;
 
-beforeAll(async () => {
-  browser = await launch();
-});
+const consoles = useConsoleBrowser();
 
 afterEach(async () => {
-  await closeChecked(opened);
-  opened = null;
   await rig.close();
-});
-
-afterAll(async () => {
-  await browser.close();
 });
 
 /** Legacy serves and the user engine is the shadow; it diverges in one way per run, set at runtime. */
@@ -51,12 +34,7 @@ async function diverge(userId: string, kinds: DivergenceKind[]): Promise<void> {
   }
 }
 
-async function signedIn(): Promise<Page> {
-  opened = await openConsole(browser, rig.proxy.opsUrl);
-  await signIn(opened.page, ADMIN_TOKEN);
-  await textOf(opened.page.getByLabel('Current rollout'), /^\d+%/);
-  return opened.page;
-}
+const signedIn = (): Promise<Page> => consoles.signedIn(rig.proxy.opsUrl, ADMIN_TOKEN);
 
 describe('console divergences', () => {
   it('lists recent divergences and shows one, chosen from the keyboard, as two aligned streams', async () => {

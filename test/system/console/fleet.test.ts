@@ -2,44 +2,33 @@ import { jest } from '@jest/globals';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startEchoUpstream, type EchoUpstream } from '../../support/echo-upstream.js';
 import { ADMIN_TOKEN, READ_TOKEN, startProxy, type ProxyUnderTest } from '../../support/proxy-harness.js';
-import {
-  launch,
-  openConsole,
-  picturePath,
-  signIn,
-  textOf,
-  type ConsolePage,
-  closeChecked,
-} from './browser.js';
+import { picturePath, textOf } from './browser.js';
+import { useConsoleBrowser } from './console-browser.js';
 
 jest.setTimeout(40_000);
 
 /** Two replicas sharing one store file (heartbeat 200 ms): the console's instances panel and audit trail. */
-let browser: Browser;
 let legacy: EchoUpstream;
 let user: EchoUpstream;
 let proxies: ProxyUnderTest[] = [];
 const dirs: string[] = [];
-let opened: ConsolePage | null = null;
+
+const consoles = useConsoleBrowser();
 
 beforeAll(async () => {
-  browser = await launch();
   legacy = await startEchoUpstream('legacy');
   user = await startEchoUpstream('user');
 });
 
 afterEach(async () => {
-  await closeChecked(opened);
-  opened = null;
   for (const p of proxies.splice(0)) await p.stop();
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
 });
 
 afterAll(async () => {
-  await browser.close();
   await Promise.all([legacy.close(), user.close()]);
 });
 
@@ -56,12 +45,8 @@ async function replica(storePath?: string): Promise<ProxyUnderTest> {
   return p;
 }
 
-async function signedIn(proxy: ProxyUnderTest, token = ADMIN_TOKEN): Promise<Page> {
-  opened = await openConsole(browser, proxy.opsUrl);
-  await signIn(opened.page, token);
-  await textOf(opened.page.getByLabel('Current rollout'), /^\d+%/);
-  return opened.page;
-}
+const signedIn = (proxy: ProxyUnderTest, token = ADMIN_TOKEN): Promise<Page> =>
+  consoles.signedIn(proxy.opsUrl, token);
 
 describe('console instances panel', () => {
   it('lists every replica with version, heartbeat, flag source, sessions and guard mode, and greys a gone one', async () => {

@@ -1,18 +1,11 @@
 import { jest } from '@jest/globals';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startJsonStub, type JsonStub } from '../../integration/shadow/json-stub.js';
 import { startEchoUpstream, type EchoUpstream } from '../../support/echo-upstream.js';
 import { ADMIN_TOKEN, READ_TOKEN, startProxy, type ProxyUnderTest } from '../../support/proxy-harness.js';
 import { signToken } from '../../support/tokens.js';
-import {
-  launch,
-  openConsole,
-  picturePath,
-  signIn,
-  textOf,
-  type ConsolePage,
-  closeChecked,
-} from './browser.js';
+import { picturePath, textOf } from './browser.js';
+import { useConsoleBrowser } from './console-browser.js';
 
 jest.setTimeout(40_000);
 
@@ -24,11 +17,9 @@ jest.setTimeout(40_000);
  */
 const describeWithPlanApi = describe;
 
-let browser: Browser;
 let legacy: EchoUpstream;
 let user: EchoUpstream;
 let proxy: ProxyUnderTest;
-let opened: ConsolePage | null = null;
 
 const PLAN = {
   steps: [1, 5, 25],
@@ -39,8 +30,9 @@ const PLAN = {
   baselineFirst: false,
 };
 
+const consoles = useConsoleBrowser();
+
 beforeAll(async () => {
-  browser = await launch();
   legacy = await startEchoUpstream('legacy');
   user = await startEchoUpstream('user');
 });
@@ -50,22 +42,14 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  await closeChecked(opened);
-  opened = null;
   await proxy.stop();
 });
 
 afterAll(async () => {
-  await browser.close();
   await Promise.all([legacy.close(), user.close()]);
 });
 
-async function signedIn(token = ADMIN_TOKEN): Promise<Page> {
-  opened = await openConsole(browser, proxy.opsUrl);
-  await signIn(opened.page, token);
-  await textOf(opened.page.getByLabel('Current rollout'), /^\d+%/);
-  return opened.page;
-}
+const signedIn = (token = ADMIN_TOKEN): Promise<Page> => consoles.signedIn(proxy.opsUrl, token);
 
 async function confirm(page: Page, button: string, confirmLabel: string, reason?: string): Promise<void> {
   await page.getByRole('button', { name: button }).click();

@@ -1,40 +1,30 @@
 import { jest } from '@jest/globals';
-import type { Browser } from 'playwright-core';
 import { startEchoUpstream, type EchoUpstream } from '../../support/echo-upstream.js';
 import { ADMIN_TOKEN, READ_TOKEN, startProxy, type ProxyUnderTest } from '../../support/proxy-harness.js';
-import { launch, openConsole, signIn, textOf, type ConsolePage, closeChecked } from './browser.js';
+import { signIn, textOf, type ConsolePage } from './browser.js';
+import { useConsoleBrowser } from './console-browser.js';
 
 jest.setTimeout(30_000);
 
-let browser: Browser;
 let legacy: EchoUpstream;
 let user: EchoUpstream;
 let proxy: ProxyUnderTest;
-let opened: ConsolePage[] = [];
+
+const consoles = useConsoleBrowser();
 
 beforeAll(async () => {
-  browser = await launch();
   legacy = await startEchoUpstream('legacy');
   user = await startEchoUpstream('user');
   proxy = await startProxy({ legacyUrl: legacy.url, userUrl: user.url });
 });
 
-afterEach(async () => {
-  await closeChecked(opened);
-  opened = [];
-});
-
 afterAll(async () => {
-  await browser.close();
   await proxy.stop();
   await Promise.all([legacy.close(), user.close()]);
 });
 
-async function open(path?: string): Promise<ConsolePage> {
-  const c = await openConsole(browser, proxy.opsUrl, path === undefined ? {} : { path });
-  opened.push(c);
-  return c;
-}
+const open = (path?: string): Promise<ConsolePage> =>
+  consoles.open(proxy.opsUrl, path === undefined ? {} : { path });
 
 describe('console sign-in', () => {
   it('serves the page with a strict CSP and the security headers, and redirects / there', async () => {

@@ -1,6 +1,9 @@
 /**
- * The admin API's answers as the console reads them (README.md, "Admin API"). The console
- * is a client over HTTP, so it keeps its own copy of the shapes, as the CLI does.
+ * The admin API's answers as its clients read them (README.md, "Admin API"): the console and the
+ * CLI (src/cli), which may talk to another version of the proxy, so they keep these shapes rather
+ * than importing the server's types. One copy for both: the CLI imports it type-only (nothing of
+ * it runs), and it lives here because the console's build (console/tsconfig.json, rootDir
+ * console/src) cannot reach src/.
  */
 export type Engine = 'legacy' | 'user';
 
@@ -11,7 +14,7 @@ export interface StateView {
   /** The noise baseline; absent from a proxy without it. */
   baseline?: { percent: number; flag?: string };
   rollback: { engaged: boolean; trigger: string | null; reason: string | null; at: string | null };
-  overrides: { count: number };
+  overrides: { count: number; users?: Array<{ userId: string; serve: string; note: string | null }> };
   flagSource: {
     kind: string;
     ready: boolean;
@@ -61,12 +64,13 @@ export interface KindNoise {
 
 export interface GateView {
   name: string;
-  limit: number | null;
+  limit: number;
   value: number | null;
-  samples?: { legacy: number; user: number };
-  users?: number;
+  samples: { legacy: number; user: number };
+  users: number;
   verdict: string;
   reason?: string | null;
+  /** mismatch_rate: held against the noise floor (`baseline`) or the fixed limit (`absolute`). */
   basis?: 'baseline' | 'absolute';
   floor?: number | null;
   noisyKinds?: string[];
@@ -75,12 +79,17 @@ export interface GateView {
 export interface GuardView {
   mode: string;
   windowSeconds: number;
+  /** Pooled guard (docs/fleet.md): whose evidence, and whether this replica is the judge. */
+  scope?: 'fleet' | 'local';
+  judge?: boolean;
+  instances?: number;
+  fallback?: string | null;
   gates: GateView[];
   lastTrip: { at?: string; reason?: string; gate?: string; dryRun?: boolean } | null;
 }
 
 /** A canonical event; ids are hashed and error text redacted by the API. */
-export interface CanonicalEvent {
+export interface CanonicalEventView {
   type: string;
   runId?: string | null;
   threadId?: string | null;
@@ -94,21 +103,21 @@ export interface CanonicalEvent {
 
 export interface DivergenceSide {
   engine: Engine;
-  events: CanonicalEvent[];
+  events: CanonicalEventView[];
   omittedEvents?: number;
   status?: number;
 }
 
-export interface Divergence {
+export interface DivergenceView {
   id: string;
-  /** The replica that recorded it (the durable store's). */
-  instance?: string;
-  source?: 'cross' | 'baseline';
   at: string;
   result: string;
   kinds: string[];
   session?: string;
   route?: string;
+  /** The replica that saw it, and a run or an HTTP comparison (the durable store). */
+  instance?: string;
+  source?: 'cross' | 'baseline';
   runIndex?: number;
   leakedBy?: string[];
   incompleteReason?: string;
@@ -123,30 +132,10 @@ export interface Paged<T> {
   next?: string;
 }
 
-export type DivergencesView = Paged<Divergence>;
-
-/** `GET /admin/instances`: the registry of replicas the store knows. */
-export interface InstanceRow {
-  id: string;
-  version: string;
-  startedAt: string;
-  lastHeartbeat: string;
-  intervalMs?: number;
-  /** The flag source's status as that replica reported it (StateView['flagSource']). */
-  flagSource: unknown;
-  liveSessions: number;
-  guardMode: string;
-  /** Silent for 3 heartbeats or more. */
-  gone: boolean;
-}
-
-export interface InstancesView {
-  self?: string;
-  items: InstanceRow[];
-}
+export type DivergencesView = Paged<DivergenceView>;
 
 /** `GET /admin/audit`: one change, newest first. */
-export interface AuditRow {
+export interface AuditEntryView {
   id: string;
   at: string;
   instance: string;
@@ -158,4 +147,57 @@ export interface AuditRow {
   after: unknown;
   reason: string | null;
   failed: string | null;
+}
+
+export type AuditView = Paged<AuditEntryView>;
+
+/** `GET /admin/instances`: the registry of replicas the store knows. */
+export interface InstanceView {
+  id: string;
+  version: string;
+  startedAt: string;
+  lastHeartbeat: string;
+  intervalMs: number;
+  /** The flag source's status as that replica reported it (StateView['flagSource']). */
+  flagSource: { kind?: string; ready?: boolean; up?: boolean } | null;
+  liveSessions: number;
+  guardMode: string;
+  /** Silent for 3 heartbeats or more. */
+  gone: boolean;
+}
+
+export interface InstancesView {
+  self: string;
+  items: InstanceView[];
+}
+
+/** `GET /admin/plan` (docs/plan.md). */
+export interface PlanView {
+  state: string;
+  step: number | null;
+  percent: number | null;
+  since: string | null;
+  waiting: string | null;
+  reason?: string | null;
+  plan: {
+    steps: number[];
+    minStepSeconds: number;
+    minComparisons: number;
+    minUsers: number;
+    approvals: number[];
+    baselineFirst: boolean;
+    baselinePercent: number;
+    shadowPercent: number;
+  } | null;
+  history: Array<{
+    percent: number;
+    enteredAt: string;
+    leftAt: string | null;
+    evidence: {
+      at: string;
+      comparisons: number;
+      users: number;
+      gates: Array<{ name: string; verdict: string }>;
+    } | null;
+  }>;
 }
