@@ -53,6 +53,8 @@ const CPU = {
   together: process.env.BENCH_CPU_PAIRING === 'together',
 };
 const EVENTS_PER_SIDE = 12;
+/** A directory: both proxies run under `--cpu-prof` and leave their profiles there (on, then off). */
+const PROFILE_DIR = process.env.BENCH_FLEET_PROFILE;
 
 const here = new URL('.', import.meta.url).pathname;
 const secret = 'bench-secret-that-is-at-least-32-bytes';
@@ -137,6 +139,7 @@ try {
       retentionDays: 14,
       heartbeatMs: 5000,
       queueCapacity: 10_000,
+      queueMaxBytes: 16 * 1024 * 1024,
       describe: () => ({ flagSource: { kind: 'unleash', up: true }, liveSessions: 0, guardMode: 'enforce' }),
     });
     store.start();
@@ -147,7 +150,7 @@ try {
   const legacy = await startChild(join(here, 'upstream.js'), {}, 1);
   const user = await startChild(join(here, 'upstream.js'), { BENCH_BODY_PAD: 'y' }, 1);
   children.push(legacy, user);
-  const proxy = async (store: Record<string, string>) => {
+  const proxy = async (name: 'on' | 'off', store: Record<string, string>) => {
     const p = await startChild(
       join(here, 'switchyard-process.js'),
       {
@@ -161,13 +164,20 @@ try {
         ...store,
       },
       0,
-      PROXY_NODE_ARGS,
+      PROFILE_DIR === undefined
+        ? PROXY_NODE_ARGS
+        : [
+            ...PROXY_NODE_ARGS,
+            '--cpu-prof',
+            `--cpu-prof-dir=${PROFILE_DIR}`,
+            `--cpu-prof-name=${name}.cpuprofile`,
+          ],
     );
     children.push(p);
     return p;
   };
-  const on = await proxy({ BENCH_STORE_URL: postgres.url });
-  const off = await proxy({ BENCH_STORE: 'off' });
+  const on = await proxy('on', { BENCH_STORE_URL: postgres.url });
+  const off = await proxy('off', { BENCH_STORE: 'off' });
   const url = (p: { port: number }) => `http://127.0.0.1:${p.port}`;
 
   // The fleet's writes: RATE divergences/s round robin over the replicas, on schedule.
