@@ -14,6 +14,7 @@ import { PostgresStore } from '../src/store/postgres-store.js';
 import { createStoreMetrics, type StoreMetrics } from '../src/store/store-metrics.js';
 import type { Store } from '../src/store/types.js';
 import { startPostgres } from './local-postgres.js';
+import { profileShare } from './profile-share.js';
 import { cpuBoundRatio, cpuPairs } from './cpu-pairs.js';
 import { load, type LoadResult } from './load.js';
 import { startChild, stopChild } from './processes.js';
@@ -347,6 +348,21 @@ try {
 } finally {
   for (const p of children.reverse()) await stopChild(p.child);
   await postgres.stop();
+}
+if (PROFILE_DIR !== undefined) {
+  // The store's own code, its driver (pg, pg-pool, pg-protocol) and the pooled guard's store side.
+  const store = (url: string) => /\/src\/store\/|\/node_modules\/pg|\/src\/guard\/guard-pool/.test(url);
+  const shares = Object.fromEntries(
+    (['on', 'off'] as const).map((name) => [
+      name,
+      profileShare(join(PROFILE_DIR, `${name}.cpuprofile`), store),
+    ]),
+  );
+  for (const [name, s] of Object.entries(shares))
+    console.log(
+      `profile, store ${name}: ${(s.share * 100).toFixed(2)}% of ${s.busyMs} ms busy CPU under the store's code and driver`,
+    );
+  report['profileStoreShare'] = shares;
 }
 const out = join(here, '..', '..', 'bench', 'results');
 await mkdir(out, { recursive: true });
