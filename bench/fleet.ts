@@ -14,6 +14,7 @@ import { PostgresStore } from '../src/store/postgres-store.js';
 import { createStoreMetrics, type StoreMetrics } from '../src/store/store-metrics.js';
 import type { Store } from '../src/store/types.js';
 import { startPostgres } from './local-postgres.js';
+import { profileShare } from './profile-share.js';
 import { cpuBoundRatio, cpuPairs } from './cpu-pairs.js';
 import { load, type LoadResult } from './load.js';
 import { startChild, stopChild } from './processes.js';
@@ -53,6 +54,8 @@ const CPU = {
   together: process.env.BENCH_CPU_PAIRING === 'together',
 };
 const EVENTS_PER_SIDE = 12;
+/** A directory: both proxies run under `--cpu-prof` and leave their profiles there (on, then off). */
+const PROFILE_DIR = process.env.BENCH_FLEET_PROFILE;
 
 const here = new URL('.', import.meta.url).pathname;
 const secret = 'bench-secret-that-is-at-least-32-bytes';
@@ -137,6 +140,7 @@ try {
       retentionDays: 14,
       heartbeatMs: 5000,
       queueCapacity: 10_000,
+      queueMaxBytes: 16 * 1024 * 1024,
       describe: () => ({ flagSource: { kind: 'unleash', up: true }, liveSessions: 0, guardMode: 'enforce' }),
     });
     store.start();
@@ -147,7 +151,7 @@ try {
   const legacy = await startChild(join(here, 'upstream.js'), {}, 1);
   const user = await startChild(join(here, 'upstream.js'), { BENCH_BODY_PAD: 'y' }, 1);
   children.push(legacy, user);
-  const proxy = async (store: Record<string, string>) => {
+  const proxy = async (name: 'on' | 'off', store: Record<string, string>) => {
     const p = await startChild(
       join(here, 'switchyard-process.js'),
       {
@@ -161,13 +165,20 @@ try {
         ...store,
       },
       0,
-      PROXY_NODE_ARGS,
+      PROFILE_DIR === undefined
+        ? PROXY_NODE_ARGS
+        : [
+            ...PROXY_NODE_ARGS,
+            '--cpu-prof',
+            `--cpu-prof-dir=${PROFILE_DIR}`,
+            `--cpu-prof-name=${name}.cpuprofile`,
+          ],
     );
     children.push(p);
     return p;
   };
-  const on = await proxy({ BENCH_STORE_URL: postgres.url });
-  const off = await proxy({ BENCH_STORE: 'off' });
+  const on = await proxy('on', { BENCH_STORE_URL: postgres.url });
+  const off = await proxy('off', { BENCH_STORE: 'off' });
   const url = (p: { port: number }) => `http://127.0.0.1:${p.port}`;
 
   // The fleet's writes: RATE divergences/s round robin over the replicas, on schedule.
@@ -337,6 +348,21 @@ try {
 } finally {
   for (const p of children.reverse()) await stopChild(p.child);
   await postgres.stop();
+}
+if (PROFILE_DIR !== undefined) {
+  // The store's own code, its driver (pg, pg-pool, pg-protocol) and the pooled guard's store side.
+  const store = (url: string) => /\/src\/store\/|\/node_modules\/pg|\/src\/guard\/guard-pool/.test(url);
+  const shares = Object.fromEntries(
+    (['on', 'off'] as const).map((name) => [
+      name,
+      profileShare(join(PROFILE_DIR, `${name}.cpuprofile`), store),
+    ]),
+  );
+  for (const [name, s] of Object.entries(shares))
+    console.log(
+      `profile, store ${name}: ${(s.share * 100).toFixed(2)}% of ${s.busyMs} ms busy CPU under the store's code and driver`,
+    );
+  report['profileStoreShare'] = shares;
 }
 const out = join(here, '..', '..', 'bench', 'results');
 await mkdir(out, { recursive: true });

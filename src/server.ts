@@ -201,6 +201,7 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
     retentionDays: config.store.retentionDays,
     heartbeatMs: config.store.heartbeatMs,
     queueCapacity: config.store.queueCapacity,
+    queueMaxBytes: config.store.queueMaxBytes,
     describe: () => ({
       flagSource: source.status(),
       liveSessions: gateway.registry.size(),

@@ -253,6 +253,8 @@ export const configSchema = z.strictObject({
       heartbeatMs: positiveInt.default(5_000),
       /** Records held for writing per kind; more are shed (switchyard_store_dropped_total). */
       queueCapacity: positiveInt.default(10_000),
+      /** Bytes of JSON held for writing per kind (16 MiB): a record that would pass it is shed too. */
+      queueMaxBytes: positiveInt.default(16 * 1024 * 1024),
       /** Pooled guard: how often a replica writes its guard slices (and the judge reads them). */
       sliceMs: positiveInt.min(100, 'must be at least 100').default(2_000),
       /** Pooled guard: how often the judge's lock is tried, or checked by its holder. */

@@ -20,6 +20,8 @@ export interface FleetStoreOptions {
   readonly retentionDays: number;
   readonly heartbeatMs: number;
   readonly queueCapacity: number;
+  /** Bytes of JSON held for writing per kind; a record that would pass it is shed. */
+  readonly queueMaxBytes: number;
   /** What the heartbeat reports about this instance now. */
   readonly describe: () => Pick<InstanceBeat, 'flagSource' | 'liveSessions' | 'guardMode'>;
   readonly now?: () => number;
@@ -44,12 +46,14 @@ export class FleetStore {
   constructor(private readonly options: FleetStoreOptions) {
     this.now = options.now ?? Date.now;
     this.startedAt = this.now();
-    const { store, metrics, queueCapacity } = options;
+    const { store, metrics, queueCapacity, queueMaxBytes } = options;
     const onError = (err: Error) => this.failed('store write failed', err);
     this.divergences = new WriteQueue({
       kind: 'divergence',
       metrics,
       capacity: queueCapacity,
+      maxBytes: queueMaxBytes,
+      sizeOf: (r) => Buffer.byteLength(r.body ?? ''),
       onError,
       write: (batch) => this.whenMigrated(() => store.addDivergences(batch)),
     });
@@ -57,6 +61,9 @@ export class FleetStore {
       kind: 'audit',
       metrics,
       capacity: queueCapacity,
+      maxBytes: queueMaxBytes,
+      // Audit entries are rare (one per admin change): measured by serialising, written as columns.
+      sizeOf: (e) => Buffer.byteLength(JSON.stringify(e)),
       onError,
       write: (batch) => this.whenMigrated(() => store.appendAudit(batch)),
     });
@@ -82,7 +89,10 @@ export class FleetStore {
     this.every(PRUNE_EVERY_MS, () => this.prune());
   }
 
-  /** O(1), never waits: the record joins the queue or is shed and counted. */
+  /**
+   * Never waits: the record joins the queue or is shed and counted. The divergence is serialised
+   * here, once: its size bounds the queue, and the store writes that text.
+   */
   recordDivergence(divergence: Divergence): void {
     this.sequence += 1;
     const at = Date.parse(divergence.at);
@@ -92,6 +102,7 @@ export class FleetStore {
       instance: this.options.instance,
       source: divergence.source,
       divergence,
+      body: JSON.stringify(divergence),
     });
   }
 

@@ -2,10 +2,9 @@ import pg from 'pg';
 import { MIGRATIONS, SCHEMA_TABLE } from './migrations.js';
 import { PostgresJudgeLock } from './postgres-judge.js';
 import { auditSearch, divergenceSearch, toPage } from './query-sql.js';
-import { auditRow, auditValues, divergenceRow, divergenceValues, instanceRow } from './rows.js';
+import { auditRow, auditValues, divergenceJson, divergenceRow, instanceRow } from './rows.js';
 import { pgAddSlices, pgPruneSlices, pgReadSlices } from './slices-sql.js';
 import {
-  tagsOf,
   type AuditEntry,
   type AuditQuery,
   type DivergenceQuery,
@@ -18,6 +17,20 @@ import {
 /** `pg_advisory_xact_lock` key for migrations: one replica migrates, the others wait and find it done. */
 const MIGRATION_LOCK = 0x5357_0001;
 const PRUNE_BATCH = 5_000;
+
+/** A batch of divergences and their tags (rows.ts, `divergenceJson`); a single statement is atomic. */
+const INSERT_DIVERGENCES = `
+  WITH batch AS (
+    SELECT * FROM json_to_recordset($1::json) AS r(id text, at bigint, instance text, source text,
+      result text, route text, control_engine text, candidate_engine text, tags json, body jsonb)
+  ), stored AS (
+    INSERT INTO divergences (id, at, instance, source, result, route, control_engine, candidate_engine, body)
+    SELECT id, at, instance, source, result, route, control_engine, candidate_engine, body FROM batch
+    ON CONFLICT (id) DO NOTHING
+  )
+  INSERT INTO divergence_tags (tag, at, id)
+  SELECT t.tag, b.at, b.id FROM batch b CROSS JOIN LATERAL json_array_elements_text(b.tags) AS t(tag)
+  ON CONFLICT DO NOTHING`;
 
 export interface PostgresStoreOptions {
   readonly url: string;
@@ -67,24 +80,13 @@ export class PostgresStore implements Store {
     });
   }
 
+  /**
+   * One statement, one parameter: the batch as a JSON array of rows, unpacked by PostgreSQL.
+   * No transaction round trips, no per-value array escaping, each divergence serialised once.
+   */
   async addDivergences(records: readonly DivergenceRecord[]): Promise<void> {
     if (records.length === 0) return;
-    const rows = records.map(divergenceValues);
-    const tags = records.flatMap((r) => tagsOf(r.divergence).map((t) => [t, r.at, r.id]));
-    await this.transaction(async (c) => {
-      await c.query(
-        `INSERT INTO divergences (id, at, instance, source, result, route, control_engine,
-           candidate_engine, body)
-         SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[],
-           $7::text[], $8::text[], $9::jsonb[]) ON CONFLICT (id) DO NOTHING`,
-        columns(rows, 9),
-      );
-      await c.query(
-        `INSERT INTO divergence_tags (tag, at, id)
-         SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[]) ON CONFLICT DO NOTHING`,
-        columns(tags, 3),
-      );
-    });
+    await this.pool.query(INSERT_DIVERGENCES, [`[${records.map(divergenceJson).join(',')}]`]);
   }
 
   async searchDivergences(query: DivergenceQuery) {

@@ -1,6 +1,6 @@
 import type { Divergence } from '../compare/index.js';
 import type { AuditEntry, DivergenceRecord, InstanceView, StoredAuditEntry } from './types.js';
-import { isGone } from './types.js';
+import { isGone, tagsOf } from './types.js';
 
 /** Rows as either driver returns them: SQLite gives JSON as text, PostgreSQL parses JSONB. */
 type Row = Record<string, unknown>;
@@ -60,8 +60,28 @@ export function divergenceValues(r: DivergenceRecord): unknown[] {
     d.route ?? null,
     d.control.engine,
     d.candidate.engine,
-    JSON.stringify(d),
+    r.body ?? JSON.stringify(d),
   ];
+}
+
+/**
+ * A divergence row as one JSON object (the divergence itself under `body`, spliced in as the text
+ * it was serialised to once), for PostgreSQL's `json_to_recordset` (postgres-store.ts).
+ */
+export function divergenceJson(r: DivergenceRecord): string {
+  const d = r.divergence;
+  const head = JSON.stringify({
+    id: r.id,
+    at: r.at,
+    instance: r.instance,
+    source: r.source,
+    result: d.result,
+    route: d.route ?? null,
+    control_engine: d.control.engine,
+    candidate_engine: d.candidate.engine,
+    tags: tagsOf(d),
+  });
+  return `${head.slice(0, -1)},"body":${r.body ?? JSON.stringify(d)}}`;
 }
 
 export function auditValues(e: AuditEntry): unknown[] {

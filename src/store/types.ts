@@ -13,6 +13,8 @@ export interface DivergenceRecord {
   readonly instance: string;
   readonly source: DivergenceSource;
   readonly divergence: Divergence;
+  /** `divergence` as JSON, when the writer serialised it already (the write queue's byte bound). */
+  readonly body?: string;
 }
 
 export interface DivergenceQuery {

@@ -8,6 +8,10 @@ export interface WriteQueueOptions<T> {
   readonly metrics: StoreMetrics;
   /** Records held at most; one more is shed. Default 10 000. */
   readonly capacity?: number;
+  /** Bytes held at most (as `sizeOf` counts them); a record that would pass it is shed. Default: no bound. */
+  readonly maxBytes?: number;
+  /** A record's size in bytes, read once when it is pushed. Default: 0 (only the count bounds). */
+  readonly sizeOf?: (item: T) => number;
   /** Records per write. Default 500. */
   readonly batchSize?: number;
   /** How long a record may wait for a batch to fill. Default 250 ms. */
@@ -17,19 +21,24 @@ export interface WriteQueueOptions<T> {
 
 /**
  * A bounded queue between the hot path and the store. `push` is O(1) and never waits: when the
- * queue is full the record is shed and counted. One write is in flight at a time, so a slow
+ * queue is full (by count, or by bytes) the record is shed and counted. One write is in flight at a time, so a slow
  * store fills the queue instead of piling up connections.
  */
 export class WriteQueue<T> {
   private items: T[] = [];
+  /** Each queued item's size, in step with `items`. */
+  private sizes: number[] = [];
+  private held = 0;
   private timer: NodeJS.Timeout | null = null;
   private writing: Promise<void> | null = null;
   private readonly capacity: number;
+  private readonly maxBytes: number;
   private readonly batchSize: number;
   private readonly flushMs: number;
 
   constructor(private readonly options: WriteQueueOptions<T>) {
     this.capacity = options.capacity ?? 10_000;
+    this.maxBytes = options.maxBytes ?? Infinity;
     this.batchSize = options.batchSize ?? 500;
     this.flushMs = options.flushMs ?? 250;
   }
@@ -38,12 +47,20 @@ export class WriteQueue<T> {
     return this.items.length;
   }
 
+  /** Bytes held now, as `sizeOf` counts them. */
+  get bytes(): number {
+    return this.held;
+  }
+
   push(item: T): void {
-    if (this.items.length >= this.capacity) {
+    const size = this.items.length >= this.capacity ? Infinity : (this.options.sizeOf?.(item) ?? 0);
+    if (this.held + size > this.maxBytes || size === Infinity) {
       this.options.metrics.dropped.labels(this.options.kind).inc();
       return;
     }
     this.items.push(item);
+    this.sizes.push(size);
+    this.held += size;
     if (this.writing === null && this.items.length >= this.batchSize) this.kick();
     else this.timer ??= setTimeout(() => this.kick(), this.flushMs).unref();
   }
@@ -63,6 +80,7 @@ export class WriteQueue<T> {
     }
     if (this.writing !== null || this.items.length === 0) return;
     const batch = this.items.splice(0, this.batchSize);
+    for (const size of this.sizes.splice(0, batch.length)) this.held -= size;
     this.writing = this.writeBatch(batch).finally(() => {
       this.writing = null;
       if (this.items.length >= this.batchSize) this.kick();

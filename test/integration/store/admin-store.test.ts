@@ -164,4 +164,27 @@ describe('the durable store behind the admin API', () => {
     expect(body.items.length).toBeLessThanOrEqual(41);
     expect(await metric(p, 'switchyard_store_up')).toBe(1);
   });
+
+  it('bounds the queue by bytes too: past store.queueMaxBytes records are shed and counted, traffic unaffected', async () => {
+    const dir = await tempDir();
+    const store = new UnavailableStore(join(dir, 'store.db'));
+    const divergences = Array.from({ length: 100 }, (_, n) => record({ n, at: T0 + n }).divergence);
+    const largest = Math.max(...divergences.map((d) => Buffer.byteLength(JSON.stringify(d))));
+    // Room for 10 records by bytes; the count bound (10,000) never comes near.
+    const p = await proxy({ store, config: { store: { queueMaxBytes: Math.floor(largest * 10.5) } } });
+    for (const d of divergences) p.app.fleetStore.recordDivergence(d);
+    expect(await metric(p, 'switchyard_store_dropped_total', { kind: 'divergence' })).toBeGreaterThanOrEqual(
+      90,
+    );
+    await until(() => store.writesStarted > 0, 10_000, 'a write to start');
+    const auth = { authorization: `Bearer ${await signToken('u-1')}` };
+    const served = await Promise.all(
+      Array.from({ length: 20 }, () => fetch(`${p.url}/api/threads/t-1`, { headers: auth })),
+    );
+    expect(served.map((r) => r.status)).toEqual(served.map(() => 200));
+    store.recover();
+    const { body } = await p.admin('GET', '/admin/divergences?limit=200');
+    expect(body.items.length).toBeGreaterThanOrEqual(1);
+    expect(body.items.length).toBeLessThanOrEqual(10);
+  });
 });

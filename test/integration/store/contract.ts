@@ -1,6 +1,6 @@
 import { parseSlice } from '../../../src/guard/gates/slice.js';
 import { SampleWindow } from '../../../src/guard/gates/window.js';
-import type { Store } from '../../../src/store/types.js';
+import type { DivergenceRecord, Store } from '../../../src/store/types.js';
 import { auditEntry, record } from './records.js';
 
 /** A fresh, empty database; `open` may be called more than once (restarts, concurrent starts). */
@@ -106,6 +106,35 @@ export function storeContract(name: string, fresh: () => Promise<StoreDatabase>)
           .map((r) => r.id);
         expect(seen).toEqual(expected);
       }
+    });
+
+    it('keeps a divergence exactly, from the text its writer serialised once or from the object', async () => {
+      const store = await open();
+      const tricky = (spec: Parameters<typeof record>[0]): DivergenceRecord => {
+        const r = record(spec);
+        const event = {
+          ...r.divergence.control.events[0]!,
+          agent: 'quote " backslash \\ newline \n tab \t unicode é 漢 😀 </script>',
+          error: '{"nested":"json as text"}',
+        };
+        return {
+          ...r,
+          divergence: { ...r.divergence, control: { ...r.divergence.control, events: [event] } },
+        };
+      };
+      const serialised = tricky({ n: 1, at: T0, kinds: ['tool', 'order'] });
+      const plain = tricky({ n: 2, at: T0 + 1, route: 'threads', kinds: ['field'] });
+      await store.addDivergences([{ ...serialised, body: JSON.stringify(serialised.divergence) }, plain]);
+      const items = (await store.searchDivergences({ limit: 10 })).items;
+      expect(items.map((r) => r.divergence)).toEqual([plain.divergence, serialised.divergence]);
+      expect(items.map(({ id, at, instance, source }) => ({ id, at, instance, source }))).toEqual(
+        [plain, serialised].map(({ id, at, instance, source }) => ({ id, at, instance, source })),
+      );
+      const ids = async (q: Parameters<Store['searchDivergences']>[0]) =>
+        (await store.searchDivergences(q)).items.map((r) => r.divergence.id);
+      expect(await ids({ limit: 10, kind: 'order' })).toEqual(['1']);
+      expect(await ids({ limit: 10, kind: 'field', route: 'threads' })).toEqual(['2']);
+      expect(await ids({ limit: 10, kind: 'mismatch' })).toEqual(['2', '1']);
     });
 
     it('ignores a record written twice, and keeps everything across a restart', async () => {

@@ -82,4 +82,58 @@ describe('WriteQueue', () => {
     expect(written).toEqual([3]);
     expect(await value(registry, 'switchyard_store_up')).toBe(1);
   });
+
+  it('is bounded by bytes as well: a record that would pass the bound is shed and counted, smaller ones still fit', async () => {
+    const registry = new Registry();
+    const metrics = createStoreMetrics(registry);
+    let release = () => {};
+    const written: string[] = [];
+    const queue = new WriteQueue<string>({
+      kind: 'divergence',
+      metrics,
+      capacity: 1_000,
+      maxBytes: 100,
+      sizeOf: (s) => Buffer.byteLength(s),
+      batchSize: 1,
+      flushMs: 5,
+      write: (b) =>
+        new Promise<void>((r) => {
+          written.push(...b);
+          release = r;
+        }),
+    });
+    queue.push('in flight'); // written at once and hanging: no longer held
+    const big = 'x'.repeat(40);
+    queue.push(big);
+    queue.push(big);
+    expect(queue.bytes).toBe(80);
+    queue.push(big); // 120 > 100: shed
+    queue.push('é'.repeat(11)); // 22 bytes (11 characters): 102 > 100, shed
+    queue.push('y'.repeat(20)); // exactly 100: kept
+    expect(queue.length).toBe(3);
+    expect(queue.bytes).toBe(100);
+    expect(await value(registry, 'switchyard_store_dropped_total', { kind: 'divergence' })).toBe(2);
+    const done = queue.flush();
+    for (let i = 0; i < 6; i++) {
+      release();
+      await new Promise((r) => setImmediate(r));
+    }
+    await done;
+    expect(written).toEqual(['in flight', big, big, 'y'.repeat(20)]);
+    expect(queue.bytes).toBe(0);
+    queue.push(big); // room again once written: taken (and written at once, batches of 1)
+    expect(written.at(-1)).toBe(big);
+    expect(written).toHaveLength(5);
+    expect(await value(registry, 'switchyard_store_dropped_total', { kind: 'divergence' })).toBe(2);
+  });
+
+  it('with no byte bound, only the count bounds (records of any size fit)', async () => {
+    const { queue, registry } = setup(() => new Promise<void>(() => {}), 3, 1);
+    queue.push(1); // in flight, hangs
+    for (let i = 0; i < 3; i++) queue.push(i);
+    expect(queue.length).toBe(3);
+    expect(queue.bytes).toBe(0);
+    queue.push(4);
+    expect(await value(registry, 'switchyard_store_dropped_total', { kind: 'divergence' })).toBe(1);
+  });
 });
