@@ -119,9 +119,9 @@ export class LocalChanges {
     const released: string[] = [];
     const r = this.resumed;
     if (r !== null && r.ackAt !== null && pollStartedAt > r.ackAt + this.graceMs) {
-      this.resumed = null;
       if (this.unstale(reading) !== reading)
         released.push('Unleash still shows engaged a rollback resumed since: following Unleash');
+      this.resumed = null;
     }
     const remote = this.unstale(reading);
     const engaged = remote.rollback.engaged;
