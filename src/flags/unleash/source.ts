@@ -107,7 +107,7 @@ export class UnleashFlagSource implements FlagSource {
     if (this.remote === null)
       throw new UnleashUnavailableError('the flags are not loaded from Unleash yet: nothing changed');
     const savedHold = this.local.saveHold();
-    if (parts.has('rollback')) this.local.release();
+    if (parts.has('rollback')) this.local.resume(before.rollback);
     this.local.expect(next, parts);
     this.republish();
     try {
@@ -164,7 +164,7 @@ export class UnleashFlagSource implements FlagSource {
       this.local.markHoldWritten(at);
       parts.delete('rollback');
     } else if (parts.has('rollback')) {
-      this.local.release();
+      this.local.resume(before.rollback);
     }
     if (parts.size > 0) {
       this.local.expect(target, parts);

@@ -73,7 +73,11 @@ describe('instant fan-out of flag changes across three replicas (PostgreSQL LIST
         `rollback #${round} via ${writer.name}: every replica after the answer (ms) ${JSON.stringify(seen)}`,
       );
       for (const m of fleet) {
-        expect(flags(m)?.rollback).toMatchObject({ trigger: 'manual', reason: `fan-out #${round}` });
+        const held = { replica: m.name, rollback: flags(m)?.rollback };
+        expect(held).toMatchObject({
+          replica: m.name,
+          rollback: { trigger: 'manual', reason: `fan-out #${round}` },
+        });
         expect(await m.served('fan-out-user')).toBe('legacy');
       }
       const resumer = fleet[(round + 1) % 3]!;
