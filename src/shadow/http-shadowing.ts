@@ -117,7 +117,7 @@ export class HttpShadowing {
     const limit = this.settings.httpBodyLimitBytes;
     const body = capture.requestComplete() ? capture.request.value() : null;
     const raw = capture.response.value();
-    const control = raw === null ? null : decodeBody(raw, res.getHeader('content-encoding'), limit);
+    const control = raw === null ? null : decodeBody(raw, sentHeader(res, ctx, 'content-encoding'), limit);
     if (body === null || control === null) return results.dropped('body_too_large');
     const call = ctx.trace?.shadowCall(this.addresses[candidate], baseline);
     const answer = await sendShadowRequest(
@@ -136,7 +136,7 @@ export class HttpShadowing {
       call?.failed(answer.reason, answer.reason);
       return results.dropped(answer.reason);
     }
-    const contentType = res.getHeader('content-type');
+    const contentType = sentHeader(res, ctx, 'content-type');
     const diff = diffHttp(
       {
         status: res.statusCode,
@@ -156,4 +156,13 @@ export class HttpShadowing {
       candidate: { engine: candidate, status: answer.sample.status },
     });
   }
+}
+
+/** A header of the primary's answer: the engine's (forwarded as they came), else what the proxy set. */
+function sentHeader(
+  res: ServerResponse,
+  ctx: RequestContext,
+  name: string,
+): string | string[] | number | undefined {
+  return ctx.engineResponse?.headers[name] ?? res.getHeader(name);
 }
