@@ -11,7 +11,8 @@ import { wsLoad } from './ws-load.js';
  * other jobs, throughput ratios swing by ±15% per pair; CPU time per unit of work is what the
  * proxy itself costs, and its inverse ratio is the throughput ratio of a CPU-bound proxy.
  * BENCH_OTHER_DIST=<another build's dist/bench> adds that build's Switchyard beside this one
- * (before/after). BENCH_CPU_RATE (1000/s), BENCH_CPU_SECONDS (5), BENCH_REPS (3).
+ * (before/after). BENCH_CPU_RATE (1000/s), BENCH_CPU_SECONDS (5), BENCH_REPS (3);
+ * BENCH_WS_FRAMES=0 measures HTTP only.
  */
 const RATE = Number(process.env.BENCH_CPU_RATE ?? 1000);
 const SECONDS = Number(process.env.BENCH_CPU_SECONDS ?? 5);
@@ -48,7 +49,7 @@ try {
       const requests = result.requestsPerSec * SECONDS;
       (perRequest[name] ??= []).push(((cpuMillis(p.pid) - before) * 1000) / requests);
     }
-    for (const [name, p] of Object.entries(ws)) {
+    for (const [name, p] of FRAMES === 0 ? [] : Object.entries(ws)) {
       const before = cpuMillis(p.pid);
       await wsLoad(`ws://127.0.0.1:${p.port}/ws`, tokens[0]!, 'bench-user-0', FRAMES, 0);
       (perFrame[name] ??= []).push(((cpuMillis(p.pid) - before) * 1000) / FRAMES);

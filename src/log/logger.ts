@@ -71,10 +71,13 @@ export function createLoggers(level: string, dest: number | string = 1): Loggers
         clearInterval(timer);
         const bound = setTimeout(resolve, withinMs);
         bound.unref();
-        destination.flush(() => {
-          clearTimeout(bound);
-          resolve();
-        });
+        // After the immediates already queued: the request lines of this turn (request-line.ts).
+        setImmediate(() =>
+          destination.flush(() => {
+            clearTimeout(bound);
+            resolve();
+          }),
+        );
       }),
   };
 }

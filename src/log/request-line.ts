@@ -36,6 +36,16 @@ export function createRequestLine(logger: Logger): (fields: RequestLineFields) =
   // One ISO string per millisecond: under load many lines share it.
   let lastMs = -1;
   let lastTime = '';
+  // The lines of one loop turn go to the destination in one write, after the turn's I/O:
+  // SonicBoom measures its last pending chunk (`Buffer.byteLength`, which flattens the
+  // concatenated string) on every write, so one write per line copied up to its 12 KiB buffer
+  // per request and left it as garbage (bench/results/PROFILE.md, fourth pass).
+  let batch = '';
+  const flush = (): void => {
+    const lines = batch;
+    batch = '';
+    stream.write(lines);
+  };
   return (f) => {
     if (!logger.isLevelEnabled('info')) return;
     const now = Date.now();
@@ -43,10 +53,10 @@ export function createRequestLine(logger: Logger): (fields: RequestLineFields) =
       lastMs = now;
       lastTime = new Date(now).toISOString();
     }
-    stream.write(
+    if (batch === '') setImmediate(flush);
+    batch +=
       `${prefix},"time":"${lastTime}"${bindings},"reqId":${JSON.stringify(f.reqId)},"method":${JSON.stringify(f.method)}` +
-        `,"route":${JSON.stringify(f.route)},"status":${f.status},"engine":${JSON.stringify(f.engine)}` +
-        `,"reason":${JSON.stringify(f.reason)},"ms":${f.ms}}\n`,
-    );
+      `,"route":${JSON.stringify(f.route)},"status":${f.status},"engine":${JSON.stringify(f.engine)}` +
+      `,"reason":${JSON.stringify(f.reason)},"ms":${f.ms}}\n`;
   };
 }

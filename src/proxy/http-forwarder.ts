@@ -2,7 +2,7 @@ import { Agent, request, type ClientRequest, type IncomingHttpHeaders, type Serv
 import type { Engine } from '../routing/types.js';
 import { engineAddress } from '../tracing/engine-call.js';
 import { DeadlineSweeper } from './deadline-sweeper.js';
-import { engineHeaders, HOP_BY_HOP } from './engine-headers.js';
+import { clientResponseHeaders, engineHeaders, responseMarks } from './engine-headers.js';
 import type { RoutedRequest } from './request-context.js';
 
 export interface ForwarderOptions {
@@ -70,9 +70,13 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
     upstream.on('response', (upRes) => {
       answered();
       call?.answered(upRes);
-      const headers: IncomingHttpHeaders = {};
-      for (const name in upRes.headers) if (!HOP_BY_HOP.has(name)) headers[name] = upRes.headers[name];
-      res.writeHead(upRes.statusCode ?? 502, upRes.statusMessage, headers);
+      if (ctx !== undefined) ctx.engineResponse = upRes;
+      const marks = ctx === undefined ? NO_MARKS : responseMarks(ctx.engine, ctx.requestId);
+      res.writeHead(
+        upRes.statusCode ?? 502,
+        upRes.statusMessage,
+        clientResponseHeaders(upRes.rawHeaders, marks),
+      );
       upRes.pipe(res);
       upRes.on('error', () => res.destroy());
     });
@@ -110,6 +114,7 @@ function hasNoBody(req: RoutedRequest): boolean {
   return (length === undefined || length === '0') && req.headers['transfer-encoding'] === undefined;
 }
 
+const NO_MARKS: readonly string[] = [];
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
 
 /**

@@ -22,6 +22,8 @@ export interface RequestContext {
   bodyRefused?: boolean;
   /** The request to the engine, once made (the retry needs to know if its socket was reused). */
   proxyReq?: ClientRequest;
+  /** The engine's answer, once its headers are in (the shadow reads its content type from it). */
+  engineResponse?: IncomingMessage;
   /** The request's spans, when tracing is on. */
   trace?: RequestTrace;
 }

@@ -12,6 +12,7 @@ import { HotPathMetrics } from '../metrics/hot-path.js';
 import type { Engine } from '../routing/types.js';
 import type { HttpTracing } from '../tracing/http-trace.js';
 import type { Forwarder } from './http-forwarder.js';
+import { setResponseMarks } from './engine-headers.js';
 import { sendJsonError } from './json-error.js';
 import { readBody } from './read-body.js';
 import type { RequestContext, RoutedRequest } from './request-context.js';
@@ -161,12 +162,13 @@ export function createTrafficHandler(deps: TrafficDeps) {
       ctx.bodySource = new UserIdBodyGate(userId, (why) => {
         ctx.bodyRefused = true;
         ctx.proxyReq?.destroy();
+        setResponseMarks(res, engine, requestId);
         refuseBody(res, route, why);
       });
     }
     req.switchyard = ctx;
-    res.setHeader('x-switchyard-engine', engine);
-    res.setHeader('x-request-id', requestId);
+    // The marks (x-switchyard-engine, x-request-id) go with the engine's headers in the
+    // forwarder's one writeHead; the proxy's own answers set them (setResponseMarks).
     res.once('finish', () => {
       const seconds = (performance.now() - startedAt) / 1000;
       hot.request(engine, 'http', route.name, res.statusCode, seconds);
@@ -188,6 +190,7 @@ export function createTrafficHandler(deps: TrafficDeps) {
       path === TICKET_PATH &&
       req.method === 'POST'
     ) {
+      setResponseMarks(res, engine, requestId);
       deps.ticketRelay(req, res, engine, userId, token);
       return;
     }

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Metrics } from '../metrics/catalog.js';
 import type { Engine } from '../routing/types.js';
 import type { Forwarder } from './http-forwarder.js';
+import { setResponseMarks } from './engine-headers.js';
 import { sendJsonError } from './json-error.js';
 import type { RoutedRequest } from './request-context.js';
 import { classifyUpstreamError } from './upstream-error.js';
@@ -42,6 +43,7 @@ export function createUpstreamErrorHandler(deps: {
       deps.forwarders[ctx.engine].forward(req, res, true);
       return;
     }
+    setResponseMarks(res, ctx.engine, ctx.requestId);
     const { status, reason } = classifyUpstreamError(err.code, ctx.timedOut);
     deps.metrics.upstreamErrors.labels(ctx.engine, reason).inc();
     deps.log.warn(

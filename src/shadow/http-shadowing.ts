@@ -1,16 +1,18 @@
 import { Agent, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { diffHttp } from '../compare/index.js';
+import { diffHttp, type HttpResponseSample } from '../compare/index.js';
 import type { Config } from '../config/schema.js';
 import type { RouteSpec } from '../config/routes.js';
 import type { RequestContext } from '../proxy/request-context.js';
 import { isBaseline } from '../routing/decide.js';
 import type { Engine } from '../routing/types.js';
-import { engineAddress, type EngineAddress } from '../tracing/engine-call.js';
+import { engineAddress, type EngineAddress, type EngineCall } from '../tracing/engine-call.js';
+
+import { AfterIo } from './after-io.js';
 import { decodeBody } from './decode-body.js';
 import { captureExchange, type ExchangeCapture } from './exchange-capture.js';
 import { sendShadowRequest } from './http-request.js';
-import type { Books } from './results.js';
+import type { Books, ShadowResults } from './results.js';
 import type { Slots } from './slots.js';
 
 export interface HttpShadowingDeps {
@@ -47,9 +49,14 @@ export class HttpShadowing {
   private readonly agents: Record<Engine, Agent>;
   private readonly settings: Config['shadow'];
   private readonly addresses: Record<Engine, EngineAddress>;
+  /** Sending and judging copies: after the I/O of the loop turn they are queued in. */
+  private readonly afterIo: AfterIo;
 
   constructor(private readonly deps: HttpShadowingDeps) {
     this.settings = deps.config.shadow;
+    this.afterIo = new AfterIo((err) =>
+      deps.log.error({ err: (err as Error).message }, 'http shadow failed'),
+    );
     const agent = () =>
       new Agent({
         keepAlive: true,
@@ -79,7 +86,10 @@ export class HttpShadowing {
     res.once('close', () => this.take(req)?.release());
   }
 
-  /** Called once the primary response has finished. */
+  /**
+   * Called once the primary response has finished. The copy is sent, and later judged, after
+   * the I/O of the loop turn it is queued in (after-io.ts): primaries ready then go first.
+   */
   onFinished(
     req: IncomingMessage,
     res: ServerResponse,
@@ -90,9 +100,15 @@ export class HttpShadowing {
     const pending = this.take(req);
     if (pending === undefined) return;
     if (userId === null) return pending.release(); // anonymous traffic is never shadowed
-    this.compare(pending.capture, { req, res, ctx, route, userId })
-      .catch((err: unknown) => this.deps.log.error({ err: (err as Error).message }, 'http shadow failed'))
-      .finally(pending.release);
+    const exchange = { req, res, ctx, route, userId };
+    this.afterIo.run(() => {
+      let sent = false;
+      try {
+        sent = this.send(pending, exchange);
+      } finally {
+        if (!sent) pending.release();
+      }
+    });
   }
 
   close(): void {
@@ -105,22 +121,27 @@ export class HttpShadowing {
     return pending;
   }
 
-  private async compare(capture: ExchangeCapture, exchange: Exchange): Promise<void> {
-    const { req, res, ctx, route, userId } = exchange;
+  /** Re-sends the request to the shadow engine; true when it went out (its place is then released once judged). */
+  private send(pending: Pending, exchange: Exchange): boolean {
+    const { capture } = pending;
+    const { req, res, ctx } = exchange;
     const { config } = this.deps;
     const candidate = ctx.assignment.shadow;
-    if (candidate === 'none') return;
+    if (candidate === 'none') return false;
     const baseline = isBaseline(ctx.assignment);
     // A baseline request served by another engine (a fallback) has no floor to give.
-    if (baseline && ctx.engine !== candidate) return;
+    if (baseline && ctx.engine !== candidate) return false;
     const results = baseline ? this.deps.books.baseline : this.deps.books.cross;
     const limit = this.settings.httpBodyLimitBytes;
     const body = capture.requestComplete() ? capture.request.value() : null;
     const raw = capture.response.value();
-    const control = raw === null ? null : decodeBody(raw, res.getHeader('content-encoding'), limit);
-    if (body === null || control === null) return results.dropped('body_too_large');
+    const control = raw === null ? null : decodeBody(raw, sentHeader(res, ctx, 'content-encoding'), limit);
+    if (body === null || control === null) {
+      results.dropped('body_too_large');
+      return false;
+    }
     const call = ctx.trace?.shadowCall(this.addresses[candidate], baseline);
-    const answer = await sendShadowRequest(
+    void sendShadowRequest(
       {
         base: config.engines[candidate].url,
         method: req.method ?? 'GET',
@@ -131,29 +152,57 @@ export class HttpShadowing {
         inject: call === undefined ? undefined : (headers) => call.inject(headers),
       },
       { agent: this.agents[candidate], timeoutMs: this.settings.httpTimeoutMs, bodyLimitBytes: limit },
+    ).then((answer) =>
+      this.afterIo.run(() => {
+        try {
+          if (!answer.ok) {
+            call?.failed(answer.reason, answer.reason);
+            results.dropped(answer.reason);
+          } else this.judge(exchange, candidate, control, answer.sample, results, call);
+        } finally {
+          pending.release();
+        }
+      }),
     );
-    if (!answer.ok) {
-      call?.failed(answer.reason, answer.reason);
-      return results.dropped(answer.reason);
-    }
-    const contentType = res.getHeader('content-type');
+    return true;
+  }
+
+  private judge(
+    exchange: Exchange,
+    candidate: Engine,
+    control: Buffer,
+    sample: HttpResponseSample,
+    results: ShadowResults,
+    call: EngineCall | undefined,
+  ): void {
+    const { res, ctx, route, userId } = exchange;
+    const contentType = sentHeader(res, ctx, 'content-type');
     const diff = diffHttp(
       {
         status: res.statusCode,
         body: control,
         contentType: typeof contentType === 'string' ? contentType : null,
       },
-      answer.sample,
+      sample,
       {
         ignorePaths: [...this.settings.ignorePaths, ...(this.settings.ignorePathsByRoute[route.name] ?? [])],
       },
     );
-    call?.finished(answer.sample.status, diff.result);
+    call?.finished(sample.status, diff.result);
     results.http(diff, {
       userId,
       route: route.name,
       control: { engine: ctx.engine, status: res.statusCode },
-      candidate: { engine: candidate, status: answer.sample.status },
+      candidate: { engine: candidate, status: sample.status },
     });
   }
+}
+
+/** A header of the primary's answer: the engine's (forwarded as they came), else what the proxy set. */
+function sentHeader(
+  res: ServerResponse,
+  ctx: RequestContext,
+  name: string,
+): string | string[] | number | undefined {
+  return ctx.engineResponse?.headers[name] ?? res.getHeader(name);
 }
