@@ -1,9 +1,7 @@
-import { rm } from 'node:fs/promises';
 import type { UnleashFlagSource } from '../../../src/flags/unleash/source.js';
 import { flexibleRollout, metaVariants, notIn } from '../../../src/flags/unleash/strategies.js';
 import type { AnnouncedFlags, RollbackState } from '../../../src/routing/types.js';
-import { FakeUnleash } from './fake-unleash.js';
-import { names, seed, source, tempDir, waitFor } from './helpers.js';
+import { names, useFakeUnleash, waitFor } from './helpers.js';
 
 /**
  * The fleet's changes arrive in milliseconds, Unleash shows them to polls up to a second late: a
@@ -11,8 +9,7 @@ import { names, seed, source, tempDir, waitFor } from './helpers.js';
  * stale poll must not put the earlier rollback (its reason, its trigger) back on this replica
  * (the fanout system test's flake: /admin/flags showed rollback #1's reason after rollback #2).
  */
-let fake: FakeUnleash;
-let dir: string;
+const unleash = useFakeUnleash({ seed: { rollout: 10, shadow: 5 } });
 let s: UnleashFlagSource;
 
 /** Long, so that a busy machine cannot end it mid-test: the grace's end is LocalChanges' tests'. */
@@ -22,17 +19,7 @@ const first = { engaged: true, trigger: 'manual' as const, reason: '#1', at: '20
 const second = { engaged: true, trigger: 'manual' as const, reason: '#2', at: '2026-12-07T17:00:02.000Z' };
 
 beforeEach(async () => {
-  fake = await new FakeUnleash().start();
-  dir = await tempDir();
-  seed(fake, 10, 5);
-  s = source(fake, { backupPath: dir, refreshMs: 60_000, graceMs: GRACE_MS }).source;
-  await s.start();
-});
-
-afterEach(async () => {
-  await s.close();
-  await fake.stop().catch(() => undefined);
-  await rm(dir, { recursive: true, force: true, maxRetries: 5 });
+  s = (await unleash.started({ refreshMs: 60_000, graceMs: GRACE_MS })).source;
 });
 
 const announced = (rollback: RollbackState): AnnouncedFlags => {
@@ -44,8 +31,8 @@ const announced = (rollback: RollbackState): AnnouncedFlags => {
 function publishRollback(rollback: RollbackState): void {
   const { trigger, reason, at } = rollback;
   const variants = metaVariants({ rollback: { trigger, reason, at } });
-  fake.put(names.meta, false, [{ ...flexibleRollout(0, names.meta, []), variants }], 'operational');
-  fake.put(names.rollout, false, [flexibleRollout(10, names.rollout, notIn([]))]);
+  unleash.fake.put(names.meta, false, [{ ...flexibleRollout(0, names.meta, []), variants }], 'operational');
+  unleash.fake.put(names.rollout, false, [flexibleRollout(10, names.rollout, notIn([]))]);
 }
 
 /** Asks for polls until one has answered after now. */

@@ -1,34 +1,21 @@
-import { rm } from 'node:fs/promises';
 import type { UnleashFlagSource } from '../../../src/flags/unleash/source.js';
 import { flexibleRollout, notIn } from '../../../src/flags/unleash/strategies.js';
 import type { AnnouncedFlags } from '../../../src/routing/types.js';
-import { FakeUnleash } from './fake-unleash.js';
-import { names, seed, source, tempDir, waitFor } from './helpers.js';
+import { names, useFakeUnleash, waitFor } from './helpers.js';
 
 /**
  * The fleet fan-out's notification carries what another replica wrote (docs/fleet.md): the
  * source obeys it at once, before Unleash shows it to polls, and Unleash stays the truth after
  * the grace.
  */
-let fake: FakeUnleash;
-let dir: string;
+const unleash = useFakeUnleash({ seed: { rollout: 10, shadow: 5 } });
 let s: UnleashFlagSource;
 
 const GRACE_MS = 300;
 
 beforeEach(async () => {
-  fake = await new FakeUnleash().start();
-  dir = await tempDir();
-  seed(fake, 10, 5);
   // Polls once a minute: only the notification and the polls it asks for can explain a change.
-  s = source(fake, { backupPath: dir, refreshMs: 60_000, graceMs: GRACE_MS }).source;
-  await s.start();
-});
-
-afterEach(async () => {
-  await s.close();
-  await fake.stop().catch(() => undefined);
-  await rm(dir, { recursive: true, force: true, maxRetries: 5 });
+  s = (await unleash.started({ refreshMs: 60_000, graceMs: GRACE_MS })).source;
 });
 
 const announced = (over: Partial<AnnouncedFlags>): AnnouncedFlags => {
@@ -48,7 +35,8 @@ const pollAfterGrace = (since: number) =>
     s.refresh(); // a changed answer ends the poller's burst: ask again
     return false;
   });
-const disableRollout = () => fake.put(names.rollout, false, [flexibleRollout(10, names.rollout, notIn([]))]);
+const disableRollout = () =>
+  unleash.fake.put(names.rollout, false, [flexibleRollout(10, names.rollout, notIn([]))]);
 
 describe('the Unleash source told of another replica’s change', () => {
   it('obeys an announced rollback at once, and keeps it once Unleash shows it', async () => {
@@ -69,7 +57,7 @@ describe('the Unleash source told of another replica’s change', () => {
 
   it('obeys an announced percentage at once, and a resume made elsewhere releases the rollback', async () => {
     const t0 = Date.now();
-    fake.put(names.rollout, true, [flexibleRollout(40, names.rollout, notIn([]))]);
+    unleash.fake.put(names.rollout, true, [flexibleRollout(40, names.rollout, notIn([]))]);
     s.refresh(announced({ rollout: { ...s.current()!.rollout, percent: 40 } }));
     expect(s.current()?.rollout.percent).toBe(40);
     s.refresh(announced({ rollback }));
@@ -84,7 +72,7 @@ describe('the Unleash source told of another replica’s change', () => {
     const before = s.current();
     s.refresh(announced({}));
     expect(s.current()).toBe(before);
-    fake.put(names.shadow, true, [flexibleRollout(25, names.shadow, [])], 'experiment');
+    unleash.fake.put(names.shadow, true, [flexibleRollout(25, names.shadow, [])], 'experiment');
     s.refresh();
     await waitFor(() => s.current()?.shadow.percent === 25);
   });

@@ -1,19 +1,12 @@
 import { runFlagsCommand } from '../../../src/cli/commands/flags.js';
-import { ADMIN_TOKEN, FakeUnleash } from './fake-unleash.js';
+import { ADMIN_TOKEN } from './fake-unleash.js';
+import { useFakeUnleash } from './helpers.js';
 
-let fake: FakeUnleash;
-
-beforeEach(async () => {
-  fake = await new FakeUnleash().start();
-});
-
-afterEach(async () => {
-  await fake.stop().catch(() => undefined);
-});
+const unleash = useFakeUnleash();
 
 async function run(
   argv: string[],
-  env: Record<string, string> = { UNLEASH_URL: fake.url, UNLEASH_ADMIN_TOKEN: ADMIN_TOKEN },
+  env: Record<string, string> = { UNLEASH_URL: unleash.fake.url, UNLEASH_ADMIN_TOKEN: ADMIN_TOKEN },
 ) {
   let out = '';
   let err = '';
@@ -25,7 +18,9 @@ describe('switchyard flags', () => {
   it('init prints what it did and exits 0', async () => {
     const { code, out } = await run(['init']);
     expect(code).toBe(0);
-    expect(out).toContain(`flags ready in Unleash ${fake.url} (project default, environment development):`);
+    expect(out).toContain(
+      `flags ready in Unleash ${unleash.fake.url} (project default, environment development):`,
+    );
     expect(out).toContain('switchyard-rollout: created (release)');
   });
 
@@ -49,14 +44,17 @@ describe('switchyard flags', () => {
   });
 
   it('exits 69 when Unleash cannot be reached', async () => {
-    await fake.stop();
+    await unleash.fake.stop();
     const { code, err } = await run(['init']);
     expect(code).toBe(69);
     expect(err).toContain('Unleash did not answer');
   });
 
   it('exits 1 when Unleash refuses the token, without printing it', async () => {
-    const { code, err } = await run(['init'], { UNLEASH_URL: fake.url, UNLEASH_ADMIN_TOKEN: 'wrong-secret' });
+    const { code, err } = await run(['init'], {
+      UNLEASH_URL: unleash.fake.url,
+      UNLEASH_ADMIN_TOKEN: 'wrong-secret',
+    });
     expect(code).toBe(1);
     expect(err).toContain('401');
     expect(err).not.toContain('wrong-secret');

@@ -1,4 +1,4 @@
-import { rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stateToDocument } from '../../../src/flags/document.js';
 import { UnleashAdminApi } from '../../../src/flags/unleash/admin-api.js';
@@ -8,33 +8,25 @@ import { initFlags } from '../../../src/flags/unleash/init.js';
 import { flexibleRollout } from '../../../src/flags/unleash/strategies.js';
 import { decide } from '../../../src/routing/decide.js';
 import type { FlagState } from '../../../src/routing/types.js';
-import { ADMIN_TOKEN, FakeUnleash } from './fake-unleash.js';
-import { names, tempDir } from './helpers.js';
+import { ADMIN_TOKEN } from './fake-unleash.js';
+import { names, useFakeUnleash } from './helpers.js';
 
-let fake: FakeUnleash;
+const unleash = useFakeUnleash();
 let api: UnleashAdminApi;
-let dir: string;
 
-beforeEach(async () => {
-  fake = await new FakeUnleash().start();
+beforeEach(() => {
   api = new UnleashAdminApi({
-    url: fake.url,
+    url: unleash.fake.url,
     token: ADMIN_TOKEN,
     project: 'default',
     environment: 'development',
   });
-  dir = await tempDir();
 });
 
-afterEach(async () => {
-  await fake.stop();
-  await rm(dir, { recursive: true, force: true });
-});
-
-const snapshot = () => JSON.stringify([...fake.features.values()]);
+const snapshot = () => JSON.stringify([...unleash.fake.features.values()]);
 const served = () =>
   readFeatures(
-    [...fake.features.values()].map((f) => ({ name: f.name, ...f.envs.development! })),
+    [...unleash.fake.features.values()].map((f) => ({ name: f.name, ...f.envs.development! })),
     names,
   );
 
@@ -44,15 +36,15 @@ describe('switchyard flags init', () => {
     expect(lines[0]).toBe(
       'switchyard-rollout: created (release); flexibleRollout 0% added (stickiness userId, groupId switchyard-rollout); enabled in development',
     );
-    expect(fake.env(names.rollout)).toMatchObject({
+    expect(unleash.fake.env(names.rollout)).toMatchObject({
       enabled: true,
       strategies: [{ parameters: { rollout: '0', stickiness: 'userId', groupId: names.rollout } }],
     });
-    expect(fake.env(names.shadow)).toMatchObject({
+    expect(unleash.fake.env(names.shadow)).toMatchObject({
       enabled: true,
       strategies: [{ parameters: { rollout: '0', groupId: names.shadow } }],
     });
-    expect(fake.env(names.meta)?.enabled).toBe(false);
+    expect(unleash.fake.env(names.meta)?.enabled).toBe(false);
     expect(served()).toMatchObject({
       problems: [],
       state: { rollout: { percent: 0 }, rollback: { engaged: false } },
@@ -73,17 +65,17 @@ describe('switchyard flags init', () => {
 
   it('never resets a percentage nor re-enables a rolled-back flag', async () => {
     await initFlags(api, names);
-    fake.put(names.rollout, false, [flexibleRollout(30, names.rollout, [])]);
+    unleash.fake.put(names.rollout, false, [flexibleRollout(30, names.rollout, [])]);
     const lines = await initFlags(api, names);
     expect(lines[0]).toBe(`${names.rollout}: left disabled in development`);
-    expect(fake.env(names.rollout)).toMatchObject({
+    expect(unleash.fake.env(names.rollout)).toMatchObject({
       enabled: false,
       strategies: [{ parameters: { rollout: '30' } }],
     });
   });
 
   it('refuses a flag with strategies Switchyard cannot follow, and says which', async () => {
-    fake.put(names.rollout, true, [{ name: 'default' }]);
+    unleash.fake.put(names.rollout, true, [{ name: 'default' }]);
     await expect(initFlags(api, names)).rejects.toThrow(
       /switchyard-rollout: needs exactly one flexibleRollout/,
     );
@@ -102,7 +94,7 @@ describe('switchyard flags import', () => {
   };
 
   async function importState(state: FlagState): Promise<string[]> {
-    const path = join(dir, 'flags.json');
+    const path = join(unleash.dir, 'flags.json');
     await writeFile(path, JSON.stringify(stateToDocument(state, names)));
     return importFlagFile(api, names, path, () => undefined);
   }
@@ -144,7 +136,7 @@ describe('switchyard flags import', () => {
   });
 
   it('refuses a file that is not a flag file', async () => {
-    const path = join(dir, 'broken.json');
+    const path = join(unleash.dir, 'broken.json');
     await writeFile(path, '{"features": 3}');
     await expect(importFlagFile(api, names, path, () => undefined)).rejects.toThrow(/not a flag file/);
   });

@@ -1,24 +1,9 @@
-import { rm } from 'node:fs/promises';
 import { UnleashPoller, type PollerEvents } from '../../../src/flags/unleash/poller.js';
-import { CLIENT_TOKEN, FakeUnleash } from './fake-unleash.js';
-import { seed, tempDir, waitFor } from './helpers.js';
+import { CLIENT_TOKEN } from './fake-unleash.js';
+import { useFakeUnleash, waitFor } from './helpers.js';
 
-let fake: FakeUnleash;
-let dir: string;
 let poller: UnleashPoller | undefined;
-
-beforeEach(async () => {
-  fake = await new FakeUnleash().start();
-  dir = await tempDir();
-  seed(fake, 15);
-});
-
-afterEach(async () => {
-  poller?.close();
-  await fake.stop();
-  // unleash-client may still be writing its backup file: retried, as rm does on ENOTEMPTY.
-  await rm(dir, { recursive: true, force: true, maxRetries: 5 });
-});
+const unleash = useFakeUnleash({ seed: { rollout: 15 }, teardown: () => poller?.close() });
 
 function recorder() {
   const seen = {
@@ -46,7 +31,7 @@ function recorder() {
 }
 
 const options = (backupPath: string) => ({
-  url: fake.url,
+  url: unleash.fake.url,
   apiToken: CLIENT_TOKEN,
   appName: 'switchyard-test',
   instanceId: 'poller-test',
@@ -60,7 +45,7 @@ const options = (backupPath: string) => ({
 describe('polling Unleash with unleash-client', () => {
   it('counts a 304 as a successful poll and hands over new flags only when they change', async () => {
     const { seen, events } = recorder();
-    poller = new UnleashPoller(options(dir), events);
+    poller = new UnleashPoller(options(unleash.dir), events);
     await poller.start();
     await waitFor(() => seen.ok >= 4);
     expect(seen.data).toEqual([true]);
@@ -68,13 +53,13 @@ describe('polling Unleash with unleash-client', () => {
   });
 
   it('starts polling again by itself after Unleash refused the token (401)', async () => {
-    fake.acceptedClientToken = 'another-token';
+    unleash.fake.acceptedClientToken = 'another-token';
     const { seen, events } = recorder();
-    poller = new UnleashPoller(options(dir), events, 300);
+    poller = new UnleashPoller(options(unleash.dir), events, 300);
     await poller.start();
     expect(seen.failed.join()).toMatch(/responded 401/);
     const polls = seen.polls;
-    fake.acceptedClientToken = CLIENT_TOKEN;
+    unleash.fake.acceptedClientToken = CLIENT_TOKEN;
     await waitFor(() => seen.data.includes(true));
     // unleash-client stopped polling for good (it polls every 100 ms): the next poll is the
     // poller's own restart, 300 ms after the refusal. Timers never fire early.
@@ -83,13 +68,13 @@ describe('polling Unleash with unleash-client', () => {
 
   it('polls at once when asked (pollSoon), again while Unleash shows no change, and stops at the change', async () => {
     const { seen, events } = recorder();
-    poller = new UnleashPoller({ ...options(dir), refreshMs: 60_000 }, events);
+    poller = new UnleashPoller({ ...options(unleash.dir), refreshMs: 60_000 }, events);
     await poller.start();
     expect(seen.polls).toBe(1);
     poller.pollSoon(10_000, 20);
     await waitFor(() => seen.ok >= 4); // unchanged (304) polls, 20 ms apart, not 60 s
     expect(seen.data).toEqual([true]);
-    fake.put('switchyard-rollout', false, []);
+    unleash.fake.put('switchyard-rollout', false, []);
     await waitFor(() => seen.data.length === 2);
     const polls = seen.polls;
     // Two calls while one poll is in flight make one more poll, not two chains.

@@ -1,37 +1,16 @@
-import { rm } from 'node:fs/promises';
 import { decide } from '../../../src/routing/decide.js';
-import type { UnleashFlagSource } from '../../../src/flags/unleash/source.js';
 import { flexibleRollout } from '../../../src/flags/unleash/strategies.js';
-import { FakeUnleash } from './fake-unleash.js';
-import { names, seed, sleep, source, tempDir, waitFor, type LogLine } from './helpers.js';
+import { names, seed, sleep, useFakeUnleash, waitFor, type LogLine } from './helpers.js';
 
-let fake: FakeUnleash;
-let dir: string;
-const open: UnleashFlagSource[] = [];
-
-function start(options: { backupPath?: string } = {}) {
-  const made = source(fake, { backupPath: options.backupPath ?? dir });
-  open.push(made.source);
-  return made;
-}
-
-beforeEach(async () => {
-  fake = await new FakeUnleash().start();
-  dir = await tempDir();
-});
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((s) => s.close()));
-  await fake.stop().catch(() => undefined);
-  // unleash-client may still be writing its backup file: retried, as rm does on ENOTEMPTY.
-  await rm(dir, { recursive: true, force: true, maxRetries: 5 });
-});
+const unleash = useFakeUnleash();
+/** Every source of a test shares one backup folder: a later one may read what an earlier left. */
+const start = () => unleash.source({ backupPath: unleash.dir });
 
 const warnings = (lines: LogLine[]) => lines.filter((l) => l.level === 40);
 
 describe('the Unleash flag source, reading', () => {
   it('reads the flags at start and reports itself ready and up, with the time of the poll', async () => {
-    seed(fake, 20, 5);
+    seed(unleash.fake, 20, 5);
     const { source: s } = start();
     await s.start();
     expect(s.current()?.rollout.percent).toBe(20);
@@ -42,18 +21,18 @@ describe('the Unleash flag source, reading', () => {
   });
 
   it('follows a change made in Unleash within a refresh', async () => {
-    seed(fake, 10);
+    seed(unleash.fake, 10);
     const { source: s } = start();
     const seen: number[] = [];
     s.onChange((state) => seen.push(state.rollout.percent));
     await s.start();
-    fake.put(names.rollout, true, [flexibleRollout(50, names.rollout, [])]);
+    unleash.fake.put(names.rollout, true, [flexibleRollout(50, names.rollout, [])]);
     await waitFor(() => s.current()?.rollout.percent === 50);
     expect(seen).toEqual([10, 50]);
   });
 
   it('without Unleash or a backup at start, knows no flags, is not ready and says why', async () => {
-    await fake.stop();
+    await unleash.fake.stop();
     const { source: s } = start();
     await s.start();
     expect(s.current()).toBeNull();
@@ -67,11 +46,11 @@ describe('the Unleash flag source, reading', () => {
   });
 
   it('without Unleash at start, serves the backup file an earlier run left in UNLEASH_BACKUP_PATH', async () => {
-    seed(fake, 30);
+    seed(unleash.fake, 30);
     const first = start();
     await first.source.start();
     await first.source.close();
-    await fake.stop();
+    await unleash.fake.stop();
     const { source: s, lines } = start();
     await s.start();
     expect(s.current()?.rollout.percent).toBe(30);
@@ -81,10 +60,10 @@ describe('the Unleash flag source, reading', () => {
   });
 
   it('keeps the last known flags while Unleash is down, lastSync still, and recovers by itself', async () => {
-    seed(fake, 40);
+    seed(unleash.fake, 40);
     const { source: s, lines } = start();
     await s.start();
-    await fake.stop();
+    await unleash.fake.stop();
     await waitFor(() => !s.status().up);
     const lastSync = s.status().lastSync;
     await sleep(3500);
@@ -92,8 +71,8 @@ describe('the Unleash flag source, reading', () => {
     expect(s.current()?.rollout.percent).toBe(40);
     expect(s.status().problem).toContain('keeping the last known flags');
     expect(warnings(lines).filter((l) => l.msg.startsWith('Unleash unreachable'))).toHaveLength(1);
-    await fake.restart();
-    fake.put(names.rollout, true, [flexibleRollout(45, names.rollout, [])]);
+    await unleash.fake.restart();
+    unleash.fake.put(names.rollout, true, [flexibleRollout(45, names.rollout, [])]);
     await waitFor(() => s.current()?.rollout.percent === 45);
     expect(s.status()).toMatchObject({ up: true, problem: null });
     expect(lines.map((l) => l.msg)).toContain('Unleash reachable again: following its flags');
@@ -104,7 +83,7 @@ describe('the Unleash flag source, reading', () => {
     const onError = (err: unknown) => crashes.push(err);
     process.on('uncaughtException', onError);
     try {
-      await fake.stop();
+      await unleash.fake.stop();
       const { source: s } = start();
       void s.start();
       await sleep(300); // the first poll is now retrying a refused connection

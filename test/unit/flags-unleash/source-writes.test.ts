@@ -1,21 +1,10 @@
-import { rm } from 'node:fs/promises';
 import { FlagsInUnleashError, UnleashUnavailableError } from '../../../src/flags/unleash/errors.js';
-import type { UnleashFlagSource } from '../../../src/flags/unleash/source.js';
 import { metaPayload } from '../../../src/flags/unleash/strategies.js';
 import type { FlagState, RollbackTrigger } from '../../../src/routing/types.js';
-import { FakeUnleash } from './fake-unleash.js';
-import { names, seed, source, tempDir, waitFor } from './helpers.js';
+import { names, useFakeUnleash, waitFor } from './helpers.js';
 
-let fake: FakeUnleash;
-let dir: string;
-const open: UnleashFlagSource[] = [];
-
-async function started(admin: boolean) {
-  const made = source(fake, { backupPath: `${dir}/${open.length}`, admin });
-  open.push(made.source);
-  await made.source.start();
-  return made;
-}
+const unleash = useFakeUnleash({ seed: { rollout: 10 } });
+const started = (admin: boolean) => unleash.started({ admin });
 
 const percent = (p: number) => (s: FlagState) => ({ ...s, rollout: { ...s.rollout, percent: p } });
 const rollback = (trigger: RollbackTrigger, reason: string | null) => (s: FlagState) => ({
@@ -26,20 +15,8 @@ const resume = (s: FlagState) => ({
   ...s,
   rollback: { engaged: false, trigger: null, reason: null, at: null },
 });
-const mainRollout = () => fake.env(names.rollout)?.strategies.find((s) => !s.title)?.parameters?.rollout;
-
-beforeEach(async () => {
-  fake = await new FakeUnleash().start();
-  dir = await tempDir();
-  seed(fake, 10);
-});
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((s) => s.close()));
-  await fake.stop().catch(() => undefined);
-  // unleash-client may still be writing its backup file: retried, as rm does on ENOTEMPTY.
-  await rm(dir, { recursive: true, force: true, maxRetries: 5 });
-});
+const mainRollout = () =>
+  unleash.fake.env(names.rollout)?.strategies.find((s) => !s.title)?.parameters?.rollout;
 
 describe('the Unleash flag source without an admin token', () => {
   it('refuses percentage and override changes with a 409 that points at Unleash', async () => {
@@ -57,7 +34,7 @@ describe('the Unleash flag source without an admin token', () => {
     expect(s.current()?.rollback).toMatchObject({ engaged: true, trigger: 'manual', reason: 'spike' });
     expect(lines.some((l) => l.level === 40 && l.msg.includes('this instance only'))).toBe(true);
     expect(s.status().problem).toContain('rollback engaged on this instance only');
-    expect(fake.env(names.rollout)?.enabled).toBe(true);
+    expect(unleash.fake.env(names.rollout)?.enabled).toBe(true);
     await s.update(resume);
     expect(s.current()?.rollback.engaged).toBe(false);
   });
@@ -65,9 +42,9 @@ describe('the Unleash flag source without an admin token', () => {
   it('hands a local rollback over to Unleash once Unleash shows it, so a resume there releases it', async () => {
     const { source: s } = await started(false);
     await s.update(rollback('manual', 'spike'));
-    fake.put(names.rollout, false, fake.env(names.rollout)!.strategies);
+    unleash.fake.put(names.rollout, false, unleash.fake.env(names.rollout)!.strategies);
     await waitFor(() => s.current()?.rollback.trigger === 'external');
-    fake.put(names.rollout, true, fake.env(names.rollout)!.strategies);
+    unleash.fake.put(names.rollout, true, unleash.fake.env(names.rollout)!.strategies);
     await waitFor(() => s.current()?.rollback.engaged === false);
   });
 });
@@ -92,18 +69,20 @@ describe('the Unleash flag source with an admin token', () => {
         ['bob', { serve: 'user', note: 'staff' }],
       ]),
     }));
-    const strategies = fake.env(names.rollout)!.strategies;
+    const strategies = unleash.fake.env(names.rollout)!.strategies;
     expect(strategies.find((x) => !x.title)?.constraints).toEqual([
       { contextName: 'userId', operator: 'NOT_IN', values: ['ann'] },
     ]);
     expect(strategies.find((x) => x.title)?.constraints).toEqual([
       { contextName: 'userId', operator: 'IN', values: ['bob'] },
     ]);
-    expect(JSON.parse(metaPayload({ name: names.meta, enabled: false, ...fake.env(names.meta) })!)).toEqual({
+    expect(
+      JSON.parse(metaPayload({ name: names.meta, enabled: false, ...unleash.fake.env(names.meta) })!),
+    ).toEqual({
       overrideNotes: { bob: 'staff' },
     });
     await s.update((st) => ({ ...st, overrides: new Map() }));
-    expect(fake.env(names.rollout)!.strategies).toHaveLength(1);
+    expect(unleash.fake.env(names.rollout)!.strategies).toHaveLength(1);
   });
 
   it('rolls back at once, disables the flag with its trigger and reason, and another replica reads them', async () => {
@@ -112,20 +91,20 @@ describe('the Unleash flag source with an admin token', () => {
     const done = s.update(rollback('guard', 'p95 +40%'));
     expect(s.current()?.rollback.engaged).toBe(true);
     await done;
-    expect(fake.env(names.rollout)?.enabled).toBe(false);
+    expect(unleash.fake.env(names.rollout)?.enabled).toBe(false);
     await waitFor(() => other.current()?.rollback.engaged === true);
     expect(other.current()?.rollback).toMatchObject({ trigger: 'guard', reason: 'p95 +40%' });
     await other.update(resume);
     await waitFor(() => s.current()?.rollback.engaged === false);
-    expect(fake.env(names.rollout)?.enabled).toBe(true);
-    expect(fake.env(names.rollout)?.strategies.find((x) => !x.title)?.parameters?.rollout).toBe('10');
+    expect(unleash.fake.env(names.rollout)?.enabled).toBe(true);
+    expect(unleash.fake.env(names.rollout)?.strategies.find((x) => !x.title)?.parameters?.rollout).toBe('10');
   });
 
   it('reads a flag disabled directly in Unleash as a rollback from outside', async () => {
     const { source: s } = await started(true);
     await s.update(rollback('manual', 'x'));
     await s.update(resume);
-    fake.put(names.rollout, false, fake.env(names.rollout)!.strategies);
+    unleash.fake.put(names.rollout, false, unleash.fake.env(names.rollout)!.strategies);
     // Right after its own resume, the instance trusts what it wrote for a grace period (2.5 s).
     await waitFor(() => s.current()?.rollback.engaged === true);
     expect(s.current()?.rollback.trigger).toBe('external');
@@ -137,25 +116,25 @@ describe('the Unleash flag source with an admin token', () => {
       ...st,
       rollback: { engaged: true, trigger: 'manual', reason: 'old', at: '2020-01-01T00:00:00.000Z' },
     }));
-    const polls = fake.clientPolls;
-    await waitFor(() => fake.clientPolls >= polls + 3); // a few polls: Unleash shows the rollback
-    fake.put(names.rollout, true, fake.env(names.rollout)!.strategies);
+    const polls = unleash.fake.clientPolls;
+    await waitFor(() => unleash.fake.clientPolls >= polls + 3); // a few polls: Unleash shows the rollback
+    unleash.fake.put(names.rollout, true, unleash.fake.env(names.rollout)!.strategies);
     await waitFor(
-      () => metaPayload({ name: names.meta, enabled: false, ...fake.env(names.meta) }) === null,
+      () => metaPayload({ name: names.meta, enabled: false, ...unleash.fake.env(names.meta) }) === null,
       2000,
     );
-    fake.put(names.rollout, false, fake.env(names.rollout)!.strategies);
+    unleash.fake.put(names.rollout, false, unleash.fake.env(names.rollout)!.strategies);
     await waitFor(() => s.current()?.rollback.trigger === 'external');
   });
 
   it('holds a rollback made while Unleash is down, and writes it when Unleash is back', async () => {
     const { source: s } = await started(true);
-    await fake.stop();
+    await unleash.fake.stop();
     await s.update(rollback('manual', 'during outage'));
     expect(s.current()?.rollback.engaged).toBe(true);
     expect(s.status().problem).toContain('not yet written to Unleash');
-    await fake.restart();
-    await waitFor(() => fake.env(names.rollout)?.enabled === false);
+    await unleash.fake.restart();
+    await waitFor(() => unleash.fake.env(names.rollout)?.enabled === false);
     await waitFor(() => s.status().problem === null);
     expect(s.current()?.rollback).toMatchObject({
       engaged: true,
@@ -166,23 +145,23 @@ describe('the Unleash flag source with an admin token', () => {
 
   it('releases a rollback that never reached Unleash where it was made, and never writes it later', async () => {
     const { source: s } = await started(true);
-    await fake.stop();
+    await unleash.fake.stop();
     await s.update(rollback('manual', 'oops'));
     await s.update(resume);
     expect(s.current()?.rollback.engaged).toBe(false);
-    await fake.restart();
+    await unleash.fake.restart();
     // A held rollback is written after a successful poll; after three, and with the write queue
     // drained, a write that was going to happen has happened.
-    const polls = fake.clientPolls;
-    await waitFor(() => fake.clientPolls >= polls + 3, 10_000);
+    const polls = unleash.fake.clientPolls;
+    await waitFor(() => unleash.fake.clientPolls >= polls + 3, 10_000);
     await s.close();
-    expect(fake.env(names.rollout)?.enabled).toBe(true);
+    expect(unleash.fake.env(names.rollout)?.enabled).toBe(true);
     expect(s.current()?.rollback.engaged).toBe(false);
   });
 
   it('undoes a percentage that cannot reach Unleash and answers 503', async () => {
     const { source: s } = await started(true);
-    await fake.stop();
+    await unleash.fake.stop();
     const err = await s.update(percent(60)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UnleashUnavailableError);
     expect(s.current()?.rollout.percent).toBe(10);
