@@ -87,3 +87,20 @@ export async function cpuPairs<K extends string>(
  */
 export const cpuBoundRatio = (a: CpuSide, b: CpuSide): number =>
   ((1 - a.idle) / a.marginalMicros) * (b.marginalMicros / (1 - b.idle));
+
+/**
+ * Throughput of `a` over `b` were both CPU-bound on one core, when `a`'s extra cost comes from
+ * work at a fixed rate rather than from every request: `a` measured doing `extraPerRequest` units
+ * of it per request (0.1: one stored divergence in ten requests) and, CPU-bound, doing
+ * `extraPerSecond` units a second (a fleet's share of divergences does not grow with one replica's
+ * request rate). Every microsecond `a` spends per request beyond `b` is charged to that work.
+ */
+export const cpuBoundRatioAtRate = (
+  a: CpuSide,
+  b: CpuSide,
+  extraPerRequest: number,
+  extraPerSecond: number,
+): number => {
+  const microsPerUnit = Math.max(0, a.marginalMicros - b.marginalMicros) / extraPerRequest;
+  return (1 - a.idle - (extraPerSecond * microsPerUnit) / 1e6) / (1 - b.idle);
+};

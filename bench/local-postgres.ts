@@ -28,15 +28,21 @@ export interface Postgres {
  * A throwaway PostgreSQL 15 (Debian's) on a free loopback port, with its data and socket in a temp
  * folder owned by `postgres`: it refuses to run as root. Durability is off, it is a test database.
  */
-export async function startPostgres(): Promise<Postgres> {
+export async function startPostgres(placement: { core?: number } = {}): Promise<Postgres> {
   if (!existsSync(`${BIN}/initdb`))
     throw new Error(`PostgreSQL not found in ${BIN} (scripts/system-deps.sh installs it)`);
   const dir = await mkdtemp(join(tmpdir(), 'switchyard-pg-'));
   const { uid, gid } = await ids('postgres');
   await chown(dir, uid, gid);
   const data = join(dir, 'data');
+  // With `core`, the server and every backend it forks run on that core only (affinity is inherited),
+  // so a benchmark can keep the database off the core of the process it measures.
+  const pin =
+    placement.core !== undefined && existsSync('/usr/bin/taskset') ? ['-c', String(placement.core)] : null;
   const asPostgres = (cmd: string, args: string[]) =>
-    run('runuser', ['-u', 'postgres', '--', `${BIN}/${cmd}`, ...args]);
+    pin === null
+      ? run('runuser', ['-u', 'postgres', '--', `${BIN}/${cmd}`, ...args])
+      : run('/usr/bin/taskset', [...pin, 'runuser', '-u', 'postgres', '--', `${BIN}/${cmd}`, ...args]);
   await asPostgres('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
   const port = await freePort();
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
