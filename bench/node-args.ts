@@ -4,7 +4,7 @@
  * compare. Why these: docs/decisions.md (issue 20, memory).
  */
 export const PROXY_NODE_ARGS = (
-  process.env.BENCH_PROXY_NODE_ARGS ?? '--max-semi-space-size=8 --heap-growing-percent=50'
+  process.env.BENCH_PROXY_NODE_ARGS ?? '--max-semi-space-size=16 --heap-growing-percent=100'
 )
   .split(' ')
   .filter(Boolean);

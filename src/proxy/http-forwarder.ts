@@ -1,8 +1,8 @@
-import { Agent, request, type ClientRequest, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import { Agent, request, type ClientRequest, type ServerResponse } from 'node:http';
 import type { Engine } from '../routing/types.js';
-import { engineAddress } from '../tracing/engine-call.js';
+import { engineAddress, type EngineCall } from '../tracing/engine-call.js';
 import { DeadlineSweeper } from './deadline-sweeper.js';
-import { clientResponseHeaders, engineHeaders, responseMarks } from './engine-headers.js';
+import { clientResponseHeaders, engineHeaderList, responseMarks } from './engine-headers.js';
 import type { RoutedRequest } from './request-context.js';
 
 export interface ForwarderOptions {
@@ -48,9 +48,8 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
   const address = engineAddress(options.engine, options.target);
   const forward = (req: RoutedRequest, res: ServerResponse, fresh = false): void => {
     const ctx = req.switchyard;
-    const headers = outgoingHeaders(req);
     const call = ctx?.trace?.engineCall(address);
-    call?.inject(headers);
+    const headers = outgoingHeaders(req, target.host, call);
     const upstream = request({
       host: target.hostname,
       port: target.port,
@@ -94,8 +93,7 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
     });
     const body = ctx?.body;
     if (body !== null && body !== undefined) {
-      upstream.setHeader('content-length', body.length);
-      upstream.end(body);
+      upstream.end(body); // its content-length is in the headers
     } else if (hasNoBody(req) && ctx?.bodySource === undefined) {
       // Sent at once: piping an empty body sends the engine request only once the client's
       // request has emitted 'end', a tick or more later (measured: p50 at one connection).
@@ -139,10 +137,19 @@ function mayRetry(
   return replayable && (!wrote || IDEMPOTENT.has(req.method ?? ''));
 }
 
-function outgoingHeaders(req: RoutedRequest): IncomingHttpHeaders {
-  const out = engineHeaders(req.headers, req.socket);
-  // Hop-by-hop, but the body is streamed as it comes: its framing goes with it.
+function outgoingHeaders(req: RoutedRequest, engineHost: string, call: EngineCall | undefined): string[] {
+  const body = req.switchyard?.body;
   const te = req.headers['transfer-encoding'];
-  if (te !== undefined) out['transfer-encoding'] = te;
-  return out;
+  let trace: Record<string, string> | null = null;
+  if (call !== undefined) call.inject((trace = {}));
+  return engineHeaderList(req.headers, req.socket, {
+    engineHost,
+    framing:
+      body !== null && body !== undefined
+        ? { contentLength: body.length }
+        : te !== undefined
+          ? { transferEncoding: te }
+          : null,
+    trace,
+  });
 }
