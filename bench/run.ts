@@ -29,6 +29,12 @@ const REPS = Number(process.env.BENCH_REPS ?? 3);
  */
 const SHADOW_RATE = Number(process.env.BENCH_SHADOW_RATE ?? 500);
 const WS_FRAMES = Number(process.env.BENCH_WS_FRAMES ?? 100_000);
+/**
+ * Flat-out HTTP before the first repetition, per proxy. Switchyard has far more code for V8 to
+ * compile than the bare proxy: with 2 s, three identical Switchyards measured one after the other
+ * went from ~5,000 to ~7,000 req/s over their first four 8-s runs (PROFILE.md, fifth pass).
+ */
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 10);
 const here = new URL('.', import.meta.url).pathname;
 const secret = 'bench-secret-that-is-at-least-32-bytes';
 const tokens = await benchTokens(1000, secret);
@@ -85,7 +91,8 @@ try {
   });
 
   const throughputOf = { bare, full, guardOff } as const;
-  for (const p of [target, ...Object.values(throughputOf).map(url)]) await load(p, CONNECTIONS, 2, tokens);
+  for (const p of [target, ...Object.values(throughputOf).map(url)])
+    await load(p, CONNECTIONS, WARMUP_SECONDS, tokens);
   for (const p of [shadowOff, shadowOn, shadowHanging]) await pacedLatency(url(p), SHADOW_RATE, 2, tokens);
   const wsOf = { relay, full, shadowOn } as const;
   const wsRun = (p: { port: number }, frames: number): Promise<WsResult> =>
