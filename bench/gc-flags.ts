@@ -7,7 +7,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { benchTokens } from './tokens.js';
 import { load } from './load.js';
 import { PROXY_NODE_ARGS } from './node-args.js';
-import { startChild, stopChild } from './processes.js';
+import { stopChild } from './processes.js';
+import { startProxyRig } from './proxy-rig.js';
 import { RssSampler } from './rss.js';
 import { wsLoad } from './ws-load.js';
 
@@ -31,11 +32,10 @@ const SETS = (
   .map((s) => s.trim())
   .map((s) => (s === '-' ? [] : s.split(' ').filter(Boolean)));
 const here = new URL('.', import.meta.url).pathname;
-const secret = 'bench-secret-that-is-at-least-32-bytes';
-const tokens = await benchTokens(1000, secret);
-const dir = await mkdtemp(join(tmpdir(), 'switchyard-gc-flags-'));
+const tokens = await benchTokens();
+const reports = await mkdtemp(join(tmpdir(), 'switchyard-gc-flags-'));
 if (existsSync('/usr/bin/taskset')) execFileSync('/usr/bin/taskset', ['-pc', '1', String(process.pid)]);
-const upstream = await startChild(join(here, 'upstream.js'), {}, 1);
+const rig = await startProxyRig('gc-flags');
 
 const rssMiB = async (pid: number) =>
   Math.round(Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 102.4) /
@@ -49,20 +49,14 @@ interface Phase {
 }
 
 async function measure(flags: string[], round: number): Promise<{ phases: Phase[]; peakMiB: number }> {
-  const report = join(dir, `gc-${round}-${flags.join('_') || 'none'}.jsonl`);
-  const proxy = await startChild(
-    join(here, 'switchyard-process.js'),
-    {
-      TARGET: `http://127.0.0.1:${upstream.port}`,
-      BENCH_SECRET: secret,
-      FLAGS_FILE: join(dir, `flags-${round}-${flags.length}.json`),
-      GC_REPORT_FILE: report,
-    },
-    0,
-    [...flags, '--import', join(here, 'gc-report.js')],
-  );
-  const rss = new RssSampler(proxy.child.pid!, 200);
-  const url = `http://127.0.0.1:${proxy.port}`;
+  const report = join(reports, `gc-${round}-${flags.join('_') || 'none'}.jsonl`);
+  const proxy = await rig.start({ GC_REPORT_FILE: report }, undefined, [
+    ...flags,
+    '--import',
+    join(here, 'gc-report.js'),
+  ]);
+  const { url } = proxy;
+  const rss = new RssSampler(proxy.pid, 200);
   const phases: Phase[] = [];
   let reads = 0;
   const phaseEnd = async (phase: string, perSecond: number) => {
@@ -74,7 +68,7 @@ async function measure(flags: string[], round: number): Promise<{ phases: Phase[
       lines = (await readFile(report, 'utf8').catch(() => '')).split('\n').filter(Boolean);
     }
     const gc = JSON.parse(lines[reads++]!) as Phase['gc'];
-    phases.push({ phase, perSecond: Math.round(perSecond), gc, rssMiB: await rssMiB(proxy.child.pid!) });
+    phases.push({ phase, perSecond: Math.round(perSecond), gc, rssMiB: await rssMiB(proxy.pid) });
   };
   await load(url, 50, 3, tokens);
   await phaseEnd('warm-up', 0);
@@ -107,7 +101,7 @@ try {
     }
   }
 } finally {
-  await stopChild(upstream.child);
+  await rig.stop();
 }
 const out = join(here, '..', '..', 'bench', 'results');
 await mkdir(out, { recursive: true });

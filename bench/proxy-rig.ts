@@ -20,9 +20,10 @@ export interface ProxyRig {
   target: string;
   /**
    * One more Switchyard (bench/switchyard-process.ts) with these BENCH_* and OTEL_* variables, or
-   * another proxy script that reads the same ones (another build's, bench/bare-proxy.ts).
+   * another proxy script that reads the same ones (another build's, bench/bare-proxy.ts), run with
+   * these Node flags (default: the production ones).
    */
-  start(env?: Record<string, string>, script?: string): Promise<BenchProxy>;
+  start(env?: Record<string, string>, script?: string, nodeArgs?: string[]): Promise<BenchProxy>;
   /** Stops every process still running, the newest first. */
   stop(): Promise<void>;
 }
@@ -40,12 +41,12 @@ export async function startProxyRig(name: string): Promise<ProxyRig> {
   let flagFiles = 0;
   return {
     target,
-    async start(env = {}, script = join(here, 'switchyard-process.js')) {
+    async start(env = {}, script = join(here, 'switchyard-process.js'), nodeArgs = PROXY_NODE_ARGS) {
       const p = await startChild(
         script,
         { TARGET: target, BENCH_SECRET, FLAGS_FILE: join(dir, `flags-${flagFiles++}.json`), ...env },
         0,
-        PROXY_NODE_ARGS,
+        nodeArgs,
       );
       children.push(p.child);
       return { url: `http://127.0.0.1:${p.port}`, port: p.port, pid: p.child.pid!, child: p.child };

@@ -48,8 +48,9 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
   const address = engineAddress(options.engine, options.target);
   const forward = (req: RoutedRequest, res: ServerResponse, fresh = false): void => {
     const ctx = req.switchyard;
+    const body = ctx?.body;
     const call = ctx?.trace?.engineCall(address);
-    const headers = outgoingHeaders(req, target.host, call);
+    const headers = outgoingHeaders(req, body, target.host, call);
     const upstream = request({
       host: target.hostname,
       port: target.port,
@@ -91,7 +92,6 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
       clientGone = true;
       upstream.destroy();
     });
-    const body = ctx?.body;
     if (body !== null && body !== undefined) {
       upstream.end(body); // its content-length is in the headers
     } else if (hasNoBody(req) && ctx?.bodySource === undefined) {
@@ -137,8 +137,12 @@ function mayRetry(
   return replayable && (!wrote || IDEMPOTENT.has(req.method ?? ''));
 }
 
-function outgoingHeaders(req: RoutedRequest, engineHost: string, call: EngineCall | undefined): string[] {
-  const body = req.switchyard?.body;
+function outgoingHeaders(
+  req: RoutedRequest,
+  body: Buffer | null | undefined,
+  engineHost: string,
+  call: EngineCall | undefined,
+): string[] {
   const te = req.headers['transfer-encoding'];
   let trace: Record<string, string> | null = null;
   if (call !== undefined) call.inject((trace = {}));
