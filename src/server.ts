@@ -15,6 +15,7 @@ import { createHeaderStripper } from './identity/header-hygiene.js';
 import { TokenVerifier } from './identity/verifier.js';
 import { createIdHasher } from './log/hash-id.js';
 import { createMetrics, initRouteSeries, type Metrics } from './metrics/catalog.js';
+import { createEngineAgent } from './proxy/engine-agent.js';
 import { createForwarder, type Forwarder } from './proxy/http-forwarder.js';
 import { createUpstreamErrorHandler } from './proxy/upstream-error-handler.js';
 import { RouteCatalogue } from './proxy/route-catalogue.js';
@@ -132,6 +133,10 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
   const verifier = new TokenVerifier({ ...config.jwt });
 
   const forwarders = {} as Record<Engine, Forwarder>;
+  const ticketAgents = {
+    legacy: createEngineAgent(config.engines.idleSocketMs),
+    user: createEngineAgent(config.engines.idleSocketMs),
+  };
   const onError = createUpstreamErrorHandler({ forwarders, metrics, log: log.child({ part: 'proxy' }) });
   for (const engine of ['legacy', 'user'] as const) {
     forwarders[engine] = createForwarder({
@@ -153,8 +158,8 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
   const ticketJwts = new TtlMap<string>(10_000);
   const ticketRelay = createTicketRelay({
     engines: {
-      legacy: { url: config.engines.legacy.url, agent: forwarders.legacy.agent },
-      user: { url: config.engines.user.url, agent: forwarders.user.agent },
+      legacy: { url: config.engines.legacy.url, agent: ticketAgents.legacy },
+      user: { url: config.engines.user.url, agent: ticketAgents.user },
     },
     secret: ticketSecret,
     maxResponseBytes: config.tickets.maxResponseBytes,
@@ -425,7 +430,8 @@ export function createSwitchyard(deps: SwitchyardDeps): Switchyard {
         closeServer(ops, 1000),
         notifier.stop(Math.min(graceMs, 2000)), // notify: queued webhooks get a moment to go out
       ]);
-      for (const f of Object.values(forwarders)) f.agent.destroy();
+      for (const agent of Object.values(ticketAgents)) agent.destroy();
+      await Promise.all(Object.values(forwarders).map((f) => f.close()));
       await source.close();
       await fanout?.close();
       await fleetStore.stop();

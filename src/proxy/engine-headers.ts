@@ -40,34 +40,34 @@ export function engineHeaders(h: IncomingHttpHeaders, socket: ClientSocket): Inc
 
 /** What the caller of `engineHeaderList` decides about the request it sends. */
 export interface EngineRequestHeaders {
-  /** `host` for a client that sent none (node:http adds none to a list). */
+  /** `host` for a client that sent none (the client library adds none to a list). */
   readonly engineHost: string;
   /**
-   * A body the proxy read and sends whole (its length), a streamed one that keeps the client's
-   * framing (`transfer-encoding` is hop-by-hop but goes with it), or no body framing to add.
+   * The length of a body the proxy read and sends whole; null for no body or a streamed one
+   * (which keeps the client's `content-length`, or goes chunked when it had none).
    */
-  readonly framing: { contentLength: number } | { transferEncoding: string } | null;
+  readonly readBodyLength: number | null;
   /** The trace context to send (`traceparent`, maybe `tracestate`): the client's is replaced. */
   readonly trace: Readonly<Record<string, string>> | null;
 }
 
 /**
- * The same policy as `engineHeaders`, as one flat `[name, value, ...]` list for `request()`:
- * node:http writes such a list as it is, where an object costs a `setHeader` (a validation and an
- * entry) per header, ~15% of the proxy's allocation per forwarded request (PROFILE.md, fifth
- * pass).
+ * The same policy as `engineHeaders`, as one flat `[name, value, ...]` list for the forwarder's
+ * undici request, which takes a list as it is. `transfer-encoding` (hop-by-hop) and `expect` are
+ * undici's own business: it frames a streamed body itself, and node:http has already answered a
+ * client's `100-continue`.
  */
 export function engineHeaderList(
   h: IncomingHttpHeaders,
   socket: ClientSocket,
-  { engineHost, framing, trace }: EngineRequestHeaders,
+  { engineHost, readBodyLength, trace }: EngineRequestHeaders,
 ): string[] {
   const out: string[] = [];
-  const readBody = framing !== null && 'contentLength' in framing;
   for (const name in h) {
     const value = h[name];
-    if (value === undefined || HOP_BY_HOP.has(name) || name === 'x-forwarded-for') continue;
-    if (readBody && name === 'content-length') continue;
+    if (value === undefined || HOP_BY_HOP.has(name) || name === 'x-forwarded-for' || name === 'expect')
+      continue;
+    if (readBodyLength !== null && name === 'content-length') continue;
     if (trace !== null && (name === 'traceparent' || name === 'tracestate')) continue;
     if (typeof value === 'string') out.push(name, value);
     else for (const v of value) out.push(name, v);
@@ -77,10 +77,7 @@ export function engineHeaderList(
   if (h['x-forwarded-proto'] === undefined) out.push('x-forwarded-proto', 'http');
   if (h['x-forwarded-host'] === undefined) out.push('x-forwarded-host', h.host ?? '');
   if (h.host === undefined) out.push('host', engineHost);
-  if (framing !== null) {
-    if ('contentLength' in framing) out.push('content-length', String(framing.contentLength));
-    else out.push('transfer-encoding', framing.transferEncoding);
-  }
+  if (readBodyLength !== null) out.push('content-length', String(readBodyLength));
   if (trace !== null) for (const name in trace) out.push(name, trace[name]!);
   return out;
 }
@@ -94,22 +91,24 @@ function forwardedFor(h: IncomingHttpHeaders, socket: ClientSocket): string {
 /**
  * The engine's response headers for the client as one flat `[name, value, ...]` list, hop-by-hop
  * ones dropped, with the proxy's marks (`x-switchyard-engine`, `x-request-id`) added unless the
- * engine sent the same name (the engine's value wins). Built from `rawHeaders` and handed to
- * `writeHead` on a response with no header set before: node:http then writes it as it is, where
- * `upRes.headers` (built on first read), an object copy and `setHeader` per header before
- * `writeHead` cost ~8 µs per request (bench/results/PROFILE.md, fourth pass).
+ * engine sent the same name (the engine's value wins). Built from the headers undici has parsed
+ * (names in lower case) and handed to `writeHead` on a response with no header set before:
+ * node:http then writes the list as it is, where an object and `setHeader` per header cost
+ * ~8 µs per request (bench/results/PROFILE.md, fourth pass).
  */
-export function clientResponseHeaders(raw: readonly string[], marks: readonly string[]): string[] {
+export function clientResponseHeaders(
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+  marks: readonly string[],
+): string[] {
   const out: string[] = [];
-  let engineSent = 0; // bit i: the engine sent marks[2 * i]
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!.toLowerCase();
-    if (HOP_BY_HOP.has(name)) continue;
-    for (let m = 0; m < marks.length; m += 2) if (name === marks[m]) engineSent |= 1 << (m / 2);
-    out.push(raw[i]!, raw[i + 1]!);
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined || HOP_BY_HOP.has(name)) continue;
+    if (typeof value === 'string') out.push(name, value);
+    else for (const v of value) out.push(name, v);
   }
   for (let m = 0; m < marks.length; m += 2) {
-    if ((engineSent & (1 << (m / 2))) === 0) out.push(marks[m]!, marks[m + 1]!);
+    if (headers[marks[m]!] === undefined) out.push(marks[m]!, marks[m + 1]!);
   }
   return out;
 }

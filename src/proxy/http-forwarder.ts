@@ -1,110 +1,173 @@
-import { Agent, request, type ClientRequest, type ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
+import type { Client as ClientType, Dispatcher, Pool as PoolType } from 'undici';
 import type { Engine } from '../routing/types.js';
 import { engineAddress, type EngineCall } from '../tracing/engine-call.js';
 import { DeadlineSweeper } from './deadline-sweeper.js';
 import { clientResponseHeaders, engineHeaderList, responseMarks } from './engine-headers.js';
-import type { RoutedRequest } from './request-context.js';
+import type { RequestContext, RoutedRequest } from './request-context.js';
+
+// undici's pool and client alone, not its index (fetch, WebSocket, caches): 12 MiB less RSS
+// (`require('undici')` +28 MiB, these two +16). A path inside the package, so its version is pinned.
+const require = createRequire(import.meta.url);
+const Pool = require('undici/lib/dispatcher/pool.js') as typeof PoolType;
+const Client = require('undici/lib/dispatcher/client.js') as typeof ClientType;
 
 export interface ForwarderOptions {
   engine: Engine;
   target: string;
   timeoutMs: number;
-  /** Idle keep-alive sockets are dropped sooner than the engine drops them (Node's default is 5 s). */
+  /** Idle keep-alive sockets are dropped sooner than the engine drops them. */
   idleSocketMs: number;
-  /** `retryable`: the request may be sent again, on a fresh socket (see `mayRetry`). */
-  onError: (
-    err: NodeJS.ErrnoException,
-    req: RoutedRequest,
-    res: ServerResponse,
-    proxyReq: ClientRequest | null,
-    retryable: boolean,
-  ) => void;
+  /** `retryable`: the request may be sent again, on a fresh connection (see `mayRetry`). */
+  onError: (err: NodeJS.ErrnoException, req: RoutedRequest, res: ServerResponse, retryable: boolean) => void;
 }
 
 export interface Forwarder {
   readonly engine: Engine;
-  readonly agent: Agent;
   /** `fresh`: a one-off connection instead of the pool's (the retry). */
   forward(req: RoutedRequest, res: ServerResponse, fresh?: boolean): void;
+  /** Closes the pool's connections at once (at shutdown, after the listener has drained). */
+  close(): Promise<void>;
 }
 
 /**
- * node:http forwarding with a keep-alive agent: bodies streamed both ways, x-forwarded-* set,
- * engine timeouts and errors handed to `onError` with the engine request (for the retry).
- * It replaced http-proxy-middleware on the traffic path: measured in one `npm run bench` run
- * here, hpm alone forwards ~0.81 of a bare Node proxy's requests/s, which left Switchyard with
- * its features at ~0.53 of it; this forwarder brings Switchyard to ~0.70 (README, "Benchmark").
+ * Forwarding to one engine through an undici connection pool: bodies streamed both ways,
+ * x-forwarded-* set, engine timeouts and errors handed to `onError` (with whether the retry may
+ * send it again). undici and not node:http's client: a bare proxy whose engine side is undici
+ * forwards ~2x the requests/s of the same proxy on `http.request` (bench/results/PROFILE.md,
+ * sixth pass); node:http's `ClientRequest`, its response `IncomingMessage` and the agent's
+ * bookkeeping were most of a forwarded request's cost. The listener stays node:http.
  */
 export function createForwarder(options: ForwarderOptions): Forwarder {
   const target = new URL(options.target);
-  const agent = new Agent({
-    keepAlive: true,
-    maxSockets: 1024,
-    maxFreeSockets: 256,
-    timeout: options.idleSocketMs,
+  const pool = new Pool(target.origin, {
+    connections: 1024,
+    keepAliveTimeout: options.idleSocketMs,
+    keepAliveMaxTimeout: options.idleSocketMs,
+    // The deadline for the engine's answer is the sweeper's; a long stream has none.
+    headersTimeout: 0,
+    bodyTimeout: 0,
   });
   const deadlines = new DeadlineSweeper(options.timeoutMs);
   const basePath = target.pathname === '/' ? '' : target.pathname.replace(/\/$/, '');
   const address = engineAddress(options.engine, options.target);
   const forward = (req: RoutedRequest, res: ServerResponse, fresh = false): void => {
     const ctx = req.switchyard;
-    const body = ctx?.body;
+    const read = ctx?.body ?? null;
     const call = ctx?.trace?.engineCall(address);
-    const headers = outgoingHeaders(req, body, target.host, call);
-    const upstream = request({
-      host: target.hostname,
-      port: target.port,
-      method: req.method,
-      path: basePath + (req.url ?? '/'),
-      headers,
-      agent: fresh ? false : agent,
-    });
-    if (ctx !== undefined) ctx.proxyReq = upstream;
-    let clientGone = false;
-    let bytesBefore = 0;
-    upstream.once('socket', (socket) => (bytesBefore = socket.bytesWritten));
-    const answered = deadlines.watch(upstream, () => {
+    const exchange = new EngineExchange(req, res, ctx, call, options.onError);
+    if (ctx !== undefined) ctx.engineRequest = exchange;
+    exchange.settleDeadline = deadlines.watch(() => {
       if (ctx !== undefined) ctx.timedOut = true;
-      upstream.destroy(Object.assign(new Error('engine timeout'), { code: 'ETIMEDOUT' }));
+      exchange.abort(Object.assign(new Error('engine timeout'), { code: 'ETIMEDOUT' }));
     });
-    upstream.on('response', (upRes) => {
-      answered();
-      call?.answered(upRes);
-      if (ctx !== undefined) ctx.engineResponse = upRes;
-      const marks = ctx === undefined ? NO_MARKS : responseMarks(ctx.engine, ctx.requestId);
-      res.writeHead(
-        upRes.statusCode ?? 502,
-        upRes.statusMessage,
-        clientResponseHeaders(upRes.rawHeaders, marks),
-      );
-      upRes.pipe(res);
-      upRes.on('error', () => res.destroy());
-    });
-    upstream.on('error', (err: NodeJS.ErrnoException) => {
-      answered();
-      call?.failed(err.code ?? 'error');
-      if (clientGone) return; // nobody to answer, and nothing to send again
-      const wrote = (upstream.socket?.bytesWritten ?? 0) > bytesBefore;
-      options.onError(err, req, res, upstream, mayRetry(err, upstream, req, wrote));
-    });
-    res.on('close', () => {
-      if (res.writableFinished) return;
-      clientGone = true;
-      upstream.destroy();
-    });
-    if (body !== null && body !== undefined) {
-      upstream.end(body); // its content-length is in the headers
-    } else if (hasNoBody(req) && ctx?.bodySource === undefined) {
-      // Sent at once: piping an empty body sends the engine request only once the client's
-      // request has emitted 'end', a tick or more later (measured: p50 at one connection).
-      req.resume();
-      upstream.end();
-    } else {
-      (ctx?.bodySource ?? req).pipe(upstream);
+    let body: Dispatcher.DispatchOptions['body'] = read;
+    if (read === null) {
+      if (hasNoBody(req) && ctx?.bodySource === undefined) req.resume();
+      else body = ctx?.bodySource ?? req;
     }
+    const request: Dispatcher.DispatchOptions = {
+      method: req.method ?? 'GET',
+      path: basePath + (req.url ?? '/'),
+      headers: outgoingHeaders(req, read, target.host, call),
+      body,
+    };
+    if (!fresh) return void pool.dispatch(request, exchange);
+    const once = new Client(target.origin, { headersTimeout: 0, bodyTimeout: 0 });
+    once.dispatch(request, exchange);
+    void once.close(); // after this one request
   };
-  return { engine: options.engine, agent, forward };
+  return { engine: options.engine, forward, close: () => pool.destroy() };
 }
+
+/**
+ * One forwarded request's answer, from undici's events to the client's response. One object per
+ * request instead of a closure per event.
+ */
+class EngineExchange implements Dispatcher.DispatchHandler {
+  settleDeadline: () => void = noop;
+  private controller: Dispatcher.DispatchController | null = null;
+  /** Why the proxy abandoned it before undici gave it a controller. */
+  private abandoned: Error | null = null;
+  private clientGone = false;
+  private status = 0;
+  private waitingForDrain = false;
+
+  constructor(
+    private readonly req: RoutedRequest,
+    private readonly res: ServerResponse,
+    private readonly ctx: RequestContext | undefined,
+    private readonly call: EngineCall | undefined,
+    private readonly onError: ForwarderOptions['onError'],
+  ) {
+    res.once('close', this.onClientClose);
+  }
+
+  abort(err: Error): void {
+    if (this.controller !== null) this.controller.abort(err);
+    else this.abandoned = err;
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.abandoned !== null) controller.abort(this.abandoned);
+  }
+
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Record<string, string | string[] | undefined>,
+    statusMessage?: string,
+  ): void {
+    this.settleDeadline();
+    this.status = statusCode;
+    const ctx = this.ctx;
+    const marks = ctx === undefined ? NO_MARKS : responseMarks(ctx.engine, ctx.requestId);
+    if (ctx !== undefined) ctx.engineHeaders = headers;
+    this.res.writeHead(statusCode, statusMessage || undefined, clientResponseHeaders(headers, marks));
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.res.write(chunk) || this.waitingForDrain) return;
+    this.waitingForDrain = true;
+    controller.pause();
+    this.res.once('drain', this.onDrain);
+  }
+
+  onResponseEnd(): void {
+    this.res.end();
+    this.call?.finished(this.status);
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
+    this.settleDeadline();
+    if (this.status !== 0) {
+      // Cut after its headers went out: the client sees a truncated answer, as from the engine.
+      this.call?.finished(this.status);
+      this.res.destroy();
+      return;
+    }
+    const code = (err as NodeJS.ErrnoException).code;
+    this.call?.failed(code ?? 'error');
+    this.res.off('close', this.onClientClose); // a retry watches the client itself
+    if (this.clientGone) return; // nobody to answer, and nothing to send again
+    this.onError(err, this.req, this.res, mayRetry(code, this.req));
+  }
+
+  private readonly onDrain = (): void => {
+    this.waitingForDrain = false;
+    this.controller?.resume();
+  };
+
+  private readonly onClientClose = (): void => {
+    if (this.res.writableFinished) return;
+    this.clientGone = true;
+    this.abort(new Error('the client left'));
+  };
+}
+
+function noop(): void {}
 
 /** RFC 9112 6.3: a request with neither Content-Length nor Transfer-Encoding has no body. */
 function hasNoBody(req: RoutedRequest): boolean {
@@ -114,46 +177,35 @@ function hasNoBody(req: RoutedRequest): boolean {
 
 const NO_MARKS: readonly string[] = [];
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
+/** The connection closed under the request before any answer (undici's `other side closed`). */
+const CONNECTION_LOST = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
 
 /**
- * The reused-socket race, and only it: the engine closed an idle keep-alive socket as the proxy
- * sent on it, so nothing came back. Sent again only when that cannot run it twice: none of the
- * request reached the socket, or the method is idempotent (RFC 9110 9.2.2); and only when its
- * body can be sent again (read by the proxy, or none). The client is known to be connected
- * (a client that left never gets here).
+ * The reused-connection race: the engine closed an idle keep-alive connection as the proxy sent
+ * on it, so nothing came back. Sent again, once, on a fresh connection, only when that cannot
+ * run it twice in a way the client would not allow (RFC 9110 9.2.2: an idempotent method) and
+ * its body can be sent again (read by the proxy, or none). undici itself resends a request it
+ * had not yet written when the connection closed; one it had written may have reached the
+ * engine, so a POST is never sent twice. The client is known to be connected.
  */
-function mayRetry(
-  err: NodeJS.ErrnoException,
-  upstream: ClientRequest,
-  req: RoutedRequest,
-  wrote: boolean,
-): boolean {
+function mayRetry(code: string | undefined, req: RoutedRequest): boolean {
   const ctx = req.switchyard;
-  if (ctx === undefined || ctx.timedOut || ctx.retried || !upstream.reusedSocket) return false;
-  if (err.code !== 'ECONNRESET' && err.code !== 'EPIPE') return false;
-  const replayable =
-    ctx.body !== null ||
-    (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined);
-  return replayable && (!wrote || IDEMPOTENT.has(req.method ?? ''));
+  if (ctx === undefined || ctx.timedOut || ctx.retried || code === undefined) return false;
+  if (!CONNECTION_LOST.has(code) || !IDEMPOTENT.has(req.method ?? '')) return false;
+  return ctx.body !== null || hasNoBody(req);
 }
 
 function outgoingHeaders(
   req: RoutedRequest,
-  body: Buffer | null | undefined,
+  body: Buffer | null,
   engineHost: string,
   call: EngineCall | undefined,
 ): string[] {
-  const te = req.headers['transfer-encoding'];
   let trace: Record<string, string> | null = null;
   if (call !== undefined) call.inject((trace = {}));
   return engineHeaderList(req.headers, req.socket, {
     engineHost,
-    framing:
-      body !== null && body !== undefined
-        ? { contentLength: body.length }
-        : te !== undefined
-          ? { transferEncoding: te }
-          : null,
+    readBodyLength: body === null ? null : body.length,
     trace,
   });
 }

@@ -1,4 +1,4 @@
-import type { ClientRequest, IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Assignment, Engine } from '../routing/types.js';
 import type { RequestTrace } from '../tracing/http-trace.js';
@@ -20,10 +20,10 @@ export interface RequestContext {
   bodySource?: Duplex;
   /** Set when the proxy refused the streamed body and aborted the engine request itself. */
   bodyRefused?: boolean;
-  /** The request to the engine, once made (the retry needs to know if its socket was reused). */
-  proxyReq?: ClientRequest;
-  /** The engine's answer, once its headers are in (the shadow reads its content type from it). */
-  engineResponse?: IncomingMessage;
+  /** The request to the engine, once made: the proxy abandons it when it refuses the body. */
+  engineRequest?: { abort(err: Error): void };
+  /** The engine's answer's headers, once in (the shadow reads its content type from them). */
+  engineHeaders?: IncomingHttpHeaders;
   /** The request's spans, when tracing is on. */
   trace?: RequestTrace;
 }

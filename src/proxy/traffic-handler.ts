@@ -161,7 +161,7 @@ export function createTrafficHandler(deps: TrafficDeps) {
     if (streamed && userId !== null) {
       ctx.bodySource = new UserIdBodyGate(userId, (why) => {
         ctx.bodyRefused = true;
-        ctx.proxyReq?.destroy();
+        ctx.engineRequest?.abort(new Error('body refused'));
         setResponseMarks(res, engine, requestId);
         refuseBody(res, route, why);
       });

@@ -1,4 +1,4 @@
-import type { ClientRequest, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics/catalog.js';
 import type { Engine } from '../routing/types.js';
@@ -25,13 +25,7 @@ export function createUpstreamErrorHandler(deps: {
   metrics: Metrics;
   log: Logger;
 }) {
-  return (
-    err: NodeJS.ErrnoException,
-    req: RoutedRequest,
-    res: ServerResponse,
-    _proxyReq: ClientRequest | null,
-    retryable: boolean,
-  ): void => {
+  return (err: NodeJS.ErrnoException, req: RoutedRequest, res: ServerResponse, retryable: boolean): void => {
     const ctx = req.switchyard;
     if (ctx === undefined) {
       sendJsonError(res, 502, 'upstream_other', 'the engine could not be reached');

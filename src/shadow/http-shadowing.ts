@@ -7,7 +7,7 @@ import type { RequestContext } from '../proxy/request-context.js';
 import { isBaseline } from '../routing/decide.js';
 import type { Engine } from '../routing/types.js';
 import { engineAddress, type EngineAddress, type EngineCall } from '../tracing/engine-call.js';
-
+import type { ClientSocket } from '../proxy/engine-headers.js';
 import { AfterIo } from './after-io.js';
 import { decodeBody } from './decode-body.js';
 import { captureExchange, type ExchangeCapture } from './exchange-capture.js';
@@ -34,6 +34,8 @@ interface Exchange {
 interface Pending {
   readonly capture: ExchangeCapture;
   readonly release: () => void;
+  /** The client's side of its connection, read while the request is live (x-forwarded-*). */
+  readonly client: ClientSocket;
 }
 
 /**
@@ -81,7 +83,8 @@ export class HttpShadowing {
       release();
       return this.deps.books.cross.dropped('body_too_large');
     }
-    this.pending.set(req, { capture, release });
+    const client = { remoteAddress: req.socket.remoteAddress, localPort: req.socket.localPort };
+    this.pending.set(req, { capture, release, client });
     // A response that never finishes (the client went away) gives its place back.
     res.once('close', () => this.take(req)?.release());
   }
@@ -147,7 +150,7 @@ export class HttpShadowing {
         method: req.method ?? 'GET',
         target: req.url ?? '/',
         headers: req.headers,
-        client: req.socket,
+        client: pending.client,
         body,
         inject: call === undefined ? undefined : (headers) => call.inject(headers),
       },
@@ -204,5 +207,5 @@ function sentHeader(
   ctx: RequestContext,
   name: string,
 ): string | string[] | number | undefined {
-  return ctx.engineResponse?.headers[name] ?? res.getHeader(name);
+  return ctx.engineHeaders?.[name] ?? res.getHeader(name);
 }

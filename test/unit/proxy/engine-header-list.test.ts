@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { engineHeaderList, engineHeaders } from '../../../src/proxy/engine-headers.js';
 
 const socket = { remoteAddress: '10.0.0.7', localPort: 8080 };
-const plain = { engineHost: 'engine:9000', framing: null, trace: null } as const;
+const plain = { engineHost: 'engine:9000', readBodyLength: null, trace: null } as const;
 
 /** The list as name → values, to compare with the object policy whatever the order. */
 function byName(list: string[]): Record<string, string[]> {
@@ -53,19 +53,18 @@ describe('the engine request headers as one flat list', () => {
 
   it("gives a body read whole its own length, in place of the client's", () => {
     const h = { host: 'a', 'content-length': '999' };
-    const list = byName(engineHeaderList(h, socket, { ...plain, framing: { contentLength: 12 } }));
+    const list = byName(engineHeaderList(h, socket, { ...plain, readBodyLength: 12 }));
     expect(list['content-length']).toEqual(['12']);
   });
 
-  it("keeps a streamed body's framing, and the client's content-length when it streams", () => {
-    const streamed = { host: 'a', 'transfer-encoding': 'chunked' };
-    const list = byName(
-      engineHeaderList(streamed, socket, { ...plain, framing: { transferEncoding: 'chunked' } }),
-    );
-    expect(list['transfer-encoding']).toEqual(['chunked']);
+  it("leaves a streamed body's framing to the client library: its content-length if it sent one, never transfer-encoding or expect", () => {
+    const streamed = { host: 'a', 'transfer-encoding': 'chunked', expect: '100-continue' };
+    const list = byName(engineHeaderList(streamed, socket, plain));
+    expect(list['transfer-encoding']).toBeUndefined();
+    expect(list['expect']).toBeUndefined();
+    expect(list['content-length']).toBeUndefined();
     const sized = byName(engineHeaderList({ host: 'a', 'content-length': '5' }, socket, plain));
     expect(sized['content-length']).toEqual(['5']);
-    expect(sized['transfer-encoding']).toBeUndefined();
   });
 
   it("replaces the client's trace context with the proxy's, and drops a tracestate it did not give", () => {
