@@ -1,5 +1,7 @@
-import { request, type Agent, type IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Dispatcher } from 'undici';
 import type { HttpResponseSample } from '../compare/index.js';
+import type { DeadlineSweeper } from '../proxy/deadline-sweeper.js';
 import { engineHeaders, type ClientSocket } from '../proxy/engine-headers.js';
 import type { DropReason } from './drop-reason.js';
 
@@ -17,8 +19,10 @@ export interface ShadowHttpRequest {
 }
 
 export interface ShadowHttpLimits {
-  agent: Agent;
-  timeoutMs: number;
+  /** The shadow engine's pool (its own: a hanging shadow engine takes nothing from the primaries). */
+  dispatcher: Dispatcher;
+  /** The whole exchange's deadline. */
+  deadlines: DeadlineSweeper;
   bodyLimitBytes: number;
 }
 
@@ -28,6 +32,7 @@ export type ShadowHttpResult =
 
 /** Besides the hop-by-hop ones: the shadow request has its own host, framing and encoding. */
 const NOT_COPIED = ['host', 'content-length', 'expect', 'accept-encoding'] as const;
+const NO_BODY_METHODS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
 
 /**
  * Re-sends a request to the shadow engine, marked `x-switchyard-shadow: 1`, and reads its answer
@@ -39,59 +44,88 @@ export function sendShadowRequest(
   limits: ShadowHttpLimits,
 ): Promise<ShadowHttpResult> {
   return new Promise((settle) => {
-    const abort = new AbortController();
-    const deadline = setTimeout(() => abort.abort(), limits.timeoutMs);
-    deadline.unref();
-    const resolve = (result: ShadowHttpResult): void => {
-      clearTimeout(deadline);
-      settle(result);
-    };
     const base = new URL(req.base);
     const headers = engineHeaders(req.headers, req.client);
     for (const name of NOT_COPIED) delete headers[name];
     headers['x-switchyard-shadow'] = '1';
     headers['accept-encoding'] = 'identity';
     req.inject?.(headers);
-    if (req.body.length > 0 || !['GET', 'HEAD', 'DELETE', 'OPTIONS'].includes(req.method)) {
+    if (req.body.length > 0 || !NO_BODY_METHODS.has(req.method)) {
       headers['content-length'] = String(req.body.length);
     }
-    const outgoing = request({
-      protocol: base.protocol,
-      hostname: base.hostname,
-      port: base.port,
-      path: `${base.pathname.replace(/\/$/, '')}${req.target}`,
-      method: req.method,
-      headers,
-      agent: limits.agent,
-      signal: abort.signal,
-    });
-    const fail = (): void =>
-      resolve({ ok: false, reason: abort.signal.aborted ? 'timeout' : 'connect_failed' });
-    outgoing.on('error', fail);
-    outgoing.on('response', (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > limits.bodyLimitBytes) {
-          resolve({ ok: false, reason: 'body_too_large' });
-          outgoing.destroy();
-          return;
-        }
-        chunks.push(chunk);
-      });
-      res.on('error', fail);
-      res.on('end', () =>
-        resolve({
-          ok: true,
-          sample: {
-            status: res.statusCode ?? 0,
-            body: Buffer.concat(chunks, size),
-            contentType: res.headers['content-type'] ?? null,
-          },
-        }),
-      );
-    });
-    outgoing.end(req.body);
+    const answer = new ShadowAnswer(limits.bodyLimitBytes, settle);
+    answer.settleDeadline = limits.deadlines.watch(() => answer.abort('timeout'));
+    limits.dispatcher.dispatch(
+      {
+        method: req.method,
+        path: `${base.pathname.replace(/\/$/, '')}${req.target}`,
+        headers,
+        body: req.body,
+      },
+      answer,
+    );
   });
+}
+
+/** The shadow engine's answer, read whole up to the limit; settles once. */
+class ShadowAnswer implements Dispatcher.DispatchHandler {
+  settleDeadline: () => void = () => undefined;
+  private controller: Dispatcher.DispatchController | null = null;
+  private abandoned: 'timeout' | null = null;
+  private settled = false;
+  private status = 0;
+  private contentType: string | null = null;
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+
+  constructor(
+    private readonly bodyLimitBytes: number,
+    private readonly settle: (result: ShadowHttpResult) => void,
+  ) {}
+
+  abort(why: 'timeout'): void {
+    this.abandoned = why;
+    this.controller?.abort(new Error(why));
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.abandoned !== null) controller.abort(new Error(this.abandoned));
+  }
+
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Record<string, string | string[] | undefined>,
+  ): void {
+    this.status = statusCode;
+    const type = headers['content-type'];
+    this.contentType = typeof type === 'string' ? type : null;
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.size += chunk.length;
+    if (this.size > this.bodyLimitBytes) {
+      this.finish({ ok: false, reason: 'body_too_large' });
+      controller.abort(new Error('body_too_large'));
+      return;
+    }
+    this.chunks.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    const body = Buffer.concat(this.chunks, this.size);
+    this.finish({ ok: true, sample: { status: this.status, body, contentType: this.contentType } });
+  }
+
+  onResponseError(): void {
+    this.finish({ ok: false, reason: this.abandoned ?? 'connect_failed' });
+  }
+
+  private finish(result: ShadowHttpResult): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.settleDeadline();
+    this.settle(result);
+  }
 }

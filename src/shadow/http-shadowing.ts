@@ -1,4 +1,5 @@
-import { Agent, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Dispatcher } from 'undici';
 import type { Logger } from 'pino';
 import { diffHttp, type HttpResponseSample } from '../compare/index.js';
 import type { Config } from '../config/schema.js';
@@ -7,7 +8,9 @@ import type { RequestContext } from '../proxy/request-context.js';
 import { isBaseline } from '../routing/decide.js';
 import type { Engine } from '../routing/types.js';
 import { engineAddress, type EngineAddress, type EngineCall } from '../tracing/engine-call.js';
+import { DeadlineSweeper } from '../proxy/deadline-sweeper.js';
 import type { ClientSocket } from '../proxy/engine-headers.js';
+import { Pool } from '../proxy/undici.js';
 import { AfterIo } from './after-io.js';
 import { decodeBody } from './decode-body.js';
 import { captureExchange, type ExchangeCapture } from './exchange-capture.js';
@@ -43,12 +46,13 @@ interface Pending {
  * the exchange captured (bounded); once the client's response has finished, the request is
  * re-sent to the other engine (a baseline: to the same one), fire-and-forget, and the two answers compared on status and JSON
  * body minus the volatile fields and the configured paths. The client never waits for any of
- * it. The shadow engine is reached through agents of its own, so a hanging shadow engine can
+ * it. The shadow engine is reached through connection pools of its own, so a hanging shadow engine can
  * never take sockets from the primary path.
  */
 export class HttpShadowing {
   private readonly pending = new WeakMap<IncomingMessage, Pending>();
-  private readonly agents: Record<Engine, Agent>;
+  private readonly pools: Record<Engine, Dispatcher>;
+  private readonly deadlines: DeadlineSweeper;
   private readonly settings: Config['shadow'];
   private readonly addresses: Record<Engine, EngineAddress>;
   /** Sending and judging copies: after the I/O of the loop turn they are queued in. */
@@ -59,14 +63,17 @@ export class HttpShadowing {
     this.afterIo = new AfterIo((err) =>
       deps.log.error({ err: (err as Error).message }, 'http shadow failed'),
     );
-    const agent = () =>
-      new Agent({
-        keepAlive: true,
-        maxSockets: this.settings.maxInflightHttp,
-        timeout: deps.config.engines.idleSocketMs,
-      });
-    this.agents = { legacy: agent(), user: agent() };
     const urls = deps.config.engines;
+    const pool = (url: string) =>
+      new Pool(new URL(url).origin, {
+        connections: this.settings.maxInflightHttp,
+        keepAliveTimeout: urls.idleSocketMs,
+        keepAliveMaxTimeout: urls.idleSocketMs,
+        headersTimeout: 0, // the deadline is the sweeper's, for the whole exchange
+        bodyTimeout: 0,
+      });
+    this.pools = { legacy: pool(urls.legacy.url), user: pool(urls.user.url) };
+    this.deadlines = new DeadlineSweeper(this.settings.httpTimeoutMs);
     this.addresses = {
       legacy: engineAddress('legacy', urls.legacy.url),
       user: engineAddress('user', urls.user.url),
@@ -115,7 +122,7 @@ export class HttpShadowing {
   }
 
   close(): void {
-    for (const agent of Object.values(this.agents)) agent.destroy();
+    for (const pool of Object.values(this.pools)) void pool.destroy();
   }
 
   private take(req: IncomingMessage): Pending | undefined {
@@ -154,7 +161,7 @@ export class HttpShadowing {
         body,
         inject: call === undefined ? undefined : (headers) => call.inject(headers),
       },
-      { agent: this.agents[candidate], timeoutMs: this.settings.httpTimeoutMs, bodyLimitBytes: limit },
+      { dispatcher: this.pools[candidate], deadlines: this.deadlines, bodyLimitBytes: limit },
     ).then((answer) =>
       this.afterIo.run(() => {
         try {

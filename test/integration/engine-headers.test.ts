@@ -1,4 +1,6 @@
-import { Agent, request } from 'node:http';
+import { request } from 'node:http';
+import { DeadlineSweeper } from '../../src/proxy/deadline-sweeper.js';
+import { Pool } from '../../src/proxy/undici.js';
 import { sendShadowRequest } from '../../src/shadow/http-request.js';
 import { startEchoUpstream, type EchoUpstream, type Received } from '../support/echo-upstream.js';
 import { startProxy, type ProxyUnderTest } from '../support/proxy-harness.js';
@@ -78,7 +80,7 @@ describe('one header policy for every request to an engine', () => {
   });
 
   it('sends the shadow copy under the same policy, marked and unencoded', async () => {
-    const agent = new Agent({ keepAlive: false });
+    const pool = new Pool(new URL(user.url).origin, { connections: 1 });
     const answer = await sendShadowRequest(
       {
         base: `${user.url}/base`,
@@ -94,9 +96,9 @@ describe('one header policy for every request to an engine', () => {
         client: { remoteAddress: '127.0.0.1', localPort: 8080 },
         body: Buffer.alloc(0),
       },
-      { agent, timeoutMs: 5000, bodyLimitBytes: 1024 * 1024 },
+      { dispatcher: pool, deadlines: new DeadlineSweeper(5000), bodyLimitBytes: 1024 * 1024 },
     );
-    agent.destroy();
+    await pool.destroy();
     expect(answer.ok).toBe(true);
     const seen = user.received.at(-1)!;
     expect(seen.url).toBe('/base/api/threads');
