@@ -76,6 +76,7 @@ const report: Record<string, unknown> = {
 
 try {
   const bare = await start('bare-proxy.js');
+  const bareUndici = await start('bare-undici-proxy.js');
   const relay = await start('minimal-ws-relay.js');
   const full = await switchyard({});
   // RSS of the every-feature-on proxy through everything it serves in this run.
@@ -90,7 +91,7 @@ try {
     BENCH_USER_TARGET: `http://127.0.0.1:${hanging.port}`,
   });
 
-  const throughputOf = { bare, full, guardOff } as const;
+  const throughputOf = { bare, bareUndici, full, guardOff } as const;
   for (const p of [target, ...Object.values(throughputOf).map(url)])
     await load(p, CONNECTIONS, WARMUP_SECONDS, tokens);
   for (const p of [shadowOff, shadowOn, shadowHanging]) await pacedLatency(url(p), SHADOW_RATE, 2, tokens);
@@ -135,7 +136,7 @@ try {
     }
     reps.push({ http, p50Micros, paced, ws });
     console.log(
-      `rep ${r + 1}: http req/s bare ${http.bare.requestsPerSec.toFixed(0)} switchyard ${http.full.requestsPerSec.toFixed(0)} guard-off ${http.guardOff.requestsPerSec.toFixed(0)}` +
+      `rep ${r + 1}: http req/s bare ${http.bare.requestsPerSec.toFixed(0)} bare-undici ${http.bareUndici.requestsPerSec.toFixed(0)} switchyard ${http.full.requestsPerSec.toFixed(0)} guard-off ${http.guardOff.requestsPerSec.toFixed(0)}` +
         ` | 1-conn p50 µs direct ${p50Micros.direct} bare ${p50Micros.bare} switchyard ${p50Micros.full}` +
         ` | @${SHADOW_RATE}/s p99 µs off ${paced.off.p99Micros} on ${paced.on.p99Micros} hanging ${paced.hanging.p99Micros} (proxy busy ${paced.off.proxyBusy}/${paced.on.proxyBusy})` +
         ` | ws frames/s relay ${ws.relay.framesPerSec} switchyard ${ws.full.framesPerSec} shadowed ${ws.shadowOn.framesPerSec}`,
@@ -156,6 +157,8 @@ try {
     shadowOnOverOffP99: per((r) => r.paced.on.p99Micros / r.paced.off.p99Micros),
     shadowHangingOverOffP99: per((r) => r.paced.hanging.p99Micros / r.paced.off.p99Micros),
     httpGuardOnOverOff: per((r) => r.http.full.requestsPerSec / r.http.guardOff.requestsPerSec),
+    // Not a target: the bare proxy with Switchyard's engine side (undici), the ceiling it has.
+    httpBareUndiciOverBare: per((r) => r.http.bareUndici.requestsPerSec / r.http.bare.requestsPerSec),
   };
   const targets: Array<[string, number, string, boolean]> = [
     [
@@ -196,6 +199,7 @@ try {
       `${name.padEnd(38)} ${String(value).padStart(8)}  target ${goal.padEnd(8)} ${met ? 'met' : 'NOT met'}`,
     );
   }
+  console.log(`http bare-undici / bare (no target)     ${String(ratios.httpBareUndiciOverBare).padStart(8)}`);
   console.log(
     `1-conn added p50: switchyard +${ratios.oneConnAddedP50Micros.switchyard} µs, bare +${ratios.oneConnAddedP50Micros.bare} µs`,
   );
