@@ -43,8 +43,11 @@ if (existsSync('/usr/bin/taskset')) execFileSync('/usr/bin/taskset', ['-pc', '1'
 
 const upstream = await startChild(join(here, 'upstream.js'), {}, 1);
 const hanging = await startChild(join(here, 'hanging-upstream.js'), {}, 1);
+// The shadowed proxy's other engine is another process, as in production (legacy and user are
+// two services): with one upstream for both, every primary queued behind its own copy there.
+const otherEngine = await startChild(join(here, 'upstream.js'), {}, 1);
 const target = `http://127.0.0.1:${upstream.port}`;
-const children: Array<Awaited<ReturnType<typeof startChild>>> = [upstream, hanging];
+const children: Array<Awaited<ReturnType<typeof startChild>>> = [upstream, hanging, otherEngine];
 const url = (p: { port: number }) => `http://127.0.0.1:${p.port}`;
 const start = async (script: string, env: Record<string, string> = {}, nodeArgs: string[] = []) => {
   const p = await startChild(join(here, script), { TARGET: target, ...env }, 0, nodeArgs);
@@ -84,7 +87,12 @@ try {
   const guardOff = await switchyard({ BENCH_GUARD: 'off' });
   const legacyOnly = { BENCH_ROLLOUT: '0' };
   const shadowOff = await switchyard({ ...legacyOnly, BENCH_SHADOW: '0' });
-  const shadowOn = await switchyard({ ...legacyOnly, BENCH_SHADOW: '100', BENCH_SHADOW_MAX_FPS: '10000000' });
+  const shadowOn = await switchyard({
+    ...legacyOnly,
+    BENCH_SHADOW: '100',
+    BENCH_SHADOW_MAX_FPS: '10000000',
+    BENCH_USER_TARGET: `http://127.0.0.1:${otherEngine.port}`,
+  });
   const shadowHanging = await switchyard({
     ...legacyOnly,
     BENCH_SHADOW: '100',

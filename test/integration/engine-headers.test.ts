@@ -60,6 +60,36 @@ describe('one header policy for every request to an engine', () => {
     expectEnginePolicy(seen);
   });
 
+  it("answers a client's Expect: 100-continue itself and forwards the body without the expectation", async () => {
+    const token = await signToken('alice');
+    const body = JSON.stringify({ user_id: 'alice', message: 'hi' });
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        `${proxy.url}/api/threads`,
+        {
+          method: 'POST',
+          agent: false,
+          headers: {
+            authorization: `Bearer ${token}`,
+            'content-type': 'application/json',
+            'content-length': String(Buffer.byteLength(body)),
+            expect: '100-continue',
+          },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on('continue', () => req.end(body));
+      req.on('error', reject);
+    });
+    expect(status).toBe(200);
+    const seen = legacy.received.at(-1)!;
+    expect(seen.body).toBe(body);
+    expect(seen.headers.expect).toBeUndefined();
+  });
+
   it('sends the ticket request under the same policy, to the engine base path', async () => {
     const token = await signToken('alice');
     const body = JSON.stringify({ ttl_seconds: 60, single_use: true });
