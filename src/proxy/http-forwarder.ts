@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { PassThrough, type Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { Engine } from '../routing/types.js';
 import { engineAddress, type EngineCall } from '../tracing/engine-call.js';
@@ -42,6 +43,7 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
     // The deadline for the engine's answer is the sweeper's; a long stream has none.
     headersTimeout: 0,
     bodyTimeout: 0,
+    allowH2: false,
   });
   const deadlines = new DeadlineSweeper(options.timeoutMs);
   const basePath = target.pathname === '/' ? '' : target.pathname.replace(/\/$/, '');
@@ -59,7 +61,7 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
     let body: Dispatcher.DispatchOptions['body'] = read;
     if (read === null) {
       if (hasNoBody(req) && ctx?.bodySource === undefined) req.resume();
-      else body = ctx?.bodySource ?? req;
+      else body = exchange.streamBody(ctx?.bodySource ?? req);
     }
     const request: Dispatcher.DispatchOptions = {
       method: req.method ?? 'GET',
@@ -68,7 +70,7 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
       body,
     };
     if (!fresh) return void pool.dispatch(request, exchange);
-    const once = new Client(target.origin, { headersTimeout: 0, bodyTimeout: 0 });
+    const once = new Client(target.origin, { headersTimeout: 0, bodyTimeout: 0, allowH2: false });
     once.dispatch(request, exchange);
     void once.close(); // after this one request
   };
@@ -82,11 +84,14 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
 class EngineExchange implements Dispatcher.DispatchHandler {
   settleDeadline: () => void = noop;
   private controller: Dispatcher.DispatchController | null = null;
-  /** Why the proxy abandoned it before undici gave it a controller. */
+  /** Why the proxy abandoned it before undici gave it a controller (still queued or connecting). */
   private abandoned: Error | null = null;
+  /** Its failure has been handled: undici's later word on it is not. */
+  private failed = false;
   private clientGone = false;
   private status = 0;
   private waitingForDrain = false;
+  private streamed = false;
 
   constructor(
     private readonly req: RoutedRequest,
@@ -98,9 +103,21 @@ class EngineExchange implements Dispatcher.DispatchHandler {
     res.once('close', this.onClientClose);
   }
 
+  /**
+   * The body undici sends: a stream of its own, since undici destroys the stream it is given
+   * when it is done with it (or gives up), and a client's request destroyed before its end
+   * takes the client's connection with it.
+   */
+  streamBody(source: Readable): PassThrough {
+    this.streamed = true;
+    return source.pipe(new PassThrough());
+  }
+
+  /** Abandons the engine request; one still waiting for a connection is answered for now. */
   abort(err: Error): void {
-    if (this.controller !== null) this.controller.abort(err);
-    else this.abandoned = err;
+    if (this.controller !== null) return this.controller.abort(err);
+    this.abandoned = err;
+    this.fail(err);
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
@@ -114,6 +131,7 @@ class EngineExchange implements Dispatcher.DispatchHandler {
     headers: Record<string, string | string[] | undefined>,
     statusMessage?: string,
   ): void {
+    if (statusCode < 200) return; // 1xx interim answers (103 Early Hints): the final one follows
     this.settleDeadline();
     this.status = statusCode;
     const ctx = this.ctx;
@@ -132,21 +150,39 @@ class EngineExchange implements Dispatcher.DispatchHandler {
   onResponseEnd(): void {
     this.res.end();
     this.call?.finished(this.status);
+    this.dropUnsentBody();
   }
 
-  onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
-    this.settleDeadline();
+  onResponseError(_controller: Dispatcher.DispatchController | null, err: Error): void {
     if (this.status !== 0) {
       // Cut after its headers went out: the client sees a truncated answer, as from the engine.
       this.call?.finished(this.status);
       this.res.destroy();
       return;
     }
+    this.fail(err);
+  }
+
+  private fail(err: Error): void {
+    if (this.failed) return;
+    this.failed = true;
+    this.settleDeadline();
     const code = (err as NodeJS.ErrnoException).code;
     this.call?.failed(code ?? 'error');
     this.res.off('close', this.onClientClose); // a retry watches the client itself
+    this.dropUnsentBody();
     if (this.clientGone) return; // nobody to answer, and nothing to send again
     this.onError(err, this.req, this.res, mayRetry(code, this.req));
+  }
+
+  /**
+   * The rest of a streamed body the engine will not get (it answered early, or the request
+   * failed) is read and dropped, so that the client's upload ends and its connection lives on.
+   */
+  private dropUnsentBody(): void {
+    if (!this.streamed || this.req.complete) return;
+    this.req.unpipe();
+    this.req.resume();
   }
 
   private readonly onDrain = (): void => {

@@ -83,9 +83,11 @@ class ShadowAnswer implements Dispatcher.DispatchHandler {
     private readonly settle: (result: ShadowHttpResult) => void,
   ) {}
 
+  /** Gives up on it; one still waiting for a connection is counted now (undici aborts it once started). */
   abort(why: 'timeout'): void {
     this.abandoned = why;
-    this.controller?.abort(new Error(why));
+    if (this.controller !== null) this.controller.abort(new Error(why));
+    else this.finish({ ok: false, reason: why });
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
@@ -98,6 +100,7 @@ class ShadowAnswer implements Dispatcher.DispatchHandler {
     statusCode: number,
     headers: Record<string, string | string[] | undefined>,
   ): void {
+    if (statusCode < 200) return; // 1xx interim answers: the final one follows
     this.status = statusCode;
     const type = headers['content-type'];
     this.contentType = typeof type === 'string' ? type : null;

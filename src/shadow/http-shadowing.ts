@@ -71,6 +71,7 @@ export class HttpShadowing {
         keepAliveMaxTimeout: urls.idleSocketMs,
         headersTimeout: 0, // the deadline is the sweeper's, for the whole exchange
         bodyTimeout: 0,
+        allowH2: false,
       });
     this.pools = { legacy: pool(urls.legacy.url), user: pool(urls.user.url) };
     this.deadlines = new DeadlineSweeper(this.settings.httpTimeoutMs);
