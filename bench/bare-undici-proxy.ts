@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Dispatcher } from 'undici';
+import { HOP_BY_HOP } from '../src/proxy/engine-headers.js';
 import { Pool } from '../src/proxy/undici.js';
 
 /**
@@ -9,17 +10,17 @@ import { Pool } from '../src/proxy/undici.js';
  */
 const target = new URL(process.env.TARGET ?? 'http://127.0.0.1:1');
 const pool = new Pool(target.origin, { connections: 1024 });
-const HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'expect', 'te', 'trailer']);
 const server = createServer((req, res) => {
   const headers: string[] = [];
-  for (const name in req.headers) if (!HOP.has(name)) headers.push(name, String(req.headers[name]));
+  for (const name in req.headers)
+    if (!HOP_BY_HOP.has(name) && name !== 'expect') headers.push(name, String(req.headers[name]));
   const hasBody =
     req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
   if (!hasBody) req.resume();
   const handler: Dispatcher.DispatchHandler = {
     onResponseStart(_c, status, h) {
       const out: string[] = [];
-      for (const name in h) if (!HOP.has(name)) out.push(name, String(h[name]));
+      for (const name in h) if (!HOP_BY_HOP.has(name)) out.push(name, String(h[name]));
       res.writeHead(status, out);
     },
     onResponseData(c, chunk) {

@@ -1,6 +1,8 @@
-interface Waiting {
-  readonly startedAt: number;
-  readonly onTimeout: () => void;
+/** What waits for an engine's answer: the sweeper stamps it and tells it when time is up. */
+export interface Deadline {
+  /** Set by `watch`. */
+  watchedSince: number;
+  onDeadline(): void;
 }
 
 /**
@@ -9,7 +11,7 @@ interface Waiting {
  * not. A request times out when its engine has not sent response headers within `timeoutMs`.
  */
 export class DeadlineSweeper {
-  private readonly waiting = new Set<Waiting>();
+  private readonly waiting = new Set<Deadline>();
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -17,23 +19,27 @@ export class DeadlineSweeper {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Returns the function to call once the engine has answered (or failed). */
-  watch(onTimeout: () => void): () => void {
-    const entry: Waiting = { startedAt: this.now(), onTimeout };
-    this.waiting.add(entry);
+  /** Starts its clock. The waiting object itself is the entry: no closure or record per request. */
+  watch(waiting: Deadline): void {
+    waiting.watchedSince = this.now();
+    this.waiting.add(waiting);
     if (this.timer === null) {
       this.timer = setInterval(() => this.sweep(), Math.max(10, Math.min(1000, this.timeoutMs / 4)));
       this.timer.unref();
     }
-    return () => this.waiting.delete(entry);
+  }
+
+  /** Once the engine has answered (or failed); again is harmless. */
+  settle(waiting: Deadline): void {
+    this.waiting.delete(waiting);
   }
 
   private sweep(): void {
     const deadline = this.now() - this.timeoutMs;
     for (const w of this.waiting) {
-      if (w.startedAt > deadline) continue;
+      if (w.watchedSince > deadline) continue;
       this.waiting.delete(w);
-      w.onTimeout();
+      w.onDeadline();
     }
     if (this.waiting.size === 0 && this.timer !== null) {
       clearInterval(this.timer);

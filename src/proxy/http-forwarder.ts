@@ -3,7 +3,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { Engine } from '../routing/types.js';
 import { engineAddress, type EngineCall } from '../tracing/engine-call.js';
-import { DeadlineSweeper } from './deadline-sweeper.js';
+import { DeadlineSweeper, type Deadline } from './deadline-sweeper.js';
 import { clientResponseHeaders, engineHeaderList, responseMarks } from './engine-headers.js';
 import type { RequestContext, RoutedRequest } from './request-context.js';
 import { Client, Pool } from './undici.js';
@@ -52,12 +52,9 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
     const ctx = req.switchyard;
     const read = ctx?.body ?? null;
     const call = ctx?.trace?.engineCall(address);
-    const exchange = new EngineExchange(req, res, ctx, call, options.onError);
+    const exchange = new EngineExchange(req, res, ctx, call, options.onError, deadlines);
     if (ctx !== undefined) ctx.engineRequest = exchange;
-    exchange.settleDeadline = deadlines.watch(() => {
-      if (ctx !== undefined) ctx.timedOut = true;
-      exchange.abort(Object.assign(new Error('engine timeout'), { code: 'ETIMEDOUT' }));
-    });
+    deadlines.watch(exchange);
     let body: Dispatcher.DispatchOptions['body'] = read;
     if (read === null) {
       if (hasNoBody(req) && ctx?.bodySource === undefined) req.resume();
@@ -81,8 +78,8 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
  * One forwarded request's answer, from undici's events to the client's response. One object per
  * request instead of a closure per event.
  */
-class EngineExchange implements Dispatcher.DispatchHandler {
-  settleDeadline: () => void = noop;
+class EngineExchange implements Dispatcher.DispatchHandler, Deadline {
+  watchedSince = 0;
   private controller: Dispatcher.DispatchController | null = null;
   /** Why the proxy abandoned it before undici gave it a controller (still queued or connecting). */
   private abandoned: Error | null = null;
@@ -99,8 +96,14 @@ class EngineExchange implements Dispatcher.DispatchHandler {
     private readonly ctx: RequestContext | undefined,
     private readonly call: EngineCall | undefined,
     private readonly onError: ForwarderOptions['onError'],
+    private readonly deadlines: DeadlineSweeper,
   ) {
     res.once('close', this.onClientClose);
+  }
+
+  onDeadline(): void {
+    if (this.ctx !== undefined) this.ctx.timedOut = true;
+    this.abort(Object.assign(new Error('engine timeout'), { code: 'ETIMEDOUT' }));
   }
 
   /**
@@ -132,7 +135,7 @@ class EngineExchange implements Dispatcher.DispatchHandler {
     statusMessage?: string,
   ): void {
     if (statusCode < 200) return; // 1xx interim answers (103 Early Hints): the final one follows
-    this.settleDeadline();
+    this.deadlines.settle(this);
     this.status = statusCode;
     const ctx = this.ctx;
     const marks = ctx === undefined ? NO_MARKS : responseMarks(ctx.engine, ctx.requestId);
@@ -144,7 +147,10 @@ class EngineExchange implements Dispatcher.DispatchHandler {
     if (this.res.write(chunk) || this.waitingForDrain) return;
     this.waitingForDrain = true;
     controller.pause();
-    this.res.once('drain', this.onDrain);
+    this.res.once('drain', () => {
+      this.waitingForDrain = false;
+      controller.resume();
+    });
   }
 
   onResponseEnd(): void {
@@ -166,7 +172,7 @@ class EngineExchange implements Dispatcher.DispatchHandler {
   private fail(err: Error): void {
     if (this.failed) return;
     this.failed = true;
-    this.settleDeadline();
+    this.deadlines.settle(this);
     const code = (err as NodeJS.ErrnoException).code;
     this.call?.failed(code ?? 'error');
     this.res.off('close', this.onClientClose); // a retry watches the client itself
@@ -185,19 +191,12 @@ class EngineExchange implements Dispatcher.DispatchHandler {
     this.req.resume();
   }
 
-  private readonly onDrain = (): void => {
-    this.waitingForDrain = false;
-    this.controller?.resume();
-  };
-
   private readonly onClientClose = (): void => {
     if (this.res.writableFinished) return;
     this.clientGone = true;
     this.abort(new Error('the client left'));
   };
 }
-
-function noop(): void {}
 
 /** RFC 9112 6.3: a request with neither Content-Length nor Transfer-Encoding has no body. */
 function hasNoBody(req: RoutedRequest): boolean {

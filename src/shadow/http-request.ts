@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import type { HttpResponseSample } from '../compare/index.js';
-import type { DeadlineSweeper } from '../proxy/deadline-sweeper.js';
+import type { Deadline, DeadlineSweeper } from '../proxy/deadline-sweeper.js';
 import { engineHeaders, type ClientSocket } from '../proxy/engine-headers.js';
 import type { DropReason } from './drop-reason.js';
 
@@ -53,8 +53,8 @@ export function sendShadowRequest(
     if (req.body.length > 0 || !NO_BODY_METHODS.has(req.method)) {
       headers['content-length'] = String(req.body.length);
     }
-    const answer = new ShadowAnswer(limits.bodyLimitBytes, settle);
-    answer.settleDeadline = limits.deadlines.watch(() => answer.abort('timeout'));
+    const answer = new ShadowAnswer(limits.bodyLimitBytes, limits.deadlines, settle);
+    limits.deadlines.watch(answer);
     limits.dispatcher.dispatch(
       {
         method: req.method,
@@ -68,8 +68,8 @@ export function sendShadowRequest(
 }
 
 /** The shadow engine's answer, read whole up to the limit; settles once. */
-class ShadowAnswer implements Dispatcher.DispatchHandler {
-  settleDeadline: () => void = () => undefined;
+class ShadowAnswer implements Dispatcher.DispatchHandler, Deadline {
+  watchedSince = 0;
   private controller: Dispatcher.DispatchController | null = null;
   private abandoned: 'timeout' | null = null;
   private settled = false;
@@ -80,8 +80,13 @@ class ShadowAnswer implements Dispatcher.DispatchHandler {
 
   constructor(
     private readonly bodyLimitBytes: number,
+    private readonly deadlines: DeadlineSweeper,
     private readonly settle: (result: ShadowHttpResult) => void,
   ) {}
+
+  onDeadline(): void {
+    this.abort('timeout');
+  }
 
   /** Gives up on it; one still waiting for a connection is counted now (undici aborts it once started). */
   abort(why: 'timeout'): void {
@@ -128,7 +133,7 @@ class ShadowAnswer implements Dispatcher.DispatchHandler {
   private finish(result: ShadowHttpResult): void {
     if (this.settled) return;
     this.settled = true;
-    this.settleDeadline();
+    this.deadlines.settle(this);
     this.settle(result);
   }
 }
